@@ -1,0 +1,1 @@
+"""screening_tools package."""
