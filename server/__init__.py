@@ -1,1 +1,75 @@
-"""server package."""
+"""sangloc's web application: ``create_app`` and nothing else that runs at import.
+
+Order: configuration -> extensions -> start-up checks -> blueprints -> error handlers. This is the
+only package that knows Flask, the database, configuration and authentication; the pure
+packages (``sync``, ``forms``, ``screening_tools``) get explicit parameters from it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from server.config import build_config
+from server.extensions import db, migrate
+from server.storage import FilesystemBlobStore
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application; ``config`` overrides settings (tests use it)."""
+    app = Flask(__name__, instance_path=None)
+    app.config.update(build_config(config))
+    _configure_logging(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_migrations_dir())
+    app.extensions["sangloc_blobs"] = FilesystemBlobStore(
+        f"{app.config['SANGLOC_INSTANCE_DIR']}/blobs")
+    with app.app_context():
+        _configure_engine()
+    if app.config["SANGLOC_PROXY_COUNT"]:
+        count = app.config["SANGLOC_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    _register_blueprints(app)
+    return app
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+    return str(Path(__file__).parent / "migrations")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from server import errors, requestlog
+    from server.openrosa import bp as openrosa_bp
+
+    app.register_blueprint(openrosa_bp)
+    errors.register(app)
+    requestlog.register(app)
+    from server import cli
+    cli.register(app)
+
+
+def _configure_logging(app: Flask) -> None:
+    level = getattr(logging, str(app.config["SANGLOC_LOG_LEVEL"]).upper(), logging.INFO)
+    logging.getLogger("sangloc").setLevel(level)
+
+
+def _configure_engine() -> None:
+    """SQLite: WAL journal, foreign keys on, wait for locks instead of failing at once."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()

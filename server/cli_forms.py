@@ -1,0 +1,96 @@
+"""``sangloc forms ...``: publish, list, change state, attach media, assign to areas."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from server.boundary import transaction
+from server.cli import _cli_errors, _codes
+from server.extensions import db
+from server.models import Form
+from server.services import catalogue, publishing
+from server.services.audit import SYSTEM
+
+
+@click.group("forms")
+def forms_group() -> None:
+    """Screening forms."""
+
+
+@forms_group.command("publish")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def forms_publish(file: Path, as_json: bool) -> None:
+    """Publish an XLSForm (.xlsx) or XForm (.xml) as a new form version."""
+    with _cli_errors(as_json), transaction():
+        published = publishing.publish_form(
+            SYSTEM, file.read_bytes(), file.name, strict=current_app.config["SANGLOC_STRICT"])
+        version = published.version
+        result = {"form_id": version.form.xml_form_id, "version": version.version,
+                  "title": version.title, "hash": f"md5:{version.md5}",
+                  "media": version.media, "validated": published.validated,
+                  "instrument": (version.binding or {}).get("instrument_id"),
+                  "warnings": list(published.warnings)}
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    click.echo(f"published {result['form_id']} version {result['version']!r} "
+               f"({'validated with JavaRosa' if result['validated'] else 'NOT validated: no Java'})")
+    for warning in result["warnings"]:
+        click.echo(f"warning: {warning}")
+
+
+@forms_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def forms_list(as_json: bool) -> None:
+    rows = [{"form_id": f.xml_form_id, "state": f.state,
+             "version": f.current_version.version if f.current_version else None,
+             "title": f.current_version.title if f.current_version else None}
+            for f in db.session.scalars(select(Form).order_by(Form.xml_form_id))]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for row in rows:
+        click.echo(f"{row['form_id']}\t{row['version']}\t{row['state']}\t{row['title']}")
+
+
+@forms_group.command("state")
+@click.argument("form_id")
+@click.argument("state", type=click.Choice(["open", "closing", "closed"]))
+@with_appcontext
+def forms_state(form_id: str, state: str) -> None:
+    with _cli_errors(), transaction():
+        catalogue.set_form_state(SYSTEM, form_id, state)
+    click.echo(f"{form_id}: {state}")
+
+
+@forms_group.command("attach")
+@click.argument("form_id")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--version", help="Form version (default: the current one)")
+@with_appcontext
+def forms_attach(form_id: str, file: Path, version: str | None) -> None:
+    """Attach a media file (image, CSV) the form uses."""
+    with _cli_errors(), transaction():
+        catalogue.attach_media(SYSTEM, current_app.extensions["sangloc_blobs"], form_id,
+                               file.name, file.read_bytes(), version)
+    click.echo(f"attached {file.name} to {form_id}")
+
+
+@forms_group.command("assign")
+@click.argument("form_id")
+@click.option("--area", default="", help="Province/commune codes, comma-separated; "
+                                          "empty = offered everywhere")
+@with_appcontext
+def forms_assign(form_id: str, area: str) -> None:
+    with _cli_errors(), transaction():
+        catalogue.assign_form(SYSTEM, form_id, _codes(area))
+    click.echo(f"{form_id}: {', '.join(_codes(area)) or 'all areas'}")

@@ -1,0 +1,38 @@
+"""ODK Collect settings for an app user: the server URL and the settings QR code.
+
+QR format (openrosa.md b.7, as ODK Central's): base64(zlib(JSON)) of
+``{"general": {"server_url": ..., ...}, "project": {"name": ...}, "admin": {}}``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+from pathlib import Path
+
+
+def server_url(public_url: str, token: str) -> str:
+    """The URL typed into Collect (Settings > Project management > Server)."""
+    return f"{public_url.rstrip('/')}/key/{token}"
+
+
+def settings_payload(url: str, project_name: str) -> str:
+    settings = {
+        "general": {"server_url": url, "form_update_mode": "match_exactly",
+                    "autosend": "wifi_and_cellular"},
+        "project": {"name": project_name},
+        "admin": {},
+    }
+    raw = json.dumps(settings, ensure_ascii=False).encode("utf-8")
+    return base64.b64encode(zlib.compress(raw)).decode("ascii")
+
+
+def decode_payload(payload: str) -> dict:
+    return json.loads(zlib.decompress(base64.b64decode(payload)).decode("utf-8"))
+
+
+def write_qr_png(payload: str, path: Path) -> None:
+    import segno
+
+    segno.make(payload, error="l", micro=False).save(str(path), scale=6, border=4)

@@ -1,0 +1,119 @@
+"""Configuration: defaults, overridden by ``SANGLOC_*`` environment variables.
+
+This is the only module that reads the environment. Every setting has a default here; an
+environment variable ``SANGLOC_<NAME>`` overrides it and is converted to the default's type. An
+unknown ``SANGLOC_*`` variable is an error at start, so a typo never silently falls back to a
+default. Nothing here touches the database or Flask.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PREFIX = "SANGLOC_"
+
+# Settings that come from SANGLOC_* (name without prefix -> default). None means "derived".
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": None,  # default: SQLite file in the instance folder
+    "INSTANCE_DIR": "./instance",
+    "HOST": "127.0.0.1",
+    "PORT": 5000,
+    "WORKERS": 2,
+    "PUBLIC_URL": None,  # external origin used outside a request (CLI, QR codes)
+    "STRICT": False,  # real dependencies (Java) must be present instead of skipped
+    "MAX_SUBMISSION_BYTES": 100_000_000,  # advertised as X-OpenRosa-Accept-Content-Length
+    "PROXY_COUNT": 0,  # reverse proxies in front (Werkzeug ProxyFix)
+    "LOG_LEVEL": "INFO",
+    "DEFAULT_LANGUAGE": "vi",
+}
+
+# Multipart framing around the advertised limit: Collect splits at the advertised size, so the
+# real body limit must be a little larger (openrosa.md a.8).
+MULTIPART_OVERHEAD = 1_000_000
+
+
+class ConfigError(Exception):
+    """A setting is unknown or cannot be converted."""
+
+
+def _convert(name: str, raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        lowered = raw.strip().lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off", ""}:
+            return False
+        raise ConfigError(f"{PREFIX}{name} must be a boolean (1/0, true/false), got {raw!r}")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{PREFIX}{name} must be an integer, got {raw!r}") from None
+    return raw
+
+
+def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Return the SANGLOC_* settings (defaults applied); reject unknown keys."""
+    environ = os.environ if environ is None else environ
+    settings = dict(DEFAULTS)
+    unknown = []
+    for key, raw in environ.items():
+        if not key.startswith(PREFIX):
+            continue
+        name = key[len(PREFIX):]
+        if name not in DEFAULTS:
+            unknown.append(key)
+            continue
+        settings[name] = _convert(name, raw, DEFAULTS[name])
+    if unknown:
+        known = ", ".join(PREFIX + k for k in sorted(DEFAULTS))
+        raise ConfigError(f"unknown setting(s) {', '.join(sorted(unknown))}; known: {known}")
+    return settings
+
+
+def _secret_key(instance_dir: Path) -> str:
+    """Read the instance's secret key, generating it on first run (never a built-in default)."""
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def build_config(overrides: Mapping[str, Any] | None = None,
+                 environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Flask config for ``create_app``: environment settings plus ``overrides`` (tests)."""
+    settings = read_environment(environ)
+    overrides = dict(overrides or {})
+    for name in list(overrides):
+        if name in DEFAULTS:
+            settings[name] = overrides.pop(name)
+    instance_dir = Path(settings["INSTANCE_DIR"]).resolve()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    database_url = settings["DATABASE_URL"] or f"sqlite:///{instance_dir / 'sangloc.db'}"
+    config = {f"SANGLOC_{name}": value for name, value in settings.items()}
+    config.update({
+        "SANGLOC_INSTANCE_DIR": str(instance_dir),
+        "SANGLOC_DATABASE_URL": database_url,
+        "SECRET_KEY": _secret_key(instance_dir),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
+        "MAX_CONTENT_LENGTH": settings["MAX_SUBMISSION_BYTES"] + MULTIPART_OVERHEAD,
+        # Collect's XML part may arrive without a filename, i.e. as a form field (openrosa.md a.9).
+        "MAX_FORM_MEMORY_SIZE": settings["MAX_SUBMISSION_BYTES"],
+        "JSON_SORT_KEYS": False,
+    })
+    config.update(overrides)
+    return config
+
+
+def engine_options(database_url: str) -> dict[str, Any]:
+    """SQLAlchemy engine options per backend."""
+    if database_url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}

@@ -1,0 +1,1 @@
+"""Data files shipped with the server (administrative-unit catalogue); see README.md here."""

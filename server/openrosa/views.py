@@ -1,0 +1,142 @@
+"""OpenRosa routes. Each view: read the request -> one service call -> an XML response.
+
+Protocol quirks handled here, with their source in openrosa.md:
+- ``deviceID`` query parameter and Collect's 12-hour ``Date`` header are ignored (b.1);
+- ``HEAD /submission`` answers 204, which Collect requires (a.8); Flask would otherwise answer a
+  HEAD with the GET view's 200, so HEAD is declared explicitly;
+- the XML part is read from files, or from form fields when it came without a filename (a.9);
+- attachment names are matched exactly, unsanitised, re-decoded when a client sent raw UTF-8
+  that the multipart parser read as Latin-1 (a.9).
+"""
+
+from __future__ import annotations
+
+from flask import current_app, g, request, url_for
+
+import forms
+from server.boundary import commits
+from server.openrosa import bp
+from server.openrosa.responses import error_response, message_response, xml_response
+from server.problems import Problem
+from server.services import catalogue, media, submissions, users
+from server.services.audit import Actor
+
+# Routes that must carry X-OpenRosa-Version: 1.0 (a.1); downloads need not.
+_VERSIONED_ENDPOINTS = {"openrosa.form_list", "openrosa.manifest", "openrosa.submission"}
+
+SUCCESS = {"vi": "Đã nhận phiếu thành công.", "en": "Submission received."}
+
+
+@bp.url_value_preprocessor
+def _pop_token(_endpoint, values) -> None:
+    g.token = values.pop("token", None) if values else None
+
+
+@bp.before_request
+def _authenticate() -> None:
+    g.app_user = None
+    g.app_user = users.authenticate_token(g.token or "")
+    if request.endpoint in _VERSIONED_ENDPOINTS and \
+            request.headers.get("X-OpenRosa-Version", "").strip() != "1.0":
+        raise Problem("400.1")
+
+
+@bp.url_defaults
+def _keep_token(_endpoint, values) -> None:
+    values.setdefault("token", g.token)
+
+
+bp.register_error_handler(Exception, error_response)
+
+
+def _actor() -> Actor:
+    return Actor("app_user", g.app_user.id, request.remote_addr)
+
+
+def _blobs():
+    return current_app.extensions["sangloc_blobs"]
+
+
+@bp.get("/formList")
+def form_list():
+    entries = [
+        forms.FormListEntry(
+            form_id=v.form.xml_form_id, name=v.title or v.form.xml_form_id,
+            version=v.version or None, hash_md5=v.md5,
+            download_url=url_for("openrosa.form_xml", form_id=v.form.xml_form_id, _external=True),
+            manifest_url=url_for("openrosa.manifest", form_id=v.form.xml_form_id,
+                                 _external=True) if v.media else None)
+        for v in catalogue.list_forms_for(g.app_user, request.args.get("formID"))]
+    return xml_response(forms.render_form_list(entries), no_store=True)
+
+
+@bp.get("/forms/<form_id>.xml")
+def form_xml(form_id: str):
+    form = catalogue.get_form_for(g.app_user, form_id)
+    return xml_response(form.current_version.xml)
+
+
+@bp.get("/forms/<form_id>/manifest")
+def manifest(form_id: str):
+    version = catalogue.get_form_for(g.app_user, form_id).current_version
+    entries = [
+        forms.MediaFileEntry(filename=f.filename, hash_md5=f.md5, download_url=url_for(
+            "openrosa.media_file", form_id=form_id, filename=f.filename, _external=True))
+        for f in media.media_for(version, g.app_user)]
+    return xml_response(forms.render_manifest(entries), no_store=True)
+
+
+@bp.get("/forms/<form_id>/attachments/<path:filename>")
+def media_file(form_id: str, filename: str):
+    version = catalogue.get_form_for(g.app_user, form_id).current_version
+    found = media.get_media(version, g.app_user, _blobs(), filename)
+    response = current_app.response_class(found.data, content_type=found.content_type)
+    response.set_etag(found.md5)
+    response.headers["X-OpenRosa-Version"] = "1.0"
+    return response.make_conditional(request)
+
+
+@bp.route("/submission", methods=["HEAD"])
+def submission_head():
+    response = xml_response(b"", 204)
+    response.headers.pop("Content-Type", None)
+    return response
+
+
+@bp.post("/submission")
+@commits
+def submission():
+    upload = submissions.Upload(
+        xml=_read_xml_part(), files=_read_files(), device_id=request.args.get("deviceID"),
+        user_agent=request.headers.get("User-Agent"))
+    submissions.receive_submission(_actor(), g.app_user, upload, _blobs())
+    language = "en" if g.app_user.language == "en" else "vi"
+    return message_response(SUCCESS[language], 201)
+
+
+def _read_xml_part() -> bytes:
+    part = request.files.get("xml_submission_file")
+    if part is not None:
+        return part.read()
+    text = request.form.get("xml_submission_file")
+    if text:
+        return text.encode("utf-8")
+    raise Problem("400.2")
+
+
+def _read_files() -> dict[str, tuple[bytes, str | None]]:
+    files = {}
+    for key, part in request.files.items(multi=True):
+        if key == "xml_submission_file":
+            continue
+        files[_utf8_name(part.filename or key)] = (part.read(), part.mimetype or None)
+    return files
+
+
+def _utf8_name(name: str) -> str:
+    """Undo a Latin-1 reading of a raw UTF-8 file name; leave real names untouched."""
+    try:
+        return name.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return name
+

@@ -1,0 +1,33 @@
+"""Writing the audit log, and the ``Actor`` every write service is told about.
+
+Audit details carry identifiers and field names only: never answers, names or phone numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from server.extensions import db
+from server.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a staff user, a device (app user), or the system (CLI, jobs)."""
+
+    type: str  # "user" | "app_user" | "system"
+    id: int | None = None
+    remote_addr: str | None = None
+
+
+SYSTEM = Actor("system")
+
+
+def record_event(actor: Actor, action: str, target_type: str, target_id: Any,
+                 **detail: Any) -> AuditEvent:
+    event = AuditEvent(actor_type=actor.type, actor_id=actor.id, action=action,
+                       target_type=target_type, target_id=str(target_id),
+                       remote_addr=actor.remote_addr, detail=detail)
+    db.session.add(event)
+    return event

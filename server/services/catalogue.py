@@ -1,0 +1,113 @@
+"""What a device may see of the published forms: listing, lookup, media, state changes.
+
+A device (app user) sees the ``open`` forms that have no area assignment or are assigned to its
+commune or that commune's province. Form states and media attachments are changed here too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from sqlalchemy import select
+
+from server.extensions import db
+from server.models import AppUser, Form, FormAssignment, FormAttachment, FormVersion
+from server.models.form import FORM_STATES
+from server.problems import Problem
+from server.services import areas
+from server.services.audit import Actor, record_event
+from server.storage import BlobStore
+
+
+class CatalogueError(ValueError):
+    """A form-management request that cannot be carried out."""
+
+
+def may_use(form: Form, app_user: AppUser) -> bool:
+    if not form.assignments:
+        return True
+    return areas.covers((a.area_code for a in form.assignments), app_user.commune)
+
+
+def list_forms_for(app_user: AppUser, form_id: str | None = None) -> list[FormVersion]:
+    """Current versions of the open forms the device may use (formList), by form id."""
+    query = (select(Form).where(Form.state == "open", Form.current_version_id.is_not(None))
+             .order_by(Form.xml_form_id))
+    if form_id is not None:
+        query = query.where(Form.xml_form_id == form_id)
+    return [form.current_version for form in db.session.scalars(query)
+            if may_use(form, app_user)]
+
+
+def get_form_for(app_user: AppUser, form_id: str) -> Form:
+    """A form the device may use, in any state; Problem 404.1 / 403.2 otherwise."""
+    form = db.session.scalar(select(Form).where(Form.xml_form_id == form_id))
+    if form is None or form.current_version is None:
+        raise Problem("404.1", form_id=form_id)
+    if not may_use(form, app_user):
+        raise Problem("403.2", form_id=form_id)
+    return form
+
+
+def get_version(form: Form, version: str | None) -> FormVersion:
+    """The published version ``version`` of ``form``; Problem 404.2 when it is not published."""
+    found = db.session.scalar(select(FormVersion).where(
+        FormVersion.form_id == form.id, FormVersion.version == (version or "")))
+    if found is None:
+        raise Problem("404.2", form_id=form.xml_form_id, version=version or "")
+    return found
+
+
+def _form(form_id: str) -> Form:
+    form = db.session.scalar(select(Form).where(Form.xml_form_id == form_id))
+    if form is None:
+        raise CatalogueError(f"no form {form_id!r}")
+    return form
+
+
+def set_form_state(actor: Actor, form_id: str, state: str) -> Form:
+    if state not in FORM_STATES:
+        raise CatalogueError(f"unknown state {state!r}; one of {', '.join(FORM_STATES)}")
+    form = _form(form_id)
+    if form.state != state:
+        record_event(actor, "form.state", "form", form.id, before=form.state, after=state)
+        form.state = state
+        db.session.flush()
+    return form
+
+
+def assign_form(actor: Actor, form_id: str, area_codes: list[str]) -> Form:
+    """Limit a form to areas; an empty list offers it everywhere again."""
+    form = _form(form_id)
+    for code in area_codes:
+        areas.get_unit(code)
+    form.assignments = [FormAssignment(area_code=code) for code in sorted(set(area_codes))]
+    record_event(actor, "form.assign", "form", form.id, areas=sorted(set(area_codes)))
+    db.session.flush()
+    return form
+
+
+def attach_media(actor: Actor, blobs: BlobStore, form_id: str, filename: str, data: bytes,
+                 version: str | None = None) -> FormAttachment:
+    """Attach a media file the form version references (replacing one of the same name)."""
+    form = _form(form_id)
+    target = form.current_version if version is None else get_version(form, version)
+    if filename not in target.media:
+        needed = ", ".join(target.media) or "none"
+        raise CatalogueError(f"form {form_id!r} version {target.version!r} does not use a file "
+                             f"named {filename!r} (it uses: {needed})")
+    existing = {a.filename: a for a in target.attachments}.get(filename)
+    sha256 = blobs.put(data)
+    values = {"content_type": mimetypes.guess_type(filename)[0] or "application/octet-stream",
+              "blob_sha256": sha256, "size": len(data),
+              "md5": hashlib.md5(data, usedforsecurity=False).hexdigest()}
+    if existing is None:
+        existing = FormAttachment(form_version_id=target.id, filename=filename, **values)
+        target.attachments.append(existing)
+    else:
+        for key, value in values.items():
+            setattr(existing, key, value)
+    record_event(actor, "form.attach", "form_version", target.id, filename=filename,
+                 sha256=sha256)
+    db.session.flush()
+    return existing

@@ -1,0 +1,79 @@
+"""The media files a device gets with a form: attached files and per-device generated lists.
+
+Attached files (images, CSVs for ``select_one_from_file``) are stored per form version. Two file
+names are generated for each device when a form uses them and no file of that name is attached:
+``communes.csv`` (the device's commune, for the identification block) and ``cases.csv`` (the
+people of the device's area; filled by the screening-records work, empty list until then).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from server.models import AppUser, FormVersion
+from server.problems import Problem
+from server.storage import BlobStore
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    filename: str
+    md5: str
+    content_type: str
+    data: bytes
+
+
+def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def communes_csv(app_user: AppUser) -> bytes:
+    commune = app_user.commune
+    return _csv_bytes(["name", "label"], [[commune.code, commune.name]])
+
+
+def cases_csv(app_user: AppUser) -> bytes:
+    return _csv_bytes(["name", "label"], [])
+
+
+GENERATED: dict[str, Callable[[AppUser], bytes]] = {
+    "communes.csv": communes_csv,
+    "cases.csv": cases_csv,
+}
+
+
+def _file(filename: str, data: bytes, content_type: str) -> MediaFile:
+    return MediaFile(filename, hashlib.md5(data, usedforsecurity=False).hexdigest(),
+                     content_type, data)
+
+
+def media_for(version: FormVersion, app_user: AppUser) -> list[MediaFile]:
+    """Every file the manifest lists for this device: only files the server really holds."""
+    attached = {a.filename: a for a in version.attachments}
+    files = []
+    for name in version.media:
+        if name in attached:
+            a = attached[name]
+            files.append(MediaFile(name, a.md5, a.content_type, b""))
+        elif name in GENERATED:
+            files.append(_file(name, GENERATED[name](app_user), "text/csv; charset=utf-8"))
+    return files
+
+
+def get_media(version: FormVersion, app_user: AppUser, blobs: BlobStore,
+              filename: str) -> MediaFile:
+    for attachment in version.attachments:
+        if attachment.filename == filename:
+            return MediaFile(filename, attachment.md5, attachment.content_type,
+                             blobs.get(attachment.blob_sha256))
+    if filename in version.media and filename in GENERATED:
+        return _file(filename, GENERATED[filename](app_user), "text/csv; charset=utf-8")
+    raise Problem("404.4")

@@ -1,0 +1,132 @@
+"""Staff users and app users (device tokens).
+
+Passwords are hashed with argon2. An app-user token is 48 random bytes (URL-safe base64); only
+its SHA-256 is stored, so the token is shown once, at creation, and a leaked database does not
+leak working device credentials.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from sqlalchemy import select
+
+from server.extensions import db
+from server.models import AppUser, User, UserArea
+from server.models.types import utcnow
+from server.models.user import ROLES
+from server.problems import Problem
+from server.services import areas
+from server.services.audit import Actor, record_event
+
+_hasher = PasswordHasher()
+
+
+class UserError(ValueError):
+    """A user or app user cannot be created or changed as asked."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(user: User, password: str) -> bool:
+    if not user.password_hash:
+        return False
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except VerificationError:
+        return False
+
+
+def create_user(actor: Actor, username: str, role: str, area_codes: list[str],
+                password: str | None = None) -> User:
+    if role not in ROLES:
+        raise UserError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    if not area_codes:
+        raise UserError("a user needs at least one area (province or commune code)")
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise UserError(f"user {username!r} already exists")
+    for code in area_codes:
+        areas.get_unit(code)
+    user = User(username=username, role=role,
+                password_hash=hash_password(password) if password else None,
+                areas=[UserArea(area_code=code) for code in area_codes])
+    db.session.add(user)
+    db.session.flush()
+    record_event(actor, "user.create", "user", user.id, role=role, areas=area_codes)
+    return user
+
+
+def get_user(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise UserError(f"no user {username!r}")
+    return user
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewAppUser:
+    app_user: AppUser
+    token: str  # shown once
+
+
+def create_app_user(actor: Actor, name: str, commune_code: str,
+                    collaborator: str | None = None) -> NewAppUser:
+    """Create a device token tied to one collaborator and one commune.
+
+    Without ``collaborator`` a collaborator user of the same name, scoped to the commune, is
+    created (or reused when it already exists with that role).
+    """
+    commune = areas.get_commune(commune_code)
+    if db.session.scalar(select(AppUser).where(AppUser.name == name)):
+        raise UserError(f"app user {name!r} already exists")
+    user = _collaborator_for(actor, collaborator or name, commune.code)
+    if not areas.covers(user.area_codes, commune):
+        raise UserError(f"collaborator {user.username!r} does not work in commune {commune.code}")
+    token = secrets.token_urlsafe(48)
+    app_user = AppUser(name=name, token_hash=token_hash(token), user=user, commune=commune,
+                       language=user.language)
+    db.session.add(app_user)
+    db.session.flush()
+    record_event(actor, "app_user.create", "app_user", app_user.id, commune=commune.code,
+                 user_id=user.id)
+    return NewAppUser(app_user, token)
+
+
+def _collaborator_for(actor: Actor, username: str, commune_code: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        return create_user(actor, username, "collaborator", [commune_code])
+    if user.role != "collaborator":
+        raise UserError(f"user {username!r} is a {user.role}, not a collaborator")
+    return user
+
+
+def revoke_app_user(actor: Actor, name: str) -> AppUser:
+    app_user = db.session.scalar(select(AppUser).where(AppUser.name == name))
+    if app_user is None:
+        raise UserError(f"no app user {name!r}")
+    if app_user.revoked_at is None:
+        app_user.revoked_at = utcnow()
+        record_event(actor, "app_user.revoke", "app_user", app_user.id)
+        db.session.flush()
+    return app_user
+
+
+def authenticate_token(token: str) -> AppUser:
+    """The app user for a URL token; Problem 401.1 (unknown) or 403.1 (revoked)."""
+    app_user = db.session.scalar(select(AppUser).where(AppUser.token_hash == token_hash(token)))
+    if app_user is None:
+        raise Problem("401.1")
+    if app_user.revoked_at is not None or not app_user.user.active:
+        raise Problem("403.1")
+    return app_user

@@ -1,0 +1,101 @@
+"""Shared fixtures: the app on SQLite and on a throw-away PostgreSQL, clients, factories.
+
+Every integration test that uses ``app`` runs twice, once per backend. Each backend gets a
+template database per session (migrated and seeded with the area catalogue); each test then
+starts from a copy (SQLite) or an emptied database (PostgreSQL, TRUNCATE).
+
+Strict mode (``SANGLOC_STRICT=1``, set by ``.ci/run``): a missing real dependency (PostgreSQL,
+Java) fails the tests that need it instead of skipping them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from server import create_app
+from server.config import read_environment
+from server.extensions import db
+from tests.support.pg import Cluster, PostgresMissing
+
+STRICT = bool(read_environment()["STRICT"])
+KEEP_TABLES = {"admin_units", "alembic_version"}
+DATA = Path(__file__).parent / "data"
+
+
+def _template_app(instance: Path, url: str):
+    from flask_migrate import upgrade
+
+    from server.boundary import transaction
+    from server.services.areas import seed_admin_units
+
+    app = create_app({"INSTANCE_DIR": str(instance), "DATABASE_URL": url, "STRICT": STRICT})
+    with app.app_context():
+        upgrade()
+        with transaction():
+            seed_admin_units()
+        db.engine.dispose()
+    return app
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("sqlite-template")
+    _template_app(root, f"sqlite:///{root / 'template.db'}")
+    return root / "template.db"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    try:
+        cluster = Cluster().start()
+    except PostgresMissing as exc:
+        if STRICT:
+            pytest.fail(f"strict mode: {exc}")
+        pytest.skip(str(exc))
+    _template_app(cluster.root / "template-instance", cluster.url())
+    yield cluster
+    cluster.stop()
+
+
+def _truncate_pg() -> None:
+    tables = [t.name for t in db.metadata.sorted_tables if t.name not in KEEP_TABLES]
+    db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def app(request, backend, tmp_path):
+    if backend == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        shutil.copy(template, tmp_path / "sangloc.db")
+        url = f"sqlite:///{tmp_path / 'sangloc.db'}"
+    else:
+        url = request.getfixturevalue("pg_cluster").url()
+    app = create_app({"INSTANCE_DIR": str(tmp_path), "DATABASE_URL": url, "STRICT": STRICT,
+                      "TESTING": True, "PUBLIC_URL": "http://sangloc.test"})
+    with app.app_context():
+        if backend == "postgres":
+            _truncate_pg()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()

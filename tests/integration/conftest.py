@@ -1,0 +1,71 @@
+"""Factories for integration tests: devices (app users), published forms, instances."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import pytest
+
+from server.boundary import transaction
+from server.services import publishing, users
+from server.services.audit import SYSTEM
+from tests.conftest import DATA, STRICT
+from tests.support.collect import CollectClient
+
+COMMUNE = "00004"  # Phường Ba Đình, Hà Nội (province 01)
+OTHER_PROVINCE_COMMUNE = "02680"  # Xã Hợp Thành, Lào Cai (province 15)
+
+
+@dataclass
+class Device:
+    name: str
+    token: str
+    server_url: str
+    collect: CollectClient
+
+
+@pytest.fixture
+def make_device(app, client):
+    def make(name: str = "ctv-1", commune: str = COMMUNE) -> Device:
+        with transaction():
+            created = users.create_app_user(SYSTEM, name, commune)
+        url = f"http://sangloc.test/key/{created.token}"
+        return Device(name, created.token, url, CollectClient(client, url))
+    return make
+
+
+@pytest.fixture
+def device(make_device) -> Device:
+    return make_device()
+
+
+@pytest.fixture
+def publish(app):
+    def publish_(data: bytes, filename: str = "form.xml"):
+        with transaction():
+            return publishing.publish_form(SYSTEM, data, filename, strict=STRICT).version
+    return publish_
+
+
+@pytest.fixture
+def anchor_xform() -> bytes:
+    return (DATA / "anchor_screen.xml").read_bytes()
+
+
+def anchor_instance(instance_id: str | None = None, *, version: str = "1",
+                    deprecated_id: str | None = None, name: str = "Nguyễn Thị Mai",
+                    q01: str = "yes") -> bytes:
+    """A filled anchor_screen instance, serialised as JavaRosa does (openrosa.md c)."""
+    instance_id = instance_id or f"uuid:{uuid.uuid4()}"
+    items = "".join(f"<q{i:02d}>no</q{i:02d}>" for i in range(2, 21))
+    deprecated = f"<deprecatedID>{deprecated_id}</deprecatedID>" if deprecated_id else ""
+    return (
+        "<?xml version='1.0' encoding='UTF-8' ?>"
+        f'<data id="anchor_screen" version="{version}" xmlns:h="http://www.w3.org/1999/xhtml" '
+        'xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms" '
+        'xmlns:odk="http://www.opendatakit.org/xforms">'
+        f"<child_name>{name}</child_name><dob>2025-01-15</dob><sex>female</sex>"
+        f"<commune>Phường Ba Đình</commune><q01>{q01}</q01>{items}<score>1</score>"
+        f"<meta><instanceID>{instance_id}</instanceID>{deprecated}</meta></data>"
+    ).encode()

@@ -1,0 +1,5 @@
+"""WSGI entry point: ``app = create_app()`` and nothing else."""
+
+from server import create_app
+
+app = create_app()
