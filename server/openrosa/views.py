@@ -104,14 +104,19 @@ def submission_head():
 
 
 @bp.post("/submission")
-@commits
 def submission():
     upload = submissions.Upload(
         xml=_read_xml_part(), files=_read_files(), device_id=request.args.get("deviceID"),
         user_agent=request.headers.get("User-Agent"))
-    submissions.receive_submission(_actor(), g.app_user, upload, _blobs())
+    _receive(upload)
     language = "en" if g.app_user.language == "en" else "vi"
     return message_response(SUCCESS[language], 201)
+
+
+@commits
+def _receive(upload: submissions.Upload) -> submissions.Receipt:
+    """The unit of work, re-run by ``commits`` if a racing copy won the insert."""
+    return submissions.receive_submission(_actor(), g.app_user, upload, _blobs())
 
 
 def _read_xml_part() -> bytes:

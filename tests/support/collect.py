@@ -55,27 +55,30 @@ class CollectClient:
 
     def __init__(self, client, server_url: str):
         self.client = client
-        self.base = urlsplit(server_url).path.rstrip("/")
+        parts = urlsplit(server_url)
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.base = parts.path.rstrip("/")
 
     def path(self, url_or_path: str) -> str:
         return urlsplit(url_or_path).path if "://" in url_or_path else url_or_path
 
     def get(self, url: str, **query):
         query.setdefault("deviceID", DEVICE_ID)
-        return self.client.get(self.path(url), query_string=query, headers=headers())
+        return self.client.get(self.path(url), query_string=query, headers=headers(),
+                               base_url=self.origin)
 
     def form_list(self, **query):
         return self.get(f"{self.base}/formList", **query)
 
     def head_submission(self):
         return self.client.head(f"{self.base}/submission", query_string={"deviceID": DEVICE_ID},
-                                headers=headers())
+                                headers=headers(), base_url=self.origin)
 
     def post_submission(self, xml: bytes, files: dict[str, bytes] | None = None, *,
                         incomplete: bool = False, extra_headers: dict | None = None):
         body, content_type = multipart(xml, files, incomplete=incomplete)
         return self.client.post(f"{self.base}/submission", data=body, content_type=content_type,
-                                query_string={"deviceID": DEVICE_ID},
+                                query_string={"deviceID": DEVICE_ID}, base_url=self.origin,
                                 headers={**headers(), **(extra_headers or {})})
 
     def submit(self, xml: bytes, files: dict[str, bytes] | None = None):
