@@ -19,7 +19,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from server.boundary import transaction
 from server.collect_settings import server_url, settings_payload, write_qr_png
-from server.services import areas, catalogue, publishing, setup, users
+from server.services import areas, publishing, setup, users
 from server.services.audit import SYSTEM
 
 _EXPECTED = (ValueError, LookupError)
@@ -98,8 +98,9 @@ def serve_command() -> None:
     conf = Path(__file__).with_name("gunicorn_conf.py")
     bind = f"{config['SANGLOC_HOST']}:{config['SANGLOC_PORT']}"
     click.echo(f"sangloc serving on http://{bind}")
-    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "-c", str(conf), "-b", bind,
-                                "-w", str(config["SANGLOC_WORKERS"]), "wsgi:app"])
+    args = [sys.executable, "-m", "gunicorn", "-c", str(conf), "-b", bind,
+            "-w", str(config["SANGLOC_WORKERS"]), "wsgi:app"]
+    os.execv(sys.executable, args)  # noqa: S606  (replaces this process with gunicorn)
 
 
 @click.group("users")

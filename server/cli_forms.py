@@ -41,8 +41,8 @@ def forms_publish(file: Path, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
-    click.echo(f"published {result['form_id']} version {result['version']!r} "
-               f"({'validated with JavaRosa' if result['validated'] else 'NOT validated: no Java'})")
+    checked = "validated with JavaRosa" if result["validated"] else "NOT validated: no Java"
+    click.echo(f"published {result['form_id']} version {result['version']!r} ({checked})")
     for warning in result["warnings"]:
         click.echo(f"warning: {warning}")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+
 from sqlalchemy import select
 
 from server.extensions import db

@@ -7,7 +7,6 @@ form's earlier versions -> store the bytes once. Published versions are never ch
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from dataclasses import dataclass
 from importlib import resources
@@ -18,7 +17,7 @@ import forms
 from server.extensions import db
 from server.models import Form, FormVersion
 from server.services.audit import Actor, record_event
-from sync import SyncError, read_binding
+from sync import Binding, SyncError, read_binding
 
 XFORM_SUFFIXES = (".xml",)
 
@@ -81,8 +80,8 @@ def publish_xform(actor: Actor, xml: bytes, filename: str, *, strict: bool,
     return Published(version, warnings, validated)
 
 
-def _new_version(form: Form, info: forms.XFormInfo, xml: bytes, binding, filename: str,
-                 actor: Actor) -> FormVersion:
+def _new_version(form: Form, info: forms.XFormInfo, xml: bytes, binding: Binding | None,
+                 filename: str, actor: Actor) -> FormVersion:
     label = info.version or ""
     earlier = list(db.session.scalars(select(FormVersion).where(FormVersion.form_id == form.id)))
     if any(v.version == label for v in earlier):
@@ -97,7 +96,7 @@ def _new_version(form: Form, info: forms.XFormInfo, xml: bytes, binding, filenam
         sha256=hashlib.sha256(xml).hexdigest(), fields=fields,
         binary_fields=list(info.binary_fields), media=list(info.media),
         default_language=info.default_language,
-        binding=dataclasses.asdict(binding) if binding else None,
+        binding=binding_data(binding),
         source_filename=filename, published_by=actor.id if actor.type == "user" else None)
     db.session.add(version)
     db.session.flush()
@@ -106,6 +105,15 @@ def _new_version(form: Form, info: forms.XFormInfo, xml: bytes, binding, filenam
                  version=label)
     db.session.flush()
     return version
+
+
+def binding_data(binding: Binding | None) -> dict[str, object] | None:
+    """A ``sync.Binding`` as plain JSON data for the form version row."""
+    if binding is None:
+        return None
+    return {"instrument_id": binding.instrument_id, "items": dict(binding.items),
+            "followup": dict(binding.followup), "person": dict(binding.person),
+            "device_score": binding.device_score}
 
 
 def _check_field_types(form_id: str, earlier: list[FormVersion], fields: dict[str, str]) -> None:

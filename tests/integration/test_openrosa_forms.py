@@ -137,7 +137,7 @@ def media_files(response) -> dict[str, dict[str, str]]:
 
 def test_attaching_a_file_the_form_does_not_use_is_refused(app, publish):
     publish(photo_form(), "photo_visit.xlsx")
-    with pytest.raises(catalogue.CatalogueError, match="does not use a file named 'x.png'"), \
+    with pytest.raises(catalogue.CatalogueError, match=r"does not use a file named 'x\.png'"), \
             transaction():
         catalogue.attach_media(SYSTEM, app.extensions["sangloc_blobs"], "photo_visit",
                                "x.png", b"data")

@@ -17,6 +17,7 @@ def test_list_download_submit(publish, device, anchor_xform):
     assert entry.findtext("x:formID", namespaces=NS) == "anchor_screen"
     download = device.collect.get(entry.findtext("x:downloadUrl", namespaces=NS))
     assert download.status_code == 200
-    assert entry.findtext("x:hash", namespaces=NS) == "md5:" + hashlib.md5(download.data).hexdigest()
+    expected = "md5:" + hashlib.md5(download.data).hexdigest()
+    assert entry.findtext("x:hash", namespaces=NS) == expected
     response = device.collect.submit(anchor_instance())
     assert response.status_code == 201, response.data
