@@ -24,7 +24,6 @@ from tests.support.pg import Cluster, PostgresMissing
 
 STRICT = bool(read_environment()["STRICT"])
 KEEP_TABLES = {"admin_units", "alembic_version"}
-DATA = Path(__file__).parent / "data"
 
 
 def _template_app(instance: Path, url: str):

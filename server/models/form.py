@@ -31,8 +31,7 @@ class Form(db.Model):
 
     current_version: Mapped[FormVersion | None] = relationship(
         foreign_keys=[current_version_id], post_update=True)
-    assignments: Mapped[list[FormAssignment]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin")
+    assignments: Mapped[list[FormAssignment]] = relationship(cascade="all, delete-orphan")
 
 
 class FormVersion(db.Model):
@@ -43,7 +42,7 @@ class FormVersion(db.Model):
     form_id: Mapped[int] = mapped_column(ForeignKey("forms.id"), index=True)
     version: Mapped[str] = mapped_column(String(100))  # "" when the XForm has none
     title: Mapped[str] = mapped_column(String(300))
-    xml: Mapped[bytes] = mapped_column(LargeBinary)
+    xml: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # loaded only to serve it
     md5: Mapped[str] = mapped_column(String(32))
     sha256: Mapped[str] = mapped_column(String(64))
     # path -> bind type, for the "a field never changes type" rule and for exports
@@ -58,8 +57,7 @@ class FormVersion(db.Model):
     published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
 
     form: Mapped[Form] = relationship(foreign_keys=[form_id], lazy="joined")
-    attachments: Mapped[list[FormAttachment]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin")
+    attachments: Mapped[list[FormAttachment]] = relationship(cascade="all, delete-orphan")
 
 
 class FormAttachment(db.Model):

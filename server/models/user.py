@@ -29,8 +29,8 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    areas: Mapped[list[UserArea]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin")
+    areas: Mapped[list[UserArea]] = relationship(back_populates="user",
+                                                 cascade="all, delete-orphan")
 
     @property
     def area_codes(self) -> list[str]:

@@ -10,6 +10,7 @@ import hashlib
 import mimetypes
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from server.extensions import db
 from server.models import AppUser, Form, FormAssignment, FormAttachment, FormVersion
@@ -32,18 +33,19 @@ def may_use(form: Form, app_user: AppUser) -> bool:
 
 def list_forms_for(app_user: AppUser, form_id: str | None = None) -> list[FormVersion]:
     """Current versions of the open forms the device may use (formList), by form id."""
-    query = (select(Form).where(Form.state == "open", Form.current_version_id.is_not(None))
-             .order_by(Form.xml_form_id))
+    query = (select(FormVersion).join(Form, Form.current_version_id == FormVersion.id)
+             .where(Form.state == "open").order_by(Form.xml_form_id)
+             .options(selectinload(FormVersion.form).selectinload(Form.assignments)))
     if form_id is not None:
         query = query.where(Form.xml_form_id == form_id)
-    return [form.current_version for form in db.session.scalars(query)
-            if may_use(form, app_user)]
+    return [version for version in db.session.scalars(query)
+            if may_use(version.form, app_user)]
 
 
 def get_form_for(app_user: AppUser, form_id: str) -> Form:
     """A form the device may use, in any state; Problem 404.1 / 403.2 otherwise."""
     form = db.session.scalar(select(Form).where(Form.xml_form_id == form_id))
-    if form is None or form.current_version is None:
+    if form is None or form.current_version_id is None:
         raise Problem("404.1", form_id=form_id)
     if not may_use(form, app_user):
         raise Problem("403.2", form_id=form_id)

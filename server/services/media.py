@@ -3,7 +3,7 @@
 Attached files (images, CSVs for ``select_one_from_file``) are stored per form version. Two file
 names are generated for each device when a form uses them and no file of that name is attached:
 ``communes.csv`` (the device's commune, for the identification block) and ``cases.csv`` (the
-people of the device's area; filled by the screening-records work, empty list until then).
+people of the device's area, after a "new person" entry; the screening-records work fills it).
 """
 
 from __future__ import annotations
@@ -40,8 +40,14 @@ def communes_csv(app_user: AppUser) -> bytes:
     return _csv_bytes(["name", "label"], [[commune.code, commune.name]])
 
 
+# JavaRosa refuses a choice list with no rows, so the case list always starts with this entry;
+# a submission naming it registers a new person.
+NEW_PERSON = "new"
+NEW_PERSON_LABEL = "Người mới (chưa có trong danh sách) / New person"
+
+
 def cases_csv(app_user: AppUser) -> bytes:
-    return _csv_bytes(["name", "label"], [])
+    return _csv_bytes(["name", "label"], [[NEW_PERSON, NEW_PERSON_LABEL]])
 
 
 GENERATED: dict[str, Callable[[AppUser], bytes]] = {

@@ -10,8 +10,9 @@ import pytest
 from server.boundary import transaction
 from server.services import publishing, users
 from server.services.audit import SYSTEM
-from tests.conftest import DATA, STRICT
+from tests.conftest import STRICT
 from tests.support.collect import CollectClient
+from tests.support.paths import DATA
 
 COMMUNE = "00004"  # Phường Ba Đình, Hà Nội (province 01)
 OTHER_PROVINCE_COMMUNE = "02680"  # Xã Hợp Thành, Lào Cai (province 15)

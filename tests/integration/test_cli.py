@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from server.collect_settings import decode_payload
 from server.extensions import db
 from server.models import AppUser, Form, FormVersion, User
-from tests.conftest import DATA
+from tests.support.paths import DATA
 from tests.support.xlsform import build_xlsx
 
 

@@ -15,10 +15,10 @@ from tests.support.javarosa_fill import (
     JavaRosaFillError,
     fill_form,
 )
+from tests.support.paths import ANCHOR_FORM
 
 pytestmark = pytest.mark.java
 
-ANCHOR_FORM = Path("/work/shared/bench/anchor_screen.xml")
 XML_DECLARATION = b"<?xml version='1.0' encoding='UTF-8' ?>"
 INSTANCE_ID = re.compile(r"^uuid:[0-9a-f-]{36}$")
 

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable
 
-import openpyxl
 import pytest
 
-ANCHOR_FORM = Path("/work/shared/bench/anchor_screen.xml")
-
-Sheets = dict[str, Sequence[Sequence[object]]]
-
-
-def build_xlsx(sheets: Sheets) -> bytes:
-    """An .xlsx workbook with one worksheet per entry, rows in order (first row = header)."""
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for name, rows in sheets.items():
-        sheet = workbook.create_sheet(name)
-        for row in rows:
-            sheet.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+from tests.support.paths import ANCHOR_FORM
+from tests.support.xlsform import Sheets, build_xlsx
 
 
 @pytest.fixture
