@@ -70,10 +70,12 @@ def publish_until_listed(env: dict[str, str], workdir: Path) -> int:
     return LISTED_FORMS
 
 
-def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+def start_server(env: dict[str, str], args) -> subprocess.Popen:
+    port = args.port
     server = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "server" / "gunicorn_conf.py"),
-         "-b", f"127.0.0.1:{port}", "-w", str(workers), "wsgi:app"],
+         "-b", f"127.0.0.1:{port}", "-w", str(args.workers), "-k", args.worker_class,
+         "--threads", str(args.threads), "wsgi:app"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -101,17 +103,19 @@ def run_backend(name: str, url: str | None, args, workdir: Path) -> list[dict]:
     if url:
         env["SANGLOC_DATABASE_URL"] = url
     base = prepare(env, workdir)
-    server = start_server(env, args.port, args.workers)
+    server = start_server(env, args)
     results = []
     try:
         scale = 10 if args.quick else 1
-        for concurrency, n in ((1, 2000), (4, 4000), (16, 4000)):
+        for concurrency, n in () if args.only else ((1, 2000), (4, 4000), (16, 4000)):
             results.append({"backend": name, "run": f"c={concurrency}", **load(
                 args.generator, base, n=n // scale, warmup=200 // scale,
                 concurrency=concurrency, formlist_n=0)})
         results.append({"backend": name, "run": "sustained c=4", **load(
             args.generator, base, n=10_000 // scale, warmup=200 // scale, concurrency=4,
             formlist_n=0)})
+        if args.only:
+            return results
         publish_until_listed(env, workdir)
         results.append({"backend": name, "run": f"formList ({LISTED_FORMS} forms)", **load(
             args.generator, base, n=1, warmup=0, concurrency=1, formlist_n=500 // scale)})
@@ -132,6 +136,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--only", choices=["sustained"], help="run only the sustained c=4 load")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--generator", type=Path, default=DEFAULT_GENERATOR)
@@ -140,7 +147,7 @@ def main() -> int:
     results = []
     for name in (["sqlite", "postgres"] if args.backend == "both" else [args.backend]):
         workdir = Path(tempfile.mkdtemp(prefix=f"sangloc-bench-{name}-"))
-        cluster = Cluster().start() if name == "postgres" else None
+        cluster = Cluster(durable=True).start() if name == "postgres" else None
         try:
             results += run_backend(name, cluster.url() if cluster else None, args, workdir)
         finally:

@@ -24,8 +24,8 @@ _HTTP_PROBLEMS = {400: "400.7", 404: "404.4", 405: "405.1", 413: "413.1"}
 
 
 def language() -> str:
-    app_user = g.get("app_user")
-    if app_user is not None and app_user.language == "en":
+    device = g.get("device")
+    if device is not None and device.language == "en":
         return "en"
     return current_app.config["SANGLOC_DEFAULT_LANGUAGE"]
 

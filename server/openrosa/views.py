@@ -11,6 +11,8 @@ Protocol quirks handled here, with their source in openrosa.md:
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import current_app, g, request, url_for
 
 import forms
@@ -18,7 +20,7 @@ from server.boundary import commits
 from server.openrosa import bp
 from server.openrosa.responses import error_response, message_response, xml_response
 from server.problems import Problem
-from server.services import catalogue, media, submissions, users
+from server.services import device_forms, devices, media, submissions
 from server.services.audit import Actor
 
 # Routes that must carry X-OpenRosa-Version: 1.0 (a.1); downloads need not.
@@ -34,8 +36,8 @@ def _pop_token(_endpoint, values) -> None:
 
 @bp.before_request
 def _authenticate() -> None:
-    g.app_user = None
-    g.app_user = users.authenticate_token(g.token or "")
+    g.device = None
+    g.device = devices.authenticate_token(g.token or "")
     if request.endpoint in _VERSIONED_ENDPOINTS and \
             request.headers.get("X-OpenRosa-Version", "").strip() != "1.0":
         raise Problem("400.1")
@@ -50,46 +52,51 @@ bp.register_error_handler(Exception, error_response)
 
 
 def _actor() -> Actor:
-    return Actor("app_user", g.app_user.id, request.remote_addr)
+    return Actor("app_user", g.device.id, request.remote_addr)
 
 
 def _blobs():
     return current_app.extensions["sangloc_blobs"]
 
 
+def _base_url() -> str:
+    """This device's server URL (``.../key/<token>``), built once per request."""
+    return url_for("openrosa.form_list", _external=True).removesuffix("/formList")
+
+
 @bp.get("/formList")
 def form_list():
+    base = _base_url()
     entries = [
         forms.FormListEntry(
-            form_id=v.form.xml_form_id, name=v.title or v.form.xml_form_id,
-            version=v.version or None, hash_md5=v.md5,
-            download_url=url_for("openrosa.form_xml", form_id=v.form.xml_form_id, _external=True),
-            manifest_url=url_for("openrosa.manifest", form_id=v.form.xml_form_id,
-                                 _external=True) if v.media else None)
-        for v in catalogue.list_forms_for(g.app_user, request.args.get("formID"))]
+            form_id=f.form_id, name=f.title or f.form_id, version=f.version or None,
+            hash_md5=f.md5, download_url=f"{base}/forms/{quote(f.form_id, safe='')}.xml",
+            manifest_url=f"{base}/forms/{quote(f.form_id, safe='')}/manifest"
+            if f.has_media else None)
+        for f in device_forms.list_forms_for(g.device, request.args.get("formID"))]
     return xml_response(forms.render_form_list(entries), no_store=True)
 
 
 @bp.get("/forms/<form_id>.xml")
 def form_xml(form_id: str):
-    form = catalogue.get_form_for(g.app_user, form_id)
-    return xml_response(form.current_version.xml)
+    return xml_response(device_forms.get_current_version(g.device, form_id).xml)
 
 
 @bp.get("/forms/<form_id>/manifest")
 def manifest(form_id: str):
-    version = catalogue.get_form_for(g.app_user, form_id).current_version
+    version = device_forms.get_current_version(g.device, form_id)
+    folder = f"{_base_url()}/forms/{quote(form_id, safe='')}/attachments"
     entries = [
-        forms.MediaFileEntry(filename=f.filename, hash_md5=f.md5, download_url=url_for(
-            "openrosa.media_file", form_id=form_id, filename=f.filename, _external=True))
-        for f in media.media_for(version, g.app_user)]
+        forms.MediaFileEntry(filename=f.filename, hash_md5=f.md5,
+                             download_url=f"{folder}/{quote(f.filename)}")
+        for f in media.media_for(version, g.device)]
     return xml_response(forms.render_manifest(entries), no_store=True)
 
 
 @bp.get("/forms/<form_id>/attachments/<path:filename>")
 def media_file(form_id: str, filename: str):
-    version = catalogue.get_form_for(g.app_user, form_id).current_version
-    found = media.get_media(version, g.app_user, _blobs(), filename)
+    version = device_forms.get_current_version(g.device, form_id)
+    found = media.get_media(version, g.device, _blobs(), filename)
     response = current_app.response_class(found.data, content_type=found.content_type)
     response.set_etag(found.md5)
     response.headers["X-OpenRosa-Version"] = "1.0"
@@ -109,14 +116,14 @@ def submission():
         xml=_read_xml_part(), files=_read_files(), device_id=request.args.get("deviceID"),
         user_agent=request.headers.get("User-Agent"))
     _receive(upload)
-    language = "en" if g.app_user.language == "en" else "vi"
+    language = "en" if g.device.language == "en" else "vi"
     return message_response(SUCCESS[language], 201)
 
 
 @commits
 def _receive(upload: submissions.Upload) -> submissions.Receipt:
     """The unit of work, re-run by ``commits`` if a racing copy won the insert."""
-    return submissions.receive_submission(_actor(), g.app_user, upload, _blobs())
+    return submissions.receive_submission(_actor(), g.device, upload, _blobs())
 
 
 def _read_xml_part() -> bytes:

@@ -8,8 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import insert
+
 from server.extensions import db
 from server.models import AuditEvent
+from server.models.types import utcnow
 
 
 @dataclass(frozen=True)
@@ -25,9 +28,9 @@ SYSTEM = Actor("system")
 
 
 def record_event(actor: Actor, action: str, target_type: str, target_id: Any,
-                 **detail: Any) -> AuditEvent:
-    event = AuditEvent(actor_type=actor.type, actor_id=actor.id, action=action,
-                       target_type=target_type, target_id=str(target_id),
-                       remote_addr=actor.remote_addr, detail=detail)
-    db.session.add(event)
-    return event
+                 **detail: Any) -> None:
+    """Add one audit row in the current transaction (a plain INSERT: it is on hot paths)."""
+    db.session.execute(insert(AuditEvent.__table__).values(
+        at=utcnow(), actor_type=actor.type, actor_id=actor.id, action=action,
+        target_type=target_type, target_id=str(target_id), remote_addr=actor.remote_addr,
+        detail=detail))

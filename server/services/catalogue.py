@@ -1,7 +1,6 @@
-"""What a device may see of the published forms: listing, lookup, media, state changes.
+"""Managing published forms: state changes, area assignments and media attachments.
 
-A device (app user) sees the ``open`` forms that have no area assignment or are assigned to its
-commune or that commune's province. Form states and media attachments are changed here too.
+What a device may see of these forms is in ``device_forms``; publishing is in ``publishing``.
 """
 
 from __future__ import annotations
@@ -10,12 +9,10 @@ import hashlib
 import mimetypes
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from server.extensions import db
-from server.models import AppUser, Form, FormAssignment, FormAttachment, FormVersion
+from server.models import Form, FormAssignment, FormAttachment, FormVersion
 from server.models.form import FORM_STATES
-from server.problems import Problem
 from server.services import areas
 from server.services.audit import Actor, record_event
 from server.storage import BlobStore
@@ -25,39 +22,12 @@ class CatalogueError(ValueError):
     """A form-management request that cannot be carried out."""
 
 
-def may_use(form: Form, app_user: AppUser) -> bool:
-    if not form.assignments:
-        return True
-    return areas.covers((a.area_code for a in form.assignments), app_user.commune)
-
-
-def list_forms_for(app_user: AppUser, form_id: str | None = None) -> list[FormVersion]:
-    """Current versions of the open forms the device may use (formList), by form id."""
-    query = (select(FormVersion).join(Form, Form.current_version_id == FormVersion.id)
-             .where(Form.state == "open").order_by(Form.xml_form_id)
-             .options(selectinload(FormVersion.form).selectinload(Form.assignments)))
-    if form_id is not None:
-        query = query.where(Form.xml_form_id == form_id)
-    return [version for version in db.session.scalars(query)
-            if may_use(version.form, app_user)]
-
-
-def get_form_for(app_user: AppUser, form_id: str) -> Form:
-    """A form the device may use, in any state; Problem 404.1 / 403.2 otherwise."""
-    form = db.session.scalar(select(Form).where(Form.xml_form_id == form_id))
-    if form is None or form.current_version_id is None:
-        raise Problem("404.1", form_id=form_id)
-    if not may_use(form, app_user):
-        raise Problem("403.2", form_id=form_id)
-    return form
-
-
 def get_version(form: Form, version: str | None) -> FormVersion:
-    """The published version ``version`` of ``form``; Problem 404.2 when it is not published."""
+    """The published version ``version`` of ``form``."""
     found = db.session.scalar(select(FormVersion).where(
         FormVersion.form_id == form.id, FormVersion.version == (version or "")))
     if found is None:
-        raise Problem("404.2", form_id=form.xml_form_id, version=version or "")
+        raise CatalogueError(f"form {form.xml_form_id!r} has no version {version!r}")
     return found
 
 

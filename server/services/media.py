@@ -14,8 +14,9 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from server.models import AppUser, FormVersion
+from server.models import FormVersion
 from server.problems import Problem
+from server.services.devices import Device
 from server.storage import BlobStore
 
 
@@ -35,9 +36,8 @@ def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def communes_csv(app_user: AppUser) -> bytes:
-    commune = app_user.commune
-    return _csv_bytes(["name", "label"], [[commune.code, commune.name]])
+def communes_csv(device: Device) -> bytes:
+    return _csv_bytes(["name", "label"], [[device.commune_code, device.commune_name]])
 
 
 # JavaRosa refuses a choice list with no rows, so the case list always starts with this entry;
@@ -46,11 +46,11 @@ NEW_PERSON = "new"
 NEW_PERSON_LABEL = "Người mới (chưa có trong danh sách) / New person"
 
 
-def cases_csv(app_user: AppUser) -> bytes:
+def cases_csv(device: Device) -> bytes:
     return _csv_bytes(["name", "label"], [[NEW_PERSON, NEW_PERSON_LABEL]])
 
 
-GENERATED: dict[str, Callable[[AppUser], bytes]] = {
+GENERATED: dict[str, Callable[[Device], bytes]] = {
     "communes.csv": communes_csv,
     "cases.csv": cases_csv,
 }
@@ -61,7 +61,7 @@ def _file(filename: str, data: bytes, content_type: str) -> MediaFile:
                      content_type, data)
 
 
-def media_for(version: FormVersion, app_user: AppUser) -> list[MediaFile]:
+def media_for(version: FormVersion, device: Device) -> list[MediaFile]:
     """Every file the manifest lists for this device: only files the server really holds."""
     attached = {a.filename: a for a in version.attachments}
     files = []
@@ -70,16 +70,16 @@ def media_for(version: FormVersion, app_user: AppUser) -> list[MediaFile]:
             a = attached[name]
             files.append(MediaFile(name, a.md5, a.content_type, b""))
         elif name in GENERATED:
-            files.append(_file(name, GENERATED[name](app_user), "text/csv; charset=utf-8"))
+            files.append(_file(name, GENERATED[name](device), "text/csv; charset=utf-8"))
     return files
 
 
-def get_media(version: FormVersion, app_user: AppUser, blobs: BlobStore,
+def get_media(version: FormVersion, device: Device, blobs: BlobStore,
               filename: str) -> MediaFile:
     for attachment in version.attachments:
         if attachment.filename == filename:
             return MediaFile(filename, attachment.md5, attachment.content_type,
                              blobs.get(attachment.blob_sha256))
     if filename in version.media and filename in GENERATED:
-        return _file(filename, GENERATED[filename](app_user), "text/csv; charset=utf-8")
+        return _file(filename, GENERATED[filename](device), "text/csv; charset=utf-8")
     raise Problem("404.4")

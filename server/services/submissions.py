@@ -10,7 +10,8 @@ The cases follow openrosa.md a.11 and a.12 (ODK Central's behaviour unless noted
   the edit does not resend are carried forward by file name;
 - form ``closed``: 409; version not published: 404.
 Merging into screening records happens after this (merge state ``pending``); a crash before the
-commit leaves nothing, and blobs are content-addressed so a retry rewrites nothing.
+commit leaves nothing, and blobs are content-addressed so a retry rewrites nothing. The common
+case (a new submission without attachments) is three statements: device, version, insert.
 """
 
 from __future__ import annotations
@@ -21,15 +22,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 import forms
 from server.extensions import db
-from server.models import AppUser, Form, FormVersion, Submission, SubmissionAttachment
+from server.models import Submission, SubmissionAttachment
 from server.models.submission import SubmissionConflict
 from server.models.types import utcnow
 from server.problems import Problem
-from server.services import catalogue
+from server.services import device_forms
 from server.services.audit import Actor, record_event
+from server.services.device_forms import Target
+from server.services.devices import Device
 from server.storage import BlobStore
 
 # forms.FormError code -> problem code
@@ -53,7 +58,7 @@ class Upload:
 
 @dataclass(frozen=True)
 class Receipt:
-    submission: Submission
+    submission_id: int
     outcome: str  # "created" | "edited" | "duplicate"
 
 
@@ -64,45 +69,61 @@ def parse_upload(xml: bytes) -> forms.ParsedInstance:
         raise Problem(_PARSE_PROBLEMS.get(exc.code, "400.3"), detail=exc.message) from exc
 
 
-def receive_submission(actor: Actor, app_user: AppUser, upload: Upload,
+def receive_submission(actor: Actor, device: Device, upload: Upload,
                        blobs: BlobStore) -> Receipt:
     parsed = parse_upload(upload.xml)
-    form = catalogue.get_form_for(app_user, parsed.form_id)
-    version = catalogue.get_version(form, parsed.version)
-    if form.state == "closed":
-        raise Problem("409.2", form_id=form.xml_form_id)
-    existing = _find(form, parsed.instance_id)
-    if existing is not None:
-        return _resubmission(actor, existing, parsed, version, upload, blobs)
-    previous = _edit_target(form, parsed) if parsed.deprecated_id else None
-    submission = Submission(
-        form_id=form.id, form_version_id=version.id, instance_id=parsed.instance_id,
-        deprecated_id=parsed.deprecated_id, xml=upload.xml,
-        xml_sha256=hashlib.sha256(upload.xml).hexdigest(), app_user_id=app_user.id,
-        device_id=_clip(upload.device_id), user_agent=_clip(upload.user_agent, 300),
-        merge_state="pending" if version.binding else "not_scored")
-    db.session.add(submission)
-    _store_attachments(actor, submission, _expected_names(parsed, version), upload, blobs,
-                       carried=previous)
-    db.session.flush()  # IntegrityError here = a racing copy won; the boundary retries
-    if previous is not None:
-        previous.superseded_by_id = submission.id
+    target = device_forms.get_target(device, parsed.form_id, parsed.version)
+    if target.state == "closed":
+        raise Problem("409.2", form_id=target.form_id)
+    new_id = _insert(target, parsed, device, upload)
+    if new_id is None:  # the instanceID is taken: a retry, a split upload or a conflict
+        existing = _find(target.form_pk, parsed.instance_id)
+        return _resubmission(actor, existing, parsed, target, upload, blobs)
+    # an edit is checked after the insert so that a resent edit is a plain resubmission;
+    # a refused edit raises and the insert is rolled back
+    previous = _edit_target(target, parsed) if parsed.deprecated_id else None
+    expected = _expected_names(parsed, target)
+    if expected or previous is not None:
+        submission = db.session.get(Submission, new_id)
+        _store_attachments(actor, submission, expected, upload, blobs, carried=previous)
+        if previous is not None:
+            previous.superseded_by_id = new_id
+        db.session.flush()
     record_event(actor, "submission.edit" if previous else "submission.create", "submission",
-                 submission.id, form_id=form.xml_form_id, instance_id=parsed.instance_id)
-    return Receipt(submission, "edited" if previous else "created")
+                 new_id, form_id=target.form_id, instance_id=parsed.instance_id)
+    return Receipt(new_id, "edited" if previous else "created")
+
+
+def _insert(target: Target, parsed: forms.ParsedInstance, device: Device,
+            upload: Upload) -> int | None:
+    """INSERT ... ON CONFLICT DO NOTHING: the new row's id, or None when the instanceID is used.
+
+    One statement instead of a look-up and an insert; a racing copy waits on the unique index
+    and then finds the row (PostgreSQL) or waits for the write lock (SQLite).
+    """
+    table = Submission.__table__
+    insert = (pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)(table)
+    statement = insert.values(
+        form_id=target.form_pk, form_version_id=target.version_id,
+        instance_id=parsed.instance_id, deprecated_id=parsed.deprecated_id, xml=upload.xml,
+        xml_sha256=hashlib.sha256(upload.xml).hexdigest(), app_user_id=device.id,
+        device_id=_clip(upload.device_id), user_agent=_clip(upload.user_agent, 300),
+        received_at=utcnow(), merge_state="pending" if target.scored else "not_scored",
+    ).on_conflict_do_nothing(index_elements=["form_id", "instance_id"]).returning(table.c.id)
+    return db.session.execute(statement).scalar()
 
 
 def _clip(value: str | None, limit: int = 200) -> str | None:
     return None if value is None else value[:limit]
 
 
-def _find(form: Form, instance_id: str) -> Submission | None:
+def _find(form_pk: int, instance_id: str) -> Submission | None:
     return db.session.scalar(select(Submission).where(
-        Submission.form_id == form.id, Submission.instance_id == instance_id))
+        Submission.form_id == form_pk, Submission.instance_id == instance_id))
 
 
-def _edit_target(form: Form, parsed: forms.ParsedInstance) -> Submission:
-    previous = _find(form, parsed.deprecated_id)
+def _edit_target(target: Target, parsed: forms.ParsedInstance) -> Submission:
+    previous = _find(target.form_pk, parsed.deprecated_id)
     if previous is None or previous.deleted_at is not None:
         raise Problem("404.3", deprecated_id=parsed.deprecated_id)
     if previous.superseded_by_id is not None:
@@ -111,18 +132,19 @@ def _edit_target(form: Form, parsed: forms.ParsedInstance) -> Submission:
 
 
 def _resubmission(actor: Actor, existing: Submission, parsed: forms.ParsedInstance,
-                  version: FormVersion, upload: Upload, blobs: BlobStore) -> Receipt:
+                  target: Target, upload: Upload, blobs: BlobStore) -> Receipt:
     if existing.deleted_at is not None:
         raise Problem("409.3", instance_id=parsed.instance_id)
     if existing.xml != upload.xml:
-        _keep_conflict(existing, parsed, upload)
+        _keep_conflict(actor, existing, parsed, upload)
         code = "409.5" if parsed.deprecated_id else "409.1"
         raise Problem(code, keep=True, instance_id=parsed.instance_id)
-    _store_attachments(actor, existing, _expected_names(parsed, version), upload, blobs)
-    return Receipt(existing, "duplicate")
+    _store_attachments(actor, existing, _expected_names(parsed, target), upload, blobs)
+    return Receipt(existing.id, "duplicate")
 
 
-def _keep_conflict(existing: Submission, parsed: forms.ParsedInstance, upload: Upload) -> None:
+def _keep_conflict(actor: Actor, existing: Submission, parsed: forms.ParsedInstance,
+                   upload: Upload) -> None:
     """Keep a refused body for review (once per distinct body); the 409 raised after this
     is a ``Problem(..., keep=True)``, so the boundary commits this row before answering."""
     sha256 = hashlib.sha256(upload.xml).hexdigest()
@@ -132,14 +154,15 @@ def _keep_conflict(existing: Submission, parsed: forms.ParsedInstance, upload: U
     if seen is None:
         db.session.add(SubmissionConflict(
             form_id=existing.form_id, instance_id=parsed.instance_id, reason="different_xml",
-            xml=upload.xml, xml_sha256=sha256, app_user_id=existing.app_user_id,
+            xml=upload.xml, xml_sha256=sha256,
+            app_user_id=actor.id if actor.type == "app_user" else None,
             device_id=_clip(upload.device_id)))
         db.session.flush()
 
 
-def _expected_names(parsed: forms.ParsedInstance, version: FormVersion) -> set[str]:
+def _expected_names(parsed: forms.ParsedInstance, target: Target) -> set[str]:
     """File names the instance names through the version's binary fields."""
-    binary = set(version.binary_fields)
+    binary = set(target.binary_fields)
     if not binary:
         return set()
     return {value for path, value in parsed.values.items()

@@ -7,7 +7,6 @@ leak working device credentials.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -19,9 +18,9 @@ from server.extensions import db
 from server.models import AppUser, User, UserArea
 from server.models.types import utcnow
 from server.models.user import ROLES
-from server.problems import Problem
 from server.services import areas
 from server.services.audit import Actor, record_event
+from server.services.devices import token_hash
 
 _hasher = PasswordHasher()
 
@@ -67,10 +66,6 @@ def get_user(username: str) -> User:
     if user is None:
         raise UserError(f"no user {username!r}")
     return user
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -119,14 +114,4 @@ def revoke_app_user(actor: Actor, name: str) -> AppUser:
         app_user.revoked_at = utcnow()
         record_event(actor, "app_user.revoke", "app_user", app_user.id)
         db.session.flush()
-    return app_user
-
-
-def authenticate_token(token: str) -> AppUser:
-    """The app user for a URL token; Problem 401.1 (unknown) or 403.1 (revoked)."""
-    app_user = db.session.scalar(select(AppUser).where(AppUser.token_hash == token_hash(token)))
-    if app_user is None:
-        raise Problem("401.1")
-    if app_user.revoked_at is not None or not app_user.user.active:
-        raise Problem("403.1")
     return app_user

@@ -37,7 +37,8 @@ def _as_server_user(args: list[str]) -> list[str]:
 
 
 class Cluster:
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        self.durable = durable  # benchmarks keep PostgreSQL's default durability settings
         self.bindir = find_bindir()
         self.root = Path(tempfile.mkdtemp(prefix="sangloc-pg-"))
         self.data = self.root / "data"
@@ -51,9 +52,10 @@ class Cluster:
 
     def start(self) -> Cluster:
         self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust", "-U",
-                  self.user, "-E", "UTF8", "--locale=C", "--no-sync")
-        options = (f"-c listen_addresses='' -k {self.root} -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+                  self.user, "-E", "UTF8", "--locale=C", *(() if self.durable else ("--no-sync",)))
+        options = f"-c listen_addresses='' -k {self.root} -c max_connections=200"
+        if not self.durable:  # tests only: data that is thrown away need not survive a crash
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", options, "-w",
                   "-l", str(self.root / "log"), "start")
         return self

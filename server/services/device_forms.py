@@ -1,0 +1,105 @@
+"""What a device may see of the published forms: the form list, and a form to download or submit.
+
+A device sees the ``open`` forms that have no area assignment or are assigned to its commune or
+that commune's province; it may submit to ``open`` and ``closing`` forms (``closed`` refuses).
+These reads run on every Collect request, so they are single Core queries returning small value
+objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from server.extensions import db
+from server.models import Form, FormAssignment, FormVersion
+from server.problems import Problem
+from server.services.devices import Device, covers
+
+
+@dataclass(frozen=True)
+class ListedForm:
+    form_id: str
+    title: str
+    version: str
+    md5: str
+    has_media: bool
+
+
+@dataclass(frozen=True)
+class Target:
+    """The published version a submission names."""
+
+    version_id: int
+    form_pk: int
+    form_id: str
+    state: str
+    binary_fields: tuple[str, ...]
+    scored: bool
+
+
+def _assignments(rows) -> dict[int, set[str]]:
+    codes: dict[int, set[str]] = {}
+    for row in rows:
+        found = codes.setdefault(row.form_pk, set())
+        if row.area_code is not None:
+            found.add(row.area_code)
+    return codes
+
+
+def list_forms_for(device: Device, form_id: str | None = None) -> list[ListedForm]:
+    """Current versions of the open forms the device may use, by form id (formList)."""
+    query = (
+        select(Form.id.label("form_pk"), Form.xml_form_id, FormVersion.title, FormVersion.version,
+               FormVersion.md5, FormVersion.media, FormAssignment.area_code)
+        .join(FormVersion, FormVersion.id == Form.current_version_id)
+        .outerjoin(FormAssignment, FormAssignment.form_id == Form.id)
+        .where(Form.state == "open").order_by(Form.xml_form_id))
+    if form_id is not None:
+        query = query.where(Form.xml_form_id == form_id)
+    rows = db.session.execute(query).all()
+    allowed = _assignments(rows)
+    seen: dict[int, ListedForm] = {}
+    for row in rows:
+        if row.form_pk not in seen and covers(allowed[row.form_pk], device):
+            seen[row.form_pk] = ListedForm(row.xml_form_id, row.title, row.version, row.md5,
+                                           bool(row.media))
+    return list(seen.values())
+
+
+def _check_access(device: Device, form_id: str) -> None:
+    """Problem 404.1 when the form does not exist, 403.2 when it is not the device's."""
+    rows = db.session.execute(
+        select(Form.id.label("form_pk"), Form.current_version_id, FormAssignment.area_code)
+        .outerjoin(FormAssignment, FormAssignment.form_id == Form.id)
+        .where(Form.xml_form_id == form_id)).all()
+    if not rows or rows[0].current_version_id is None:
+        raise Problem("404.1", form_id=form_id)
+    if not covers(_assignments(rows)[rows[0].form_pk], device):
+        raise Problem("403.2", form_id=form_id)
+
+
+def get_current_version(device: Device, form_id: str) -> FormVersion:
+    """The current version of a form the device may use (download, manifest, media)."""
+    _check_access(device, form_id)
+    return db.session.scalar(select(FormVersion).join(
+        Form, Form.current_version_id == FormVersion.id).where(Form.xml_form_id == form_id))
+
+
+def get_target(device: Device, form_id: str, version: str | None) -> Target:
+    """The published ``version`` a submission names; 404.1, 403.2 or 404.2 otherwise."""
+    rows = db.session.execute(
+        select(FormVersion.id, Form.id.label("form_pk"), Form.state, FormVersion.binary_fields,
+               FormVersion.binding, FormAssignment.area_code)
+        .join(Form, Form.id == FormVersion.form_id)
+        .outerjoin(FormAssignment, FormAssignment.form_id == Form.id)
+        .where(Form.xml_form_id == form_id, FormVersion.version == (version or ""))).all()
+    if not rows:
+        _check_access(device, form_id)
+        raise Problem("404.2", form_id=form_id, version=version or "")
+    if not covers(_assignments(rows)[rows[0].form_pk], device):
+        raise Problem("403.2", form_id=form_id)
+    row = rows[0]
+    return Target(row.id, row.form_pk, form_id, row.state, tuple(row.binary_fields or ()),
+                  row.binding is not None)
