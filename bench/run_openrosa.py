@@ -147,7 +147,7 @@ def main() -> int:
     results = []
     for name in (["sqlite", "postgres"] if args.backend == "both" else [args.backend]):
         workdir = Path(tempfile.mkdtemp(prefix=f"sangloc-bench-{name}-"))
-        cluster = Cluster(durable=True).start() if name == "postgres" else None
+        cluster = Cluster(durable=os.environ.get("BENCH_PG_FAST") is None).start() if name == "postgres" else None
         try:
             results += run_backend(name, cluster.url() if cluster else None, args, workdir)
         finally:

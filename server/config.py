@@ -116,4 +116,5 @@ def engine_options(database_url: str) -> dict[str, Any]:
     """SQLAlchemy engine options per backend."""
     if database_url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+    # No pre-ping: it would cost a round trip on every request; stale connections are recycled.
+    return {"pool_recycle": 1800, "pool_size": 5, "max_overflow": 5}
