@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_COUNT": 0,  # reverse proxies in front (Werkzeug ProxyFix)
     "LOG_LEVEL": "INFO",
     "DEFAULT_LANGUAGE": "vi",
+    "SECRET_KEY": None,  # set it when several web nodes do not share the instance folder
 }
 
 # Multipart framing around the advertised limit: Collect splits at the advertised size, so the
@@ -100,7 +101,7 @@ def build_config(overrides: Mapping[str, Any] | None = None,
     config.update({
         "SANGLOC_INSTANCE_DIR": str(instance_dir),
         "SANGLOC_DATABASE_URL": database_url,
-        "SECRET_KEY": _secret_key(instance_dir),
+        "SECRET_KEY": settings["SECRET_KEY"] or _secret_key(instance_dir),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
         "MAX_CONTENT_LENGTH": settings["MAX_SUBMISSION_BYTES"] + MULTIPART_OVERHEAD,
