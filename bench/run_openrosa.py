@@ -142,12 +142,14 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--generator", type=Path, default=DEFAULT_GENERATOR)
+    parser.add_argument("--fast-pg", action="store_true",
+                        help="PostgreSQL without fsync (not for reported figures)")
     args = parser.parse_args()
     args.port = args.port or free_port()
     results = []
     for name in (["sqlite", "postgres"] if args.backend == "both" else [args.backend]):
         workdir = Path(tempfile.mkdtemp(prefix=f"sangloc-bench-{name}-"))
-        cluster = Cluster(durable=os.environ.get("BENCH_PG_FAST") is None).start() if name == "postgres" else None
+        cluster = Cluster(durable=not args.fast_pg).start() if name == "postgres" else None
         try:
             results += run_backend(name, cluster.url() if cluster else None, args, workdir)
         finally:
