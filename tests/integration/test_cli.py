@@ -137,3 +137,40 @@ def test_init_is_idempotent_and_publishes_bundled_forms(runner):
     assert "Admin login:" not in second.output
     assert "administrative units: 0 added or updated" in second.output
     assert db.session.scalar(select(func.count()).select_from(FormVersion)) == published
+
+
+def _phq9_form(bind_q09: str) -> bytes:
+    survey = [["type", "name", "label", "bind::sangloc:item"]]
+    survey += [["select_one l", f"q{i:02d}", f"Câu {i}", f"phq9.q{i:02d}"] for i in range(1, 9)]
+    survey += [["select_one l", "q09", "Câu 9", bind_q09]]
+    choices = [["list_name", "name", "label"]] + [["l", str(v), str(v)] for v in range(4)]
+    return build_xlsx({"survey": survey, "choices": choices,
+                       "settings": [["form_id", "version", "namespaces"],
+                                    ["phq9_local", "1", 'sangloc="urn:sangloc"']]})
+
+
+@pytest.mark.parametrize(("bind_q09", "code", "named"), [
+    ("", "binding_item_missing", "q09"),
+    ("phq9.q08", "binding_item_twice", "/data/q09"),
+    ("phq9.q99", "binding_unknown_item", "/data/q09"),
+    ("phq10.q09", "binding_unknown_instrument", "/data/q09"),
+])
+def test_publishing_a_form_with_a_broken_binding_is_refused(runner, tmp_path, bind_q09, code,
+                                                            named):
+    path = tmp_path / "phq9_local.xlsx"
+    path.write_bytes(_phq9_form(bind_q09))
+    result = runner.invoke(args=["forms", "publish", str(path), "--json"])
+    assert result.exit_code == 1, result.output
+    error = json.loads(result.output)["error"]
+    assert error["code"] == code
+    assert named in error["message"]
+    assert db.session.scalar(select(func.count()).select_from(FormVersion)) == 0
+
+
+def test_publishing_a_correctly_bound_form_records_its_instrument(runner, tmp_path):
+    path = tmp_path / "phq9_local.xlsx"
+    path.write_bytes(_phq9_form("phq9.q09"))
+    result = invoke(runner, "forms", "publish", str(path), "--json")
+    assert json.loads(result.output)["instrument"] == "phq9"
+    version = db.session.scalar(select(FormVersion))
+    assert version.binding["items"]["q09"] == "/data/q09"
