@@ -45,9 +45,15 @@ def _migrations_dir() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from server import errors, requestlog
+    from server.api import bp as api_bp
+    from server.extensions import api
     from server.openrosa import bp as openrosa_bp
 
     app.register_blueprint(openrosa_bp)
+    app.config.update(API_TITLE="sangloc", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
+                      OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json")
+    api.init_app(app)
+    api.register_blueprint(api_bp)
     errors.register(app)
     requestlog.register(app)
     from server import cli

@@ -184,8 +184,11 @@ def areas_list(province: str | None, as_json: bool) -> None:
 
 def register(app: Flask) -> None:
     from server.cli_forms import forms_group
+    from server.cli_jobs import JOB_COMMANDS
+    from server.cli_records import api_tokens_group, export_group, persons_group
 
     commands: list[Callable] = [init_command, serve_command, users_group, app_users_group,
-                                areas_group, forms_group]
+                                areas_group, forms_group, api_tokens_group, export_group,
+                                persons_group, *JOB_COMMANDS]
     for command in commands:
         app.cli.add_command(command)

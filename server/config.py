@@ -29,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_COUNT": 0,  # reverse proxies in front (Werkzeug ProxyFix)
     "LOG_LEVEL": "INFO",
     "DEFAULT_LANGUAGE": "vi",
+    "THRESHOLDS": "international",  # threshold table for scoring: international | vietnam
+    "REFERRAL_DAYS": 14,  # referral due this many days after a refer flag
+    "INTERVIEW_DAYS": 30,  # M-CHAT-R/F follow-up interview due after a medium result
     "SECRET_KEY": None,  # set it when several web nodes do not share the instance folder
 }
 
@@ -114,8 +117,9 @@ def build_config(overrides: Mapping[str, Any] | None = None,
 
 
 def engine_options(database_url: str) -> dict[str, Any]:
-    """SQLAlchemy engine options per backend."""
+    """SQLAlchemy engine options per backend; SQL parameters (personal data) never appear in
+    error messages or logs (``hide_parameters``)."""
     if database_url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 30}}
+        return {"connect_args": {"timeout": 30}, "hide_parameters": True}
     # No pre-ping: it would cost a round trip on every request; stale connections are recycled.
-    return {"pool_recycle": 1800, "pool_size": 5, "max_overflow": 5}
+    return {"pool_recycle": 1800, "pool_size": 5, "max_overflow": 5, "hide_parameters": True}

@@ -8,16 +8,11 @@ anything else -> a short plain page.
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, request
+from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
+from server.api.errors import json_http_error
 from server.openrosa.responses import error_response as openrosa_error
-
-
-def _json_error(error: HTTPException):
-    response = jsonify({"error": {"code": error.code, "message": error.description}})
-    response.status_code = error.code or 500
-    return response
 
 
 def register(app: Flask) -> None:
@@ -26,5 +21,5 @@ def register(app: Flask) -> None:
         if request.path.startswith("/key/"):
             return openrosa_error(error)
         if request.path.startswith("/api/"):
-            return _json_error(error)
+            return json_http_error(error)
         return error

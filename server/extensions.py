@@ -6,6 +6,7 @@ Only objects live here: no configuration, no models, no request logic.
 from __future__ import annotations
 
 from flask_migrate import Migrate
+from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -29,3 +30,4 @@ class Base(DeclarativeBase):
 # Objects stay usable after the request's single commit (no reload of what was just written).
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
+api = Api()

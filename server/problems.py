@@ -40,6 +40,8 @@ CATALOGUE: dict[str, Entry] = {e.code: e for e in (
     Entry("401.1", "Mã truy cập của thiết bị không hợp lệ. Hãy quét lại mã QR do điều phối "
           "viên cung cấp.", "This device's access key is not valid. Scan the QR code from "
           "your coordinator again."),
+    Entry("401.2", "Cần mã truy cập API hợp lệ (Authorization: Bearer ...).",
+          "A valid API token is required (Authorization: Bearer ...)."),
     Entry("403.1", "Mã truy cập của thiết bị đã bị thu hồi. Hãy liên hệ điều phối viên.",
           "This device's access key has been revoked. Contact your coordinator."),
     Entry("403.2", "Thiết bị này không được dùng biểu mẫu '{form_id}'.",
@@ -52,6 +54,7 @@ CATALOGUE: dict[str, Entry] = {e.code: e for e in (
     Entry("404.3", "Không tìm thấy phiếu gốc {deprecated_id} cần sửa.",
           "The submission {deprecated_id} that this edit replaces does not exist."),
     Entry("404.4", "Không tìm thấy địa chỉ này.", "Not found."),
+    Entry("404.5", "Không tìm thấy hồ sơ {person_id}.", "No record {person_id}."),
     Entry("405.1", "Phương thức không được hỗ trợ ở địa chỉ này.",
           "This method is not allowed here."),
     Entry("409.1", "Đã có phiếu với mã {instance_id} nhưng nội dung khác. Nội dung mới đã được "

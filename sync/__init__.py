@@ -5,6 +5,14 @@ Public API so far::
     read_binding(info: forms.XFormInfo) -> Binding | None     # when a form is published
     extract_answers(binding, values) -> (item answers, follow-up answers)
     Binding; PERSON_ROLES; SyncError, BindingError, CODES
+    normalise_name(name) -> str; duplicate_key(commune, dob, full_name) -> key | None
+    read_registration(binding, values) -> Registration (with Consent); differences(reg, stored)
+    REGISTRATION_FIELDS; NEW_PERSON
+    score_instance(binding, values, *, screening_date, dob, thresholds) -> ScreeningOutcome
+    completed_months(dob, on) -> int; date_of_age(dob, months) -> date
+    actions_for(outcome, *, screening_date, dob, config) -> [Action]; risk_of(outcome) -> str
+    derive_case(current, *, dob, done, config) -> CaseView; RuleConfig; RISK_ORDER
+    result_message(outcome, actions, language="vi") -> str   # the OpenRosaResponse <message>
 
 Failures are :class:`SyncError` subclasses with a code from :data:`CODES`. This package is pure:
 it imports only ``forms`` and ``screening_tools`` (never Flask, SQLAlchemy, marshmallow,
@@ -13,13 +21,53 @@ APScheduler or ``server``) and it never prints or logs.
 
 from sync.binding import PERSON_ROLES, Binding, extract_answers, read_binding
 from sync.errors import CODES, BindingError, SyncError
+from sync.messages import result_message
+from sync.names import duplicate_key, normalise_name
+from sync.next_actions import (
+    RISK_ORDER,
+    Action,
+    CaseView,
+    RuleConfig,
+    actions_for,
+    derive_case,
+    risk_of,
+)
+from sync.registration import (
+    NEW_PERSON,
+    REGISTRATION_FIELDS,
+    Consent,
+    Registration,
+    differences,
+    read_registration,
+)
+from sync.scoring import ScreeningOutcome, completed_months, date_of_age, score_instance
 
 __all__ = [
     "CODES",
+    "NEW_PERSON",
     "PERSON_ROLES",
+    "REGISTRATION_FIELDS",
+    "RISK_ORDER",
+    "Action",
     "Binding",
     "BindingError",
+    "CaseView",
+    "Consent",
+    "Registration",
+    "RuleConfig",
+    "ScreeningOutcome",
     "SyncError",
+    "actions_for",
+    "completed_months",
+    "date_of_age",
+    "derive_case",
+    "differences",
+    "duplicate_key",
     "extract_answers",
+    "normalise_name",
     "read_binding",
+    "read_registration",
+    "result_message",
+    "risk_of",
+    "score_instance",
 ]

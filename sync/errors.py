@@ -21,6 +21,9 @@ CODES: dict[str, str] = {
     "instrument, or is not written <instrument>.<item>",
     "binding_mixed_instruments": "the fields of one form name more than one instrument",
     "binding_unknown_person_role": "a sangloc:person attribute names an unknown role",
+    "registration_invalid": "a person field of a submission cannot be read (e.g. a date of "
+    "birth that is not yyyy-mm-dd)",
+    "unknown_thresholds": "scoring was asked for a threshold table that does not exist",
 }
 
 #: the codes a :class:`BindingError` may carry

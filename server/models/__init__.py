@@ -4,13 +4,40 @@ Models hold data and small invariants only: they never commit, build URLs or sta
 Importing this package registers every table on ``db.metadata`` (Alembic needs that).
 """
 
+from server.models.api_token import ApiToken
 from server.models.area import AdminUnit
 from server.models.audit import AuditEvent
+from server.models.case import Case, CaseEvent, CaseFlag
 from server.models.form import Form, FormAssignment, FormAttachment, FormVersion
+from server.models.job import JobRun, SchedulerLease
+from server.models.person import Consent, Person, PersonLink, RegistrationConflict
+from server.models.screening import Screening, ScreeningResult
 from server.models.submission import Submission, SubmissionAttachment, SubmissionConflict
 from server.models.user import AppUser, User, UserArea
 
 __all__ = [
-    "AdminUnit", "AppUser", "AuditEvent", "Form", "FormAssignment", "FormAttachment",
-    "FormVersion", "Submission", "SubmissionAttachment", "SubmissionConflict", "User", "UserArea",
+    "AdminUnit",
+    "ApiToken",
+    "AppUser",
+    "AuditEvent",
+    "Case",
+    "CaseEvent",
+    "CaseFlag",
+    "Consent",
+    "Form",
+    "FormAssignment",
+    "FormAttachment",
+    "FormVersion",
+    "JobRun",
+    "Person",
+    "PersonLink",
+    "RegistrationConflict",
+    "SchedulerLease",
+    "Screening",
+    "ScreeningResult",
+    "Submission",
+    "SubmissionAttachment",
+    "SubmissionConflict",
+    "User",
+    "UserArea",
 ]

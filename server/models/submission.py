@@ -15,7 +15,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from server.extensions import db
 from server.models.types import UTCDateTime, utcnow
 
-MERGE_STATES = ("pending", "merged", "failed", "not_scored")
+# pending: not merged yet; merged; failed: an error, retried by a job; held: needs a
+# supervisor (e.g. the person's consent was withdrawn); not_scored: an ordinary form
+MERGE_STATES = ("pending", "merged", "failed", "held", "not_scored")
 
 
 class Submission(db.Model):
@@ -30,6 +32,8 @@ class Submission(db.Model):
     xml: Mapped[bytes] = mapped_column(LargeBinary)
     xml_sha256: Mapped[str] = mapped_column(String(64))
     app_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_users.id"), default=None)
+    # the collaborator who sent it (through a device, or the web app)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     device_id: Mapped[str | None] = mapped_column(String(200), default=None)
     user_agent: Mapped[str | None] = mapped_column(String(300), default=None)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

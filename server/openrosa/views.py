@@ -16,17 +16,17 @@ from urllib.parse import quote
 from flask import current_app, g, request, url_for
 
 import forms
-from server.boundary import commits
+from server import receiving
 from server.openrosa import bp
 from server.openrosa.responses import error_response, message_response, xml_response
 from server.problems import Problem
-from server.services import device_forms, devices, media, submissions
+from server.services import case_list, device_forms, devices, media, submissions
 from server.services.audit import Actor
+from sync import result_message
 
 # Routes that must carry X-OpenRosa-Version: 1.0 (a.1); downloads need not.
-_VERSIONED_ENDPOINTS = {"openrosa.form_list", "openrosa.manifest", "openrosa.submission"}
-
-SUCCESS = {"vi": "Đã nhận phiếu thành công.", "en": "Submission received."}
+_VERSIONED_ENDPOINTS = {"openrosa.form_list", "openrosa.manifest", "openrosa.submission",
+                        "openrosa.integrity"}
 
 
 @bp.url_value_preprocessor
@@ -86,9 +86,12 @@ def form_xml(form_id: str):
 def manifest(form_id: str):
     version = device_forms.get_current_version(g.device, form_id)
     folder = f"{_base_url()}/forms/{quote(form_id, safe='')}/attachments"
+    integrity = f"{_base_url()}/datasets/cases/integrity"
     entries = [
         forms.MediaFileEntry(filename=f.filename, hash_md5=f.md5,
-                             download_url=f"{folder}/{quote(f.filename)}")
+                             download_url=f"{folder}/{quote(f.filename)}",
+                             entity_list=f.entity_list,
+                             integrity_url=integrity if f.entity_list else None)
         for f in media.media_for(version, g.device)]
     return xml_response(forms.render_manifest(entries), no_store=True)
 
@@ -103,6 +106,14 @@ def media_file(form_id: str, filename: str):
     return response.make_conditional(request)
 
 
+@bp.get("/datasets/cases/integrity")
+def integrity():
+    """Which of the listed people still exist for this device (openrosa.md a.7)."""
+    ids = [i for i in request.args.get("id", "").split(",") if i]
+    states = case_list.deleted_states(ids, g.device.communes)
+    return xml_response(forms.render_integrity(states), no_store=True)
+
+
 @bp.route("/submission", methods=["HEAD"])
 def submission_head():
     response = xml_response(b"", 204)
@@ -115,15 +126,11 @@ def submission():
     upload = submissions.Upload(
         xml=_read_xml_part(), files=_read_files(), device_id=request.args.get("deviceID"),
         user_agent=request.headers.get("User-Agent"))
-    _receive(upload)
-    language = "en" if g.device.language == "en" else "vi"
-    return message_response(SUCCESS[language], 201)
-
-
-@commits
-def _receive(upload: submissions.Upload) -> submissions.Receipt:
-    """The unit of work, re-run by ``commits`` if a racing copy won the insert."""
-    return submissions.receive_submission(_actor(), g.device, upload, _blobs())
+    receipt, result = receiving.receive(_actor(), g.device, upload)
+    english = g.device.language == "en" or receipt.target.english
+    text = result_message(result.outcome if result else None, result.actions if result else (),
+                          "en" if english else "vi")
+    return message_response(text, 201)
 
 
 def _read_xml_part() -> bytes:

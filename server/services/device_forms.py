@@ -37,6 +37,7 @@ class Target:
     state: str
     binary_fields: tuple[str, ...]
     scored: bool
+    english: bool  # the form's default language is English (messages follow it)
 
 
 def _assignments(rows) -> dict[int, set[str]]:
@@ -91,7 +92,7 @@ def get_target(device: Device, form_id: str, version: str | None) -> Target:
     """The published ``version`` a submission names; 404.1, 403.2 or 404.2 otherwise."""
     rows = db.session.execute(
         select(FormVersion.id, Form.id.label("form_pk"), Form.state, FormVersion.binary_fields,
-               FormVersion.binding, FormAssignment.area_code)
+               FormVersion.binding, FormVersion.default_language, FormAssignment.area_code)
         .join(Form, Form.id == FormVersion.form_id)
         .outerjoin(FormAssignment, FormAssignment.form_id == Form.id)
         .where(Form.xml_form_id == form_id, FormVersion.version == (version or ""))).all()
@@ -101,5 +102,6 @@ def get_target(device: Device, form_id: str, version: str | None) -> Target:
     if not covers(_assignments(rows)[rows[0].form_pk], device):
         raise Problem("403.2", form_id=form_id)
     row = rows[0]
+    english = (row.default_language or "").lower().startswith("english")
     return Target(row.id, row.form_pk, form_id, row.state, tuple(row.binary_fields or ()),
-                  row.binding is not None)
+                  row.binding is not None, english)

@@ -18,13 +18,19 @@ from server.problems import Problem
 
 @dataclass(frozen=True)
 class Device:
-    """An authenticated app user: who it acts for and where it works."""
+    """Who sends submissions and where they work: an app user, or a staff user via the API.
 
-    id: int
+    ``communes`` and ``provinces`` are the scope, expanded both ways (a province brings its
+    communes, a commune brings its province), so that an area assignment of either kind can be
+    checked with two set intersections.
+    """
+
+    id: int | None  # the app user; None for a staff user syncing through the API
     user_id: int
-    commune_code: str
+    commune_code: str  # home commune: new persons are registered here by default
     commune_name: str
-    province_code: str | None
+    communes: frozenset[str]
+    provinces: frozenset[str]
     language: str
 
 
@@ -47,11 +53,11 @@ def authenticate_token(token: str) -> Device:
         raise Problem("401.1")
     if row.revoked_at is not None or not row.active:
         raise Problem("403.1")
-    return Device(row.id, row.user_id, row.commune_code, row.name, row.province_code,
-                  row.language)
+    return Device(row.id, row.user_id, row.commune_code, row.name,
+                  frozenset({row.commune_code}), frozenset({row.province_code}), row.language)
 
 
 def covers(area_codes: set[str], device: Device) -> bool:
-    """Whether an area assignment (province and/or commune codes) includes the device's commune."""
-    return not area_codes or device.commune_code in area_codes or \
-        device.province_code in area_codes
+    """Whether an area assignment (province and/or commune codes) reaches the device's scope."""
+    return not area_codes or bool(area_codes & device.communes) or \
+        bool(area_codes & device.provinces)

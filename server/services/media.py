@@ -3,7 +3,7 @@
 Attached files (images, CSVs for ``select_one_from_file``) are stored per form version. Two file
 names are generated for each device when a form uses them and no file of that name is attached:
 ``communes.csv`` (the device's commune, for the identification block) and ``cases.csv`` (the
-people of the device's area, after a "new person" entry; the screening-records work fills it).
+people of the device's area as an entity list, see ``case_list``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from server.models import FormVersion
 from server.problems import Problem
+from server.services import case_list
 from server.services.devices import Device
 from server.storage import BlobStore
 
@@ -26,6 +27,7 @@ class MediaFile:
     md5: str
     content_type: str
     data: bytes
+    entity_list: bool = False  # the per-device case list (manifest type="entityList")
 
 
 def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
@@ -40,25 +42,21 @@ def communes_csv(device: Device) -> bytes:
     return _csv_bytes(["name", "label"], [[device.commune_code, device.commune_name]])
 
 
-# JavaRosa refuses a choice list with no rows, so the case list always starts with this entry;
-# a submission naming it registers a new person.
-NEW_PERSON = "new"
-NEW_PERSON_LABEL = "Người mới (chưa có trong danh sách) / New person"
-
-
 def cases_csv(device: Device) -> bytes:
-    return _csv_bytes(["name", "label"], [[NEW_PERSON, NEW_PERSON_LABEL]])
+    return case_list.case_list_csv(device.communes)
 
 
+CASE_LIST = "cases.csv"
 GENERATED: dict[str, Callable[[Device], bytes]] = {
     "communes.csv": communes_csv,
-    "cases.csv": cases_csv,
+    CASE_LIST: cases_csv,
 }
 
 
-def _file(filename: str, data: bytes, content_type: str) -> MediaFile:
+def _file(filename: str, data: bytes, content_type: str, *,
+          entity_list: bool = False) -> MediaFile:
     return MediaFile(filename, hashlib.md5(data, usedforsecurity=False).hexdigest(),
-                     content_type, data)
+                     content_type, data, entity_list)
 
 
 def media_for(version: FormVersion, device: Device) -> list[MediaFile]:
@@ -70,7 +68,8 @@ def media_for(version: FormVersion, device: Device) -> list[MediaFile]:
             a = attached[name]
             files.append(MediaFile(name, a.md5, a.content_type, b""))
         elif name in GENERATED:
-            files.append(_file(name, GENERATED[name](device), "text/csv; charset=utf-8"))
+            files.append(_file(name, GENERATED[name](device), "text/csv; charset=utf-8",
+                               entity_list=name == CASE_LIST))
     return files
 
 

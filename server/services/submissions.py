@@ -60,6 +60,7 @@ class Upload:
 class Receipt:
     submission_id: int
     outcome: str  # "created" | "edited" | "duplicate"
+    target: Target
 
 
 def parse_upload(xml: bytes) -> forms.ParsedInstance:
@@ -91,7 +92,7 @@ def receive_submission(actor: Actor, device: Device, upload: Upload,
         db.session.flush()
     record_event(actor, "submission.edit" if previous else "submission.create", "submission",
                  new_id, form_id=target.form_id, instance_id=parsed.instance_id)
-    return Receipt(new_id, "edited" if previous else "created")
+    return Receipt(new_id, "edited" if previous else "created", target)
 
 
 def _insert(target: Target, parsed: forms.ParsedInstance, device: Device,
@@ -107,6 +108,7 @@ def _insert(target: Target, parsed: forms.ParsedInstance, device: Device,
         form_id=target.form_pk, form_version_id=target.version_id,
         instance_id=parsed.instance_id, deprecated_id=parsed.deprecated_id, xml=upload.xml,
         xml_sha256=hashlib.sha256(upload.xml).hexdigest(), app_user_id=device.id,
+        user_id=device.user_id,
         device_id=_clip(upload.device_id), user_agent=_clip(upload.user_agent, 300),
         received_at=utcnow(), merge_state="pending" if target.scored else "not_scored",
     ).on_conflict_do_nothing(index_elements=["form_id", "instance_id"]).returning(table.c.id)
@@ -140,7 +142,7 @@ def _resubmission(actor: Actor, existing: Submission, parsed: forms.ParsedInstan
         code = "409.5" if parsed.deprecated_id else "409.1"
         raise Problem(code, keep=True, instance_id=parsed.instance_id)
     _store_attachments(actor, existing, _expected_names(parsed, target), upload, blobs)
-    return Receipt(existing.id, "duplicate")
+    return Receipt(existing.id, "duplicate", target)
 
 
 def _keep_conflict(actor: Actor, existing: Submission, parsed: forms.ParsedInstance,

@@ -70,3 +70,32 @@ def anchor_instance(instance_id: str | None = None, *, version: str = "1",
         f"<commune>Phường Ba Đình</commune><q01>{q01}</q01>{items}<score>1</score>"
         f"<meta><instanceID>{instance_id}</instanceID>{deprecated}</meta></data>"
     ).encode()
+
+
+_XFORMS: dict[str, bytes] = {}
+
+
+def bundled_xform(form_id: str) -> bytes:
+    """A bundled form converted once per test session."""
+    if form_id not in _XFORMS:
+        import forms
+        from server.services.publishing import bundled_definitions
+
+        data = dict(bundled_definitions())[f"{form_id}.xlsx"]
+        _XFORMS[form_id] = forms.convert_xlsform(data, f"{form_id}.xlsx").xml
+    return _XFORMS[form_id]
+
+
+@pytest.fixture
+def publish_bundled(app, monkeypatch):
+    """Publish bundled forms without running JavaRosa again (tests/unit validates them)."""
+    import forms
+
+    monkeypatch.setattr(forms, "validate_xform", lambda xml, required: False)
+
+    def publish_(*form_ids: str) -> None:
+        with transaction():
+            for form_id in form_ids:
+                publishing.publish_xform(SYSTEM, bundled_xform(form_id), f"{form_id}.xlsx",
+                                         strict=False)
+    return publish_

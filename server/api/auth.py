@@ -1,0 +1,29 @@
+"""Bearer-token authentication for the API and the caller's scope.
+
+``Authorization: Bearer <token>``: the token's SHA-256 is looked up in ``api_tokens`` (not
+revoked, not expired, user active). The caller's scope is their areas expanded both ways, as a
+``Device`` so the submission services can treat the web app like a phone.
+"""
+
+from __future__ import annotations
+
+from flask import g, request
+
+from server.api import bp
+from server.problems import Problem
+from server.services import api_tokens
+
+
+@bp.before_request
+def _authenticate() -> None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Problem("401.2")
+    g.user, g.scope = api_tokens.authenticate(token.strip())
+
+
+def actor():
+    from server.services.audit import Actor
+
+    return Actor("user", g.user.id, request.remote_addr)

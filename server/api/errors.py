@@ -1,0 +1,32 @@
+"""The one JSON error shape of the API: ``{"error": {"code", "status", "message", "errors"}}``.
+
+Problems from services carry their catalogue code (e.g. ``404.5``) and English text; HTTP
+errors (including flask-smorest's 422 validation errors) carry the status as code and the
+field errors under ``errors``.
+"""
+
+from __future__ import annotations
+
+from flask import jsonify
+from werkzeug.exceptions import HTTPException
+
+from server.api import bp
+from server.problems import Problem
+
+
+def error_body(code: str, status: int, message: str, errors: dict | None = None):
+    response = jsonify({"error": {"code": code, "status": status, "message": message,
+                                  "errors": errors or {}}})
+    response.status_code = status
+    return response
+
+
+def json_http_error(error: HTTPException):
+    data = getattr(error, "data", None) or {}
+    return error_body(str(error.code), error.code or 500, error.description or error.name,
+                      data.get("messages"))
+
+
+@bp.errorhandler(Problem)
+def _problem(problem: Problem):
+    return error_body(problem.code, problem.status, problem.message("en"))

@@ -1,0 +1,45 @@
+"""Read endpoints: persons (list, one record with screenings and case) and cases."""
+
+from __future__ import annotations
+
+from flask import g
+
+from server.api import bp
+from server.api.auth import actor
+from server.api.schemas import (
+    CaseListSchema,
+    CaseQuerySchema,
+    PersonDetailSchema,
+    PersonListSchema,
+    PersonQuerySchema,
+)
+from server.boundary import commits
+from server.services import reads
+
+
+@bp.get("/persons")
+@bp.arguments(PersonQuerySchema, location="query")
+@bp.response(200, PersonListSchema)
+@commits
+def list_persons(query):
+    return {"items": reads.list_persons(actor(), g.scope, **query)}
+
+
+@bp.get("/persons/<person_id>")
+@bp.response(200, PersonDetailSchema)
+@commits
+def get_person(person_id: str):
+    person = reads.get_person(actor(), g.scope, person_id)
+    fields = ("id", "full_name", "dob", "sex", "commune_code", "village", "version",
+              "caregiver_name", "phone")
+    return {**{name: getattr(person, name) for name in fields},
+            "screenings": reads.screenings_of(person), "case": reads.case_of(person),
+            "possible_duplicates": reads.possible_duplicates(person)}
+
+
+@bp.get("/cases")
+@bp.arguments(CaseQuerySchema, location="query")
+@bp.response(200, CaseListSchema)
+@commits
+def list_cases(query):
+    return {"items": reads.list_cases(actor(), g.scope, **query)}

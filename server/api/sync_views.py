@@ -1,0 +1,73 @@
+"""``POST /api/v1/sync`` (submissions from the mobile web app) and ``GET /api/v1/sync/changes``.
+
+Each submission of a batch is its own unit of work, processed exactly like ODK Collect's
+``/submission`` (``server/receiving.py``): one bad item is rejected with its reason and the
+others are kept. Idempotent by instanceID: a resent item is a ``duplicate``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from flask import g
+
+from server import receiving
+from server.api import bp
+from server.api.auth import actor
+from server.api.schemas import (
+    ChangesQuerySchema,
+    ChangesSchema,
+    SyncRequestSchema,
+    SyncResponseSchema,
+)
+from server.boundary import commits
+from server.problems import Problem
+from server.services import changes, submissions
+from sync import result_message
+
+
+@bp.post("/sync")
+@bp.arguments(SyncRequestSchema)
+@bp.response(200, SyncResponseSchema)
+def sync_submissions(payload):
+    return {"results": [_one(item) for item in payload["submissions"]]}
+
+
+def _one(item: dict) -> dict:
+    result = {"client_id": item["client_id"], "reason": None, "score": None}
+    try:
+        upload = submissions.Upload(xml=item["xml"].encode("utf-8"),
+                                    files=_decode(item["attachments"]), user_agent="web")
+        receipt, merged = receiving.receive(actor(), g.scope, upload)
+    except Problem as problem:
+        return {**result, "status": "rejected", "reason": f"{problem.code}: "
+                f"{problem.message('en')}"}
+    status = "duplicate" if receipt.outcome == "duplicate" else "accepted"
+    return {**result, "status": status, "score": _summary(merged)}
+
+
+def _decode(attachments: dict[str, str]) -> dict[str, tuple[bytes, str | None]]:
+    try:
+        return {name: (base64.b64decode(data, validate=True), None)
+                for name, data in attachments.items()}
+    except (binascii.Error, ValueError):
+        raise Problem("400.7", detail="an attachment is not valid base64") from None
+
+
+def _summary(merged) -> dict | None:
+    if merged is None or merged.outcome is None:
+        return None
+    outcome, action = merged.outcome, (merged.actions[0] if merged.actions else None)
+    return {"instrument": outcome.instrument_id, "total": outcome.total, "band": outcome.band,
+            "flags": list(outcome.flags), "next_action": action.kind if action else None,
+            "due": action.due if action else None,
+            "message": result_message(outcome, merged.actions, g.user.language)}
+
+
+@bp.get("/sync/changes")
+@bp.arguments(ChangesQuerySchema, location="query")
+@bp.response(200, ChangesSchema)
+@commits
+def sync_changes(query):
+    return changes.changes_since(actor(), g.scope, query["cursor"])

@@ -1,0 +1,78 @@
+"""The ONE table of periodic jobs: a name, when it runs, what it calls, and why.
+
+Each row's ``run`` is a thin call into one service function and returns a small dict of counts
+for its run row (``job_runs.detail``): never personal data. Jobs are idempotent — running one
+twice, late, or by hand (``sangloc jobs run NAME``) does no harm. The runner gives each run an
+app context and ``transaction()``; a ``run`` never commits. Nothing here starts a scheduler.
+
+Triggers are APScheduler's, as keyword arguments; the scheduler's time zone is UTC, so a time of
+day is written in UTC (Vietnam is UTC+7, with no daylight saving time). Registering a job is one
+line in ``JOBS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+
+from server.services import backup, job_runs
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    trigger: Mapping[str, Any]  # APScheduler trigger and its arguments, e.g. every(minutes=15)
+    run: Callable[[], dict[str, Any] | None]
+    description: str
+
+
+def every(**interval: float) -> dict[str, Any]:
+    """An interval trigger: ``every(minutes=15)``."""
+    return {"trigger": "interval", **interval}
+
+
+def daily(hour: int, minute: int = 0) -> dict[str, Any]:
+    """Once a day at ``hour:minute`` UTC."""
+    return {"trigger": "cron", "hour": hour, "minute": minute}
+
+
+def backup_database() -> dict[str, Any]:
+    """The backup job: the instance folder and database URL come from the app's config."""
+    config = current_app.config
+    path = backup.backup_database(config["SANGLOC_INSTANCE_DIR"],
+                                  config["SQLALCHEMY_DATABASE_URI"])
+    return {"file": path.name, "bytes": path.stat().st_size}
+
+
+JOBS: tuple[Job, ...] = (
+    Job("backup_database", daily(19, 30), backup_database,
+        "Back up the database at 02:30 Vietnam time; keep the 14 newest backups"),
+    Job("prune_job_runs", daily(20, 0), job_runs.prune_job_runs,
+        "Delete job runs older than 90 days; close runs a dead process left running"),
+    # --- screening workflow jobs: one line each, e.g. ------------------------------------
+    # Job("mark_overdue_actions", every(minutes=15), cases.mark_overdue_actions, "..."),
+    # mark_overdue_actions, retry_failed_merges, rescore_screenings, expire_tokens go here.
+)
+
+
+def find_job(name: str, jobs: Sequence[Job] = JOBS) -> Job:
+    """The job called ``name``; ``LookupError`` naming the known jobs otherwise."""
+    for job in jobs:
+        if job.name == name:
+            return job
+    known = ", ".join(job.name for job in jobs)
+    raise LookupError(f"no job called {name!r}; known jobs: {known}")
+
+
+def check_jobs(jobs: Iterable[Job]) -> None:
+    """Refuse a table with a duplicate name or a row without a trigger (checked at start-up)."""
+    seen: set[str] = set()
+    for job in jobs:
+        if job.name in seen:
+            raise ValueError(f"job {job.name!r} is in the table twice")
+        if "trigger" not in job.trigger:
+            raise ValueError(f"job {job.name!r} has no trigger type")
+        seen.add(job.name)

@@ -1,0 +1,71 @@
+"""Cases: one per person, what is known and what must happen next, and its event history.
+
+Review states follow the supervisor's work (``new``, ``in_review``, ``needs_info``,
+``referred``, ``monitoring``, ``closed``); ``step`` follows the case-management steps of
+Circular 01/2015/TT-BLĐTBXH with intake in front (vietnam.md §4). Derived fields (risk, open
+flags, next action) are recomputed from the person's current screenings; every change is a
+``CaseEvent`` with who, when and why.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.extensions import db
+from server.models.types import UTCDateTime, utcnow
+
+CASE_STATES = ("new", "in_review", "needs_info", "referred", "monitoring", "closed")
+CASE_STEPS = ("intake", "assessment", "plan", "implementation", "monitoring", "closure")
+RISK_RANK = {"none": 0, "low": 1, "medium": 2, "high": 3, "urgent": 4}
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_commune_due", "commune_code", "next_action_due"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), unique=True)
+    commune_code: Mapped[str] = mapped_column(ForeignKey("admin_units.code"))
+    state: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    step: Mapped[str] = mapped_column(String(20), default="intake")
+    risk: Mapped[str] = mapped_column(String(10), default="none")
+    risk_rank: Mapped[int] = mapped_column(default=0, index=True)
+    open_flags: Mapped[list[str]] = mapped_column(JSON, default=list)  # mirrored in CaseFlag
+    next_action: Mapped[str | None] = mapped_column(String(40), default=None)
+    next_action_reason: Mapped[str | None] = mapped_column(String(60), default=None)
+    next_action_due: Mapped[date | None] = mapped_column(Date, default=None)
+    urgent: Mapped[bool] = mapped_column(default=False, index=True)
+    overdue: Mapped[bool] = mapped_column(default=False)
+    referral_status: Mapped[str] = mapped_column(String(20), default="none")
+    done_actions: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    last_instrument: Mapped[str | None] = mapped_column(String(40), default=None)
+    last_screened_on: Mapped[date | None] = mapped_column(Date, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class CaseFlag(db.Model):
+    """An open flag of a case (kept in step with ``Case.open_flags``), indexed for lists."""
+
+    __tablename__ = "case_flags"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    flag: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
+
+
+class CaseEvent(db.Model):
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_type: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(default=None)
+    kind: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(Text, default=None)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -1,0 +1,59 @@
+"""The case list sent to devices: an entity-list style CSV of the people in an area.
+
+Columns ``name,label,__version`` (openrosa.md a.7) plus properties the forms and collaborators
+use: date of birth, sex, village, last screening, due action. The first row is always the
+"new person" entry (JavaRosa refuses an empty choice list). Rows are ordered by normalised name
+and id, so the bytes (and so the manifest hash) change only when the content changes. Locked
+(withdrawn) and merged-away persons are left out.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Collection
+
+from sqlalchemy import select
+
+from server.extensions import db
+from server.models import Case, Person
+
+HEADER = ["name", "label", "__version", "dob", "sex", "village", "last_screening", "due_action"]
+# a submission naming this entry registers a new person (see sync.registration.NEW_PERSON)
+NEW_PERSON = "new"
+NEW_PERSON_LABEL = "Người mới (chưa có trong danh sách) / New person"
+
+
+def _label(name: str | None, dob) -> str:
+    return f"{name or '?'} ({dob.strftime('%d/%m/%Y')})" if dob else (name or "?")
+
+
+def case_list_csv(communes: Collection[str]) -> bytes:
+    rows = db.session.execute(
+        select(Person.id, Person.full_name, Person.version, Person.dob, Person.sex,
+               Person.village, Case.last_instrument, Case.last_screened_on, Case.next_action,
+               Case.next_action_due)
+        .outerjoin(Case, Case.person_id == Person.id)
+        .where(Person.commune_code.in_(list(communes)), Person.locked_at.is_(None),
+               Person.merged_into_id.is_(None))
+        .order_by(Person.name_key, Person.id))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(HEADER)
+    writer.writerow([NEW_PERSON, NEW_PERSON_LABEL, 1, "", "", "", "", ""])
+    for r in rows:
+        last = f"{r.last_instrument} {r.last_screened_on.isoformat()}" if r.last_screened_on \
+            else ""
+        due = f"{r.next_action} {r.next_action_due.isoformat()}" if r.next_action_due else ""
+        writer.writerow([r.id, _label(r.full_name, r.dob), r.version,
+                         r.dob.isoformat() if r.dob else "", r.sex or "", r.village or "",
+                         last, due])
+    return buffer.getvalue().encode("utf-8")
+
+
+def deleted_states(ids: Collection[str], communes: Collection[str]) -> list[tuple[str, bool]]:
+    """Integrity check: each id -> deleted (unknown, out of the area, locked or merged)."""
+    alive = set(db.session.scalars(select(Person.id).where(
+        Person.id.in_(list(ids)), Person.commune_code.in_(list(communes)),
+        Person.locked_at.is_(None), Person.merged_into_id.is_(None))))
+    return [(i, i not in alive) for i in ids]

@@ -1,0 +1,142 @@
+"""Cases: deriving what must happen next for a person, and the supervisor's changes to it.
+
+``refresh_case`` recomputes a person's case from their current (non-superseded) screenings with
+``sync.derive_case`` and records what changed as a ``CaseEvent``. Supervisor actions (change the
+review state, mark an action done) are events too, with who, when and why.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete, select, update
+
+from server.extensions import db
+from server.models import Case, CaseEvent, CaseFlag, Person, Screening
+from server.models.case import CASE_STATES, RISK_RANK
+from server.models.types import utcnow
+from server.services.audit import Actor, record_event
+from sync import RuleConfig, ScreeningOutcome, derive_case
+
+
+class CaseError(ValueError):
+    """A case change that is not allowed."""
+
+
+def outcome_of(screening: Screening) -> ScreeningOutcome:
+    """Rebuild the pure outcome from a stored screening."""
+    return ScreeningOutcome(
+        instrument_id=screening.instrument, answers=dict(screening.answers),
+        followup=dict(screening.followup or {}), result=screening.result, error=screening.error,
+        flags=tuple(screening.flags or ()), age_months=screening.age_months,
+        age_years=screening.age_years, outside_age_range=screening.outside_age_range,
+        device_total=screening.device_total, device_disagrees=screening.device_disagrees)
+
+
+def current_screenings(person_id: str) -> list[Screening]:
+    return list(db.session.scalars(
+        select(Screening).where(Screening.person_id == person_id,
+                                Screening.superseded_by_id.is_(None))
+        .order_by(Screening.screened_on, Screening.id)))
+
+
+def _event(actor: Actor, case: Case, kind: str, reason: str | None = None, **detail) -> None:
+    db.session.add(CaseEvent(case_id=case.id, actor_type=actor.type, actor_id=actor.id,
+                             kind=kind, reason=reason, detail=detail))
+
+
+def _case_for(actor: Actor, person: Person) -> Case:
+    case = db.session.scalar(select(Case).where(Case.person_id == person.id))
+    if case is None:
+        case = Case(person_id=person.id, commune_code=person.commune_code)
+        db.session.add(case)
+        db.session.flush()
+        _event(actor, case, "created")
+        record_event(actor, "case.create", "case", case.id, person_id=person.id)
+    return case
+
+
+def refresh_case(actor: Actor, person: Person, config: RuleConfig, today: date) -> Case:
+    """Re-derive risk, open flags and next action from the person's current screenings."""
+    case = _case_for(actor, person)
+    current = current_screenings(person.id)
+    view = derive_case([(s.screened_on, outcome_of(s)) for s in current],
+                       dob=person.dob, done=[tuple(d) for d in case.done_actions or []],
+                       config=config)
+    if current:
+        case.last_instrument, case.last_screened_on = current[-1].instrument, \
+            current[-1].screened_on
+    action = view.next_action
+    before = (case.risk, case.next_action, case.next_action_due, tuple(case.open_flags or ()))
+    case.risk, case.risk_rank = view.risk, RISK_RANK[view.risk]
+    case.open_flags = list(view.open_flags)
+    case.next_action = action.kind if action else None
+    case.next_action_reason = action.reason if action else None
+    case.next_action_due = action.due if action else None
+    case.urgent = bool(action and action.urgent)
+    case.overdue = bool(action and action.due < today)
+    if any(a.kind == "referral" for a in view.actions) and case.referral_status == "none":
+        case.referral_status = "due"
+    after = (case.risk, case.next_action, case.next_action_due, tuple(case.open_flags))
+    if before != after:
+        _sync_flags(case)
+        _reopen_if_needed(actor, case, view.risk)
+        case.updated_at = utcnow()
+        _event(actor, case, "derived", risk=case.risk, next_action=case.next_action,
+               due=case.next_action_due.isoformat() if case.next_action_due else None,
+               flags=case.open_flags)
+        record_event(actor, "case.update", "case", case.id, risk=case.risk)
+    return case
+
+
+def _sync_flags(case: Case) -> None:
+    db.session.execute(delete(CaseFlag).where(CaseFlag.case_id == case.id))
+    for flag in case.open_flags:
+        db.session.add(CaseFlag(case_id=case.id, flag=flag))
+
+
+def _reopen_if_needed(actor: Actor, case: Case, risk: str) -> None:
+    """A new concern on a closed case opens it again (a closed case is never silently risky)."""
+    if case.state == "closed" and RISK_RANK[risk] >= RISK_RANK["medium"]:
+        case.state = "new"
+        _event(actor, case, "reopened", reason="new concern after closure", risk=risk)
+
+
+def set_case_state(actor: Actor, case_id: int, state: str, reason: str) -> Case:
+    if state not in CASE_STATES:
+        raise CaseError(f"unknown case state {state!r}; one of {', '.join(CASE_STATES)}")
+    if not reason.strip():
+        raise CaseError("a reason is required")
+    case = db.session.get(Case, case_id)
+    if case is None:
+        raise CaseError(f"no case {case_id}")
+    if case.state != state:
+        _event(actor, case, "state", reason=reason, before=case.state, after=state)
+        case.state, case.updated_at = state, utcnow()
+        if state == "referred":
+            case.referral_status = "referred"
+        record_event(actor, "case.update", "case", case.id, state=state)
+        db.session.flush()
+    return case
+
+
+def complete_action(actor: Actor, case_id: int, kind: str, reason_id: str, note: str,
+                    config: RuleConfig, today: date) -> Case:
+    """Mark an open action done (e.g. the referral was made); the case is re-derived."""
+    case = db.session.get(Case, case_id)
+    if case is None:
+        raise CaseError(f"no case {case_id}")
+    done = [list(d) for d in case.done_actions or []]
+    if [kind, reason_id] not in done:
+        case.done_actions = [*done, [kind, reason_id]]
+        _event(actor, case, "action_done", reason=note, action=kind, because=reason_id)
+    person = db.session.get(Person, case.person_id)
+    return refresh_case(actor, person, config, today)
+
+
+def mark_overdue(today: date) -> int:
+    """Flag cases whose next action is past due (a job); returns how many changed."""
+    result = db.session.execute(
+        update(Case).where(Case.next_action_due < today, Case.overdue.is_(False))
+        .values(overdue=True))
+    return result.rowcount or 0

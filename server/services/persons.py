@@ -1,0 +1,77 @@
+"""A supervisor's changes to the person register: consent withdrawal and merging duplicates.
+
+Withdrawal locks the person (no new screenings, left out of lists, case lists and exports);
+the record is kept only as the law allows (vietnam.md §6). Merging keeps both histories: the
+other person's screenings move to the kept person, the other record points to it, and the
+possible-duplicate link is resolved.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select, update
+
+from server.extensions import db
+from server.models import Case, Consent, Person, PersonLink, Screening
+from server.models.types import utcnow
+from server.services import cases
+from server.services.audit import Actor, record_event
+from sync import RuleConfig
+
+
+class PersonError(ValueError):
+    """A change to the person register that cannot be made."""
+
+
+def _person(person_id: str) -> Person:
+    person = db.session.get(Person, person_id)
+    if person is None:
+        raise PersonError(f"no person {person_id}")
+    return person
+
+
+def withdraw_consent(actor: Actor, person_id: str, reason: str) -> Person:
+    if not reason.strip():
+        raise PersonError("a reason is required")
+    person = _person(person_id)
+    now = utcnow()
+    if person.locked_at is None:
+        person.locked_at = now
+        person.version += 1
+        person.updated_at = now
+        db.session.execute(update(Consent).where(
+            Consent.person_id == person.id, Consent.withdrawn_at.is_(None)).values(
+            withdrawn_at=now, withdrawn_by=actor.id if actor.type == "user" else None,
+            withdrawal_reason=reason))
+        record_event(actor, "person.withdraw_consent", "person", person.id)
+        db.session.flush()
+    return person
+
+
+def merge_persons(actor: Actor, keep_id: str, other_id: str, rules: RuleConfig,
+                  today: date) -> Person:
+    """Merge ``other`` into ``keep``; both histories are kept and the case is re-derived."""
+    if keep_id == other_id:
+        raise PersonError("a person cannot be merged with itself")
+    keep, other = _person(keep_id), _person(other_id)
+    if not keep.active or not other.active:
+        raise PersonError("only active records can be merged")
+    moved = db.session.execute(update(Screening).where(Screening.person_id == other.id)
+                               .values(person_id=keep.id)).rowcount
+    other.merged_into_id = keep.id
+    now = utcnow()
+    for person in (keep, other):
+        person.version += 1
+        person.updated_at = now
+    for link in db.session.scalars(select(PersonLink).where(
+            ((PersonLink.person_id == keep.id) & (PersonLink.other_id == other.id))
+            | ((PersonLink.person_id == other.id) & (PersonLink.other_id == keep.id)))):
+        link.resolved_at, link.resolution = now, "merged"
+    record_event(actor, "person.merge", "person", keep.id, merged=other.id, screenings=moved)
+    db.session.flush()
+    other_case = db.session.scalar(select(Case).where(Case.person_id == other.id))
+    if other_case is not None:
+        cases.set_case_state(actor, other_case.id, "closed", f"merged into {keep.id}")
+    cases.refresh_case(actor, keep, rules, today)
+    return keep

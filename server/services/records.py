@@ -1,0 +1,256 @@
+"""Merging a stored submission into the person's screening record.
+
+Runs in the request, right after the raw submission is stored (``views.submission``), and again
+from the retry job when it failed. Steps (sync decides, screening_tools scores):
+consent -> which person (existing from the case list, the edited submission's person, or a new
+registration with possible duplicates linked) -> consent row -> score -> screening (an edit
+supersedes the screening it replaces) -> case re-derived -> audit. A submission without consent
+keeps only the refusal. Registration data that disagrees with the stored person is kept as a
+conflict for a supervisor, never written over in silence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta, timezone
+
+from sqlalchemy import select
+
+import forms
+from server.extensions import db
+from server.models import (
+    AdminUnit,
+    AppUser,
+    Consent,
+    FormVersion,
+    Person,
+    PersonLink,
+    RegistrationConflict,
+    Screening,
+    Submission,
+    User,
+)
+from server.models.types import utcnow
+from server.services import cases
+from server.services.api_tokens import scope_of
+from server.services.audit import Actor, record_event
+from sync import (
+    Action,
+    Binding,
+    Registration,
+    RuleConfig,
+    ScreeningOutcome,
+    actions_for,
+    differences,
+    duplicate_key,
+    normalise_name,
+    read_registration,
+    score_instance,
+)
+
+# Vietnam has one time zone and no daylight saving: screening dates are local dates.
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+
+
+@dataclass(frozen=True)
+class MergeConfig:
+    thresholds: str = "international"
+    rules: RuleConfig = field(default_factory=RuleConfig)
+
+    @classmethod
+    def from_settings(cls, config) -> MergeConfig:
+        return cls(config["SANGLOC_THRESHOLDS"], RuleConfig(
+            referral_days=config["SANGLOC_REFERRAL_DAYS"],
+            interview_days=config["SANGLOC_INTERVIEW_DAYS"]))
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    state: str  # merged | refused (no consent) | held (person locked)
+    outcome: ScreeningOutcome | None = None
+    actions: tuple[Action, ...] = ()
+
+
+def local_date(submission: Submission) -> date:
+    return submission.received_at.astimezone(VIETNAM).date()
+
+
+def binding_of(version: FormVersion) -> Binding:
+    data = version.binding
+    return Binding(data["instrument_id"], data["items"], data["followup"], data["person"],
+                   data["device_score"])
+
+
+def result_for(submission: Submission, config: MergeConfig) -> MergeResult | None:
+    """The result an already merged submission gave (repeated to a device that resends it)."""
+    screening = db.session.scalar(select(Screening).where(
+        Screening.submission_id == submission.id))
+    if screening is None:
+        return None
+    outcome = cases.outcome_of(screening)
+    person = db.session.get(Person, screening.person_id)
+    actions = actions_for(outcome, screening_date=screening.screened_on, dob=person.dob,
+                          config=config.rules)
+    return MergeResult("merged", outcome, tuple(actions))
+
+
+def merge_submission(actor: Actor, submission: Submission, config: MergeConfig) -> MergeResult:
+    """Turn one stored, scored-form submission into person, consent, screening and case."""
+    version = db.session.get(FormVersion, submission.form_version_id)
+    binding = binding_of(version)
+    values = forms.parse_instance(submission.xml).values
+    registration = read_registration(binding, values)
+    if not registration.consent.given:
+        _add_consent(None, submission, version, registration)
+        submission.merge_state, submission.merge_error = "merged", None
+        return MergeResult("refused")
+    previous = _replaced_screening(submission)
+    person = _resolve_person(actor, submission, registration, previous)
+    if not person.active:
+        submission.merge_state, submission.merge_error = "held", "person_locked"
+        return MergeResult("held")
+    _add_consent(person, submission, version, registration)
+    today = local_date(submission)
+    outcome = score_instance(binding, values, screening_date=today,
+                             dob=person.dob or registration.dob, thresholds=config.thresholds)
+    _add_screening(actor, person, submission, version, outcome, previous, today)
+    cases.refresh_case(actor, person, config.rules, today)
+    submission.merge_state, submission.merge_error = "merged", None
+    actions = actions_for(outcome, screening_date=today, dob=person.dob, config=config.rules)
+    return MergeResult("merged", outcome, tuple(actions))
+
+
+def _replaced_screening(submission: Submission) -> Screening | None:
+    """For an edit: the screening of the submission it supersedes."""
+    if not submission.deprecated_id:
+        return None
+    old = db.session.scalar(select(Submission.id).where(
+        Submission.form_id == submission.form_id,
+        Submission.instance_id == submission.deprecated_id))
+    return db.session.scalar(select(Screening).where(Screening.submission_id == old))
+
+
+def _resolve_person(actor: Actor, submission: Submission, registration: Registration,
+                    previous: Screening | None) -> Person:
+    if previous is not None:
+        person = db.session.get(Person, previous.person_id)
+        _apply_correction(actor, person, submission, registration)
+        return person
+    person = _existing(registration.person_id)
+    if person is None:
+        return _register(actor, submission, registration)
+    conflicting = differences(registration, _stored_fields(person))
+    if conflicting:
+        db.session.add(RegistrationConflict(
+            person_id=person.id, submission_id=submission.id,
+            fields={k: [_text(a), _text(b)] for k, (a, b) in conflicting.items()}))
+        record_event(actor, "person.conflict", "person", person.id,
+                     submission_id=submission.id, fields=sorted(conflicting))
+    return person
+
+
+def _existing(person_id: str | None) -> Person | None:
+    """The person chosen on the device, following merges; None for a new or unknown id."""
+    person = db.session.get(Person, person_id) if person_id else None
+    while person is not None and person.merged_into_id is not None:
+        person = db.session.get(Person, person.merged_into_id)
+    return person
+
+
+def _stored_fields(person: Person) -> dict[str, object]:
+    return {"full_name": person.full_name, "dob": person.dob, "sex": person.sex,
+            "caregiver_name": person.caregiver_name, "phone": person.phone,
+            "commune": person.commune_code, "village": person.village}
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _commune_for(registration: Registration, submission: Submission) -> str:
+    """The registration's commune when it is a real commune code, else the device's commune."""
+    code = registration.commune
+    if code and len(code) == 5 and db.session.get(AdminUnit, code) is not None:
+        return code
+    if submission.app_user_id is not None:
+        return db.session.get(AppUser, submission.app_user_id).commune_code
+    user = db.session.get(User, submission.user_id)
+    return scope_of(user).commune_code
+
+
+def _register(actor: Actor, submission: Submission, registration: Registration) -> Person:
+    fields = registration.fields()
+    person = Person(
+        full_name=fields["full_name"], name_key=normalise_name(fields["full_name"] or "") or None,
+        dob=fields["dob"], sex=fields["sex"], caregiver_name=fields["caregiver_name"],
+        phone=fields["phone"], commune_code=_commune_for(registration, submission),
+        village=fields["village"], created_by_app_user_id=submission.app_user_id,
+        created_from_submission_id=submission.id)
+    db.session.add(person)
+    db.session.flush()
+    record_event(actor, "person.create", "person", person.id, submission_id=submission.id)
+    _link_possible_duplicates(actor, person)
+    return person
+
+
+def _link_possible_duplicates(actor: Actor, person: Person) -> None:
+    key = duplicate_key(person.commune_code, person.dob, person.full_name)
+    if key is None:
+        return
+    others = db.session.scalars(select(Person.id).where(
+        Person.commune_code == person.commune_code, Person.dob == person.dob,
+        Person.name_key == person.name_key, Person.id != person.id,
+        Person.merged_into_id.is_(None)))
+    for other in others:
+        db.session.add(PersonLink(person_id=person.id, other_id=other))
+        record_event(actor, "person.possible_duplicate", "person", person.id, other_id=other)
+
+
+def _apply_correction(actor: Actor, person: Person, submission: Submission,
+                      registration: Registration) -> None:
+    """An edit may correct registration data that its own original submission created."""
+    changed = differences(registration, _stored_fields(person))
+    if not changed:
+        return
+    if person.created_from_submission_id is None:
+        return
+    for name, (_old, new) in changed.items():
+        setattr(person, "commune_code" if name == "commune" else name, new)
+    person.name_key = normalise_name(person.full_name or "") or None
+    person.version += 1
+    person.updated_at = utcnow()
+    record_event(actor, "person.update", "person", person.id, submission_id=submission.id,
+                 fields=sorted(changed))
+
+
+def _add_consent(person: Person | None, submission: Submission, version: FormVersion,
+                 registration: Registration) -> None:
+    consent = registration.consent
+    db.session.add(Consent(
+        person_id=person.id if person else None, submission_id=submission.id,
+        given=consent.given, given_by=consent.by if person else None,
+        relation=consent.relation, method=consent.method, child_assent=consent.child_assent,
+        form_id=version.form.xml_form_id, form_version=version.version))
+
+
+def _add_screening(actor: Actor, person: Person, submission: Submission, version: FormVersion,
+                   outcome: ScreeningOutcome, previous: Screening | None, today: date) -> None:
+    result = outcome.result or {}
+    screening = Screening(
+        person_id=person.id, submission_id=submission.id, commune_code=person.commune_code,
+        instrument=outcome.instrument_id, form_id=version.form.xml_form_id,
+        form_version=version.version, instance_id=submission.instance_id, screened_on=today,
+        age_months=outcome.age_months, age_years=outcome.age_years,
+        outside_age_range=outcome.outside_age_range, answers=outcome.answers,
+        followup=outcome.followup, result=outcome.result, error=outcome.error,
+        total=result.get("total"), band=result.get("band"), flags=list(outcome.flags),
+        thresholds=result.get("thresholds"), rules_version=result.get("rules_version"),
+        device_total=outcome.device_total, device_disagrees=outcome.device_disagrees)
+    db.session.add(screening)
+    db.session.flush()
+    if previous is not None:
+        previous.superseded_by_id = screening.id
+    person.version += 1
+    person.updated_at = utcnow()
+    record_event(actor, "screening.create", "screening", screening.id, person_id=person.id,
+                 instrument=outcome.instrument_id, replaces=previous.id if previous else None)

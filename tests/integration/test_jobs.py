@@ -1,0 +1,430 @@
+"""Periodic jobs: run rows, the one-scheduler lease, backups and restore, the CLI.
+
+Every test here runs on SQLite and on PostgreSQL. Tests that restore a PostgreSQL backup use a
+database of their own (``createdb``), so they never clobber the shared test database. The
+two-scheduler test starts real scheduler processes against one database.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, select, text
+from sqlalchemy.engine import make_url
+
+from server import create_app
+from server.boundary import transaction
+from server.extensions import db
+from server.jobs.runner import run_job
+from server.jobs.scheduler import LeaseKeeper, build_scheduler, run_if_holder
+from server.jobs.table import JOBS, Job, check_jobs, every
+from server.models import JobRun, SchedulerLease
+from server.services import backup, job_runs, leases
+from server.services.backup import BackupError
+
+ROOT = Path(__file__).resolve().parents[2]
+T0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+
+
+def _fresh(statement):
+    """Query outside any old snapshot (SQLite keeps a read transaction's snapshot)."""
+    db.session.rollback()
+    return db.session.scalars(statement).all()
+
+
+def _runs(name: str | None = None) -> list[JobRun]:
+    statement = select(JobRun).order_by(JobRun.id)
+    return _fresh(statement if name is None else statement.where(JobRun.name == name))
+
+
+# --- run_job ------------------------------------------------------------------------------
+
+def test_run_job_records_an_ok_run_with_the_jobs_counts(app):
+    jobs = (Job("count", every(minutes=5), lambda: {"checked": 3}, "counts"),)
+    run = run_job(app, "count", jobs=jobs, holder="host:1:abc")
+    assert run.status == "ok" and run.detail == {"checked": 3, "scheduler": "host:1:abc"}
+    [stored] = _runs("count")
+    assert (stored.id, stored.status, stored.detail) == (run.id, "ok", run.detail)
+    assert stored.started_at <= stored.finished_at
+
+
+def test_a_failed_job_is_recorded_and_its_writes_rolled_back(app):
+    def fails() -> dict:
+        leases.acquire_lease("written-by-the-failing-job", 60, name="probe")
+        raise RuntimeError("disk full\nsecond line is dropped")
+
+    run = run_job(app, "fails", jobs=(Job("fails", every(hours=1), fails, "fails"),))
+    assert run.status == "failed" and run.finished_at is not None
+    assert run.detail == {"error": "RuntimeError: disk full"}
+    assert [r.status for r in _runs("fails")] == ["failed"]
+    assert _fresh(select(SchedulerLease)) == []
+
+
+def test_a_database_error_is_recorded_without_the_rows_values(app):
+    name = "Nguyễn Thị Mai"  # stands for personal data in a failing statement
+
+    def duplicate() -> None:
+        for _ in range(2):
+            db.session.add(SchedulerLease(name=name, holder="x", acquired_at=T0, expires_at=T0))
+            db.session.flush()
+
+    run = run_job(app, "dup", jobs=(Job("dup", every(hours=1), duplicate, "fails"),))
+    assert run.status == "failed"
+    assert "IntegrityError" in run.detail["error"] or "UniqueViolation" in run.detail["error"]
+    assert name not in run.detail["error"] and "INSERT" not in run.detail["error"]
+
+
+def test_an_unknown_job_writes_nothing(app):
+    with pytest.raises(LookupError, match="known jobs: backup_database, prune_job_runs"):
+        run_job(app, "nope")
+    assert _runs() == []
+
+
+def test_prune_job_runs_deletes_old_rows_and_closes_abandoned_ones(app):
+    now = datetime.now(UTC)
+    with transaction():
+        for name, age, status in [("old", 100, "ok"), ("recent", 10, "ok"),
+                                  ("cut-off", 2, "running"), ("now", 0, "running")]:
+            db.session.add(JobRun(name=name, started_at=now - timedelta(days=age),
+                                  status=status, detail={}))
+    run = run_job(app, "prune_job_runs")
+    assert run.detail == {"deleted": 1, "abandoned": 1}
+    rows = {r.name: (r.status, r.detail) for r in _runs()}
+    assert rows["cut-off"] == ("failed", {"error": "abandoned"})
+    assert "old" not in rows and rows["recent"][0] == "ok" and rows["now"][0] == "running"
+
+
+def test_the_jobs_table_is_valid_and_every_trigger_builds(app):
+    check_jobs(JOBS)
+    scheduler = build_scheduler(app, LeaseKeeper(app, "h", 60))
+    assert {job.id for job in scheduler.get_jobs()} == {"lease", *(j.name for j in JOBS)}
+    with pytest.raises(ValueError, match="twice"):
+        check_jobs((JOBS[0], JOBS[0]))
+
+
+def test_the_migration_matches_the_job_models(app):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert [d for d in differences if "job_runs" in str(d) or "scheduler_leases" in str(d)] == []
+
+
+# --- the lease ----------------------------------------------------------------------------
+
+def _acquire(holder: str, seconds: float = 60, now: datetime = T0) -> bool:
+    with transaction():
+        return leases.acquire_lease(holder, seconds, now=now)
+
+
+def test_one_holder_at_a_time_renewal_expiry_and_release(app):
+    assert _acquire("a") and not _acquire("b")
+    assert _acquire("a", now=T0 + timedelta(seconds=50))  # renewed: now until T0+110s
+    assert not _acquire("b", now=T0 + timedelta(seconds=100))
+    lease = leases.current_lease()
+    assert (lease.holder, lease.acquired_at) == ("a", T0)
+    assert lease.expires_at == T0 + timedelta(seconds=110)
+    assert _acquire("b", now=T0 + timedelta(seconds=111))  # a stopped renewing: b takes over
+    assert not _acquire("a", now=T0 + timedelta(seconds=112))
+    assert leases.current_lease().acquired_at == T0 + timedelta(seconds=111)
+    with transaction():
+        assert not leases.release_lease("a")  # not a's to give up
+        assert leases.release_lease("b")
+    assert _acquire("a", now=T0 + timedelta(seconds=113))
+
+
+def test_racing_first_acquisitions_give_the_lease_to_exactly_one(app):
+    holders = [f"racer-{i}" for i in range(6)]
+    barrier = threading.Barrier(len(holders))
+    results: dict[str, bool] = {}
+
+    def race(holder: str) -> None:
+        with app.app_context():
+            barrier.wait(timeout=30)
+            results[holder] = _acquire(holder, now=datetime.now(UTC))
+
+    threads = [threading.Thread(target=race, args=(h,)) for h in holders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    winners = [h for h, won in results.items() if won]
+    assert len(results) == len(holders) and len(winners) == 1
+    db.session.rollback()
+    assert leases.current_lease().holder == winners[0]
+
+
+def test_a_standby_skips_jobs_while_another_process_holds_the_lease(app):
+    job = Job("probe", every(seconds=1), lambda: {"ran": 1}, "probe")
+    holder, standby = LeaseKeeper(app, "holder", 60), LeaseKeeper(app, "standby", 60)
+    assert holder.renew() and not standby.renew()
+    assert run_if_holder(app, standby, job, (job,)) is None
+    assert run_if_holder(app, holder, job, (job,)).detail == {"ran": 1, "scheduler": "holder"}
+    holder.release()
+    assert run_if_holder(app, standby, job, (job,)).detail["scheduler"] == "standby"
+
+
+SCHEDULER_PROCESS = """
+import os, sys, time
+from server import create_app
+from server.jobs.scheduler import run_scheduler
+from server.jobs.table import Job, every
+
+def probe():
+    time.sleep(float(sys.argv[3]))
+    return {"pid": os.getpid()}
+
+app = create_app({"DATABASE_URL": sys.argv[1], "INSTANCE_DIR": sys.argv[2]})
+run_scheduler(app, lease_seconds=2, jobs=(Job("probe", every(seconds=0.3), probe, "who"),))
+"""
+
+
+def _start_scheduler(url: str, folder: Path, job_seconds: float = 0) -> subprocess.Popen:
+    folder.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SANGLOC_")}
+    with (folder / "stderr").open("w") as stderr:
+        return subprocess.Popen(
+            [sys.executable, "-c", SCHEDULER_PROCESS, url, str(folder), str(job_seconds)],
+            cwd=ROOT, env=env, stdout=stderr, stderr=stderr)
+
+
+def _wait_for_runs_by(holder_pid: int | None, count: int = 3) -> str:
+    """Wait until ``count`` probe runs are by one process (``holder_pid``, or any); its holder."""
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        mine = [r for r in _runs("probe") if r.status == "ok" and
+                (holder_pid is None or r.detail["pid"] == holder_pid)]
+        if len(mine) >= count:
+            return mine[-1].detail["scheduler"]
+        time.sleep(0.2)
+    raise AssertionError(f"no {count} probe runs by {holder_pid or 'any scheduler'}")
+
+
+@pytest.mark.slow
+def test_two_scheduler_processes_only_the_lease_holder_runs_jobs(app, tmp_path):
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    processes = {}
+    try:
+        for name in ("a", "b"):
+            process = _start_scheduler(url, tmp_path / name)
+            processes[process.pid] = process
+        first = _wait_for_runs_by(None)
+        first_pid = int(first.split(":")[1])
+        second_pid = next(pid for pid in processes if pid != first_pid)
+        # a clean stop lets the running job finish, then releases the lease at once
+        processes[first_pid].send_signal(signal.SIGTERM)
+        assert processes[first_pid].wait(timeout=30) == 0
+        second = _wait_for_runs_by(second_pid)
+        # a crash: the third takes over once the holder's lease has expired
+        third_process = _start_scheduler(url, tmp_path / "c")
+        processes[third_process.pid] = third_process
+        time.sleep(1)
+        processes[second_pid].kill()
+        third = _wait_for_runs_by(third_process.pid)
+    finally:
+        for process in processes.values():
+            process.kill()
+            process.wait(timeout=30)
+    runs = [r for r in _runs("probe") if r.status == "ok"]
+    holders = [r.detail["scheduler"] for r in runs]
+    assert {h.split(":")[1] for h in holders} <= {str(pid) for pid in processes}
+    assert all(r.detail["scheduler"].split(":")[1] == str(r.detail["pid"]) for r in runs)
+    blocks = [h for i, h in enumerate(holders) if i == 0 or holders[i - 1] != h]
+    assert blocks == [first, second, third]  # never interleaved: one scheduler at a time
+    for folder in ("a", "b", "c"):
+        assert "Warning" not in (tmp_path / folder / "stderr").read_text()
+
+
+def test_sigterm_lets_the_running_job_finish_before_the_scheduler_stops(app, tmp_path):
+    process = _start_scheduler(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "a", 1.5)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not _runs("probe"):
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+    assert [r.status for r in _runs("probe")] == ["ok"]
+    assert _fresh(select(SchedulerLease)) == []
+
+
+# --- backups ------------------------------------------------------------------------------
+
+@pytest.fixture
+def own_app(request, backend, tmp_path):
+    """The app on a database of its own (PostgreSQL: a new database, since restore replaces)."""
+    if backend == "sqlite":
+        yield request.getfixturevalue("app")
+        return
+    from flask_migrate import upgrade
+
+    cluster = request.getfixturevalue("pg_cluster")
+    database = f"jobs_{uuid.uuid4().hex[:8]}"
+    subprocess.run([str(cluster.bindir / "createdb"), "-h", str(cluster.root), "-U",
+                    cluster.user, database], check=True)
+    app = create_app({"INSTANCE_DIR": str(tmp_path), "DATABASE_URL": cluster.url(database),
+                      "TESTING": True})
+    with app.app_context():
+        upgrade()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    subprocess.run([str(cluster.bindir / "dropdb"), "-h", str(cluster.root), "-U",
+                    cluster.user, database], check=False, capture_output=True)
+
+
+def _add_runs(*names: str) -> None:
+    with transaction():
+        db.session.add_all(JobRun(name=n, status="ok", detail={"n": 1}) for n in names)
+
+
+def _names() -> list[str]:
+    return sorted(r.name for r in _runs())
+
+
+def _forget_connections() -> None:
+    db.session.remove()
+    db.engine.dispose()
+
+
+def test_backup_and_restore_round_trip(own_app):
+    config = own_app.config
+    _add_runs("before-1", "before-2")
+    path = backup.backup_database(config["SANGLOC_INSTANCE_DIR"],
+                                  config["SQLALCHEMY_DATABASE_URI"])
+    assert path.parent == Path(config["SANGLOC_INSTANCE_DIR"]) / "backups"
+    assert path.suffix == (".sqlite3" if path.name.endswith(".sqlite3") else ".dump")
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    with transaction():
+        db.session.execute(delete(JobRun).where(JobRun.name == "before-1"))
+    _add_runs("after")
+    assert _names() == ["after", "before-2"]
+    _forget_connections()
+    backup.restore_database(path, config["SQLALCHEMY_DATABASE_URI"])
+    assert _names() == ["before-1", "before-2"]
+    revision = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert revision is not None
+
+
+def test_retention_keeps_the_newest_backups_of_that_kind(own_app, tmp_path):
+    config = own_app.config
+    folder = Path(config["SANGLOC_INSTANCE_DIR"]) / "backups"
+    folder.mkdir(exist_ok=True)
+    mine = "sqlite3" if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") else "dump"
+    other = "dump" if mine == "sqlite3" else "sqlite3"
+    untouched = [folder / f"sangloc-20250101T000000Z.{other}", folder / "notes.txt",
+                 folder / f"copy-of-sangloc-20250101T000000Z.{mine}"]
+    for path in untouched:
+        path.write_text("kept")
+    made = [backup.backup_database(config["SANGLOC_INSTANCE_DIR"],
+                                   config["SQLALCHEMY_DATABASE_URI"], keep=3,
+                                   now=T0 + timedelta(hours=i)) for i in range(5)]
+    assert sorted(p.name for p in folder.glob(f"sangloc-*.{mine}")) == [p.name for p in made[2:]]
+    assert all(path.exists() for path in untouched)
+    assert not list(folder.glob(".*partial"))
+
+
+def test_restore_refuses_a_backup_of_the_other_kind(app, tmp_path):
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    wrong = tmp_path / ("x.dump" if url.startswith("sqlite") else "x.sqlite3")
+    wrong.write_bytes(b"not a backup")
+    with pytest.raises(BackupError, match="is not a"):
+        backup.restore_database(wrong, url)
+
+
+def test_pg_connection_string_never_carries_the_password():
+    url = make_url("postgresql+psycopg://sangloc:s3cr%40t@/sangloc?host=/run/postgresql")
+    conninfo = backup.pg_conninfo(url)
+    assert "s3cr" not in conninfo
+    assert "host=/run/postgresql" in conninfo and "dbname=sangloc" in conninfo
+    remote = backup.pg_conninfo(make_url("postgresql://u:p@db.example:5433/x?sslmode=require"))
+    assert {"host=db.example", "port=5433", "user=u", "sslmode=require"} <= set(remote.split())
+
+
+# --- the CLI ------------------------------------------------------------------------------
+
+def test_cli_jobs_list_and_run(runner):
+    listed = runner.invoke(args=["jobs", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "backup_database\tcron hour=19 minute=30\tnever run" in listed.output
+    assert "scheduler lease: free" in listed.output
+    result = runner.invoke(args=["jobs", "run", "prune_job_runs"])
+    assert result.exit_code == 0, result.output
+    assert "prune_job_runs run 1: ok" in result.output and '"deleted": 0' in result.output
+    assert "prune_job_runs\tcron hour=20 minute=0\tok" in \
+        runner.invoke(args=["jobs", "list"]).output
+    unknown = runner.invoke(args=["jobs", "run", "nope"])
+    assert unknown.exit_code == 1 and "no job called 'nope'" in unknown.output
+
+
+def test_cli_jobs_run_reports_a_failure_with_exit_code_1(runner, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise BackupError("pg_dump not found")
+
+    monkeypatch.setattr(backup, "backup_database", broken)
+    result = runner.invoke(args=["jobs", "run", "backup_database"])
+    assert result.exit_code == 1
+    assert "error: job backup_database failed (run 1): BackupError: pg_dump not found" \
+        in result.output
+    assert [r.status for r in _runs("backup_database")] == ["failed"]
+
+
+def test_cli_backup_then_restore(own_app):
+    runner = own_app.test_cli_runner()
+    _add_runs("kept")
+    made = runner.invoke(args=["backup"])
+    assert made.exit_code == 0, made.output
+    path = Path(made.output.strip())
+    assert path.is_file()
+    _add_runs("lost")
+    refused = runner.invoke(args=["restore", str(path)], input="n\n")
+    assert refused.exit_code == 1 and _names() == ["kept", "lost"]
+    restored = runner.invoke(args=["restore", str(path), "--yes"])
+    assert restored.exit_code == 0, restored.output
+    assert _names() == ["kept"]
+
+
+def test_the_backup_job_writes_a_backup(app):
+    run = run_job(app, "backup_database")
+    assert run.status == "ok", run.detail
+    path = Path(app.config["SANGLOC_INSTANCE_DIR"]) / "backups" / run.detail["file"]
+    assert path.stat().st_size == run.detail["bytes"] > 0
+
+
+def test_cli_scheduler_takes_the_lease_and_gives_it_up_on_sigterm(app, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SANGLOC_")}
+    env.update(SANGLOC_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+               SANGLOC_INSTANCE_DIR=str(tmp_path / "scheduler"))
+    log = tmp_path / "scheduler.log"
+    with log.open("w") as output:
+        process = subprocess.Popen([str(Path(sys.executable).parent / "sangloc"), "scheduler",
+                                    "--lease-seconds", "3"], cwd=ROOT, env=env,
+                                   stdout=output, stderr=output)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not _fresh(select(SchedulerLease)):
+            time.sleep(0.1)
+        [holder] = [lease.holder for lease in _fresh(select(SchedulerLease))]
+        assert holder.split(":")[1] == str(process.pid)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+    assert _fresh(select(SchedulerLease)) == []
+    output = log.read_text()
+    assert f"{holder} holds the scheduler lease" in output
+    assert "Warning" not in output and "Traceback" not in output
