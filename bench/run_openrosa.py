@@ -92,8 +92,11 @@ def load(generator: Path, base: str, **options) -> dict:
     args = [sys.executable, str(generator), "--base", base, "--json"]
     for key, value in options.items():
         args += [f"--{key.replace('_', '-')}", str(value)]
-    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    done = subprocess.run(args, capture_output=True, text=True, check=False)  # 1 = errors
+    lines = done.stdout.strip().splitlines()
+    if not lines:
+        raise RuntimeError(f"load generator failed: {done.stderr[-2000:]}")
+    return json.loads(lines[-1])
 
 
 def run_backend(name: str, url: str | None, args, workdir: Path) -> list[dict]:

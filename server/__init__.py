@@ -31,6 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         f"{app.config['SANGLOC_INSTANCE_DIR']}/blobs")
     with app.app_context():
         _configure_engine()
+    _register_session_hooks()
     if app.config["SANGLOC_PROXY_COUNT"]:
         count = app.config["SANGLOC_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
@@ -63,6 +64,21 @@ def _register_blueprints(app: Flask) -> None:
 def _configure_logging(app: Flask) -> None:
     level = getattr(logging, str(app.config["SANGLOC_LOG_LEVEL"]).upper(), logging.INFO)
     logging.getLogger("sangloc").setLevel(level)
+
+
+_HOOKED = []
+
+
+def _register_session_hooks() -> None:
+    """Audit rows are written at commit time and dropped on rollback (services/audit.py)."""
+    from sqlalchemy.orm import Session
+
+    from server.services.audit import drop_pending, write_pending
+
+    if not _HOOKED:  # once per process: the hook is on the Session class
+        event.listen(Session, "before_commit", write_pending)
+        event.listen(Session, "after_soft_rollback", drop_pending)
+        _HOOKED.append(True)
 
 
 def _configure_engine() -> None:

@@ -40,7 +40,13 @@ from sync.registration import (
     differences,
     read_registration,
 )
-from sync.scoring import ScreeningOutcome, completed_months, date_of_age, score_instance
+from sync.scoring import (
+    ScreeningOutcome,
+    completed_months,
+    date_of_age,
+    rescore,
+    score_instance,
+)
 
 __all__ = [
     "CODES",
@@ -67,6 +73,7 @@ __all__ = [
     "normalise_name",
     "read_binding",
     "read_registration",
+    "rescore",
     "result_message",
     "risk_of",
     "score_instance",

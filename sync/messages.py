@@ -126,7 +126,7 @@ def result_message(
     A self-harm flag or safety-contact action -> the safety sentence first. Then
     "<instrument>: <band in words or 'could not be scored'> — <action> by <dd/mm/yyyy>; ...".
     """
-    lang = 1 if language.strip().lower().startswith("en") else 0
+    lang = 1 if (language or "").strip().lower().startswith("en") else 0
     if outcome is None:
         return RECEIVED[lang]
     sentences = []

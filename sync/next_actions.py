@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sync.scoring import ScreeningOutcome, completed_months, date_of_age
 
@@ -273,6 +273,7 @@ class _Completed:
                 continue
             # a date, or its ISO text as a JSON column gives it back
             day = entry[2] if isinstance(entry[2], date) else date.fromisoformat(entry[2])
+            day = day.date() if isinstance(day, datetime) else day
             self._dated[key] = max(day, self._dated.get(key, day))
 
     def closes(self, action: Action, on: date) -> bool:

@@ -115,7 +115,7 @@ def read_registration(binding: Binding, values: Mapping[str, str]) -> Registrati
 def differences(
     registration: Registration, stored: Mapping[str, object]
 ) -> dict[str, tuple[object, object]]:
-    """Field -> (submitted, stored) where both are non-empty and disagree; {} when they agree.
+    """Field -> (stored, submitted) where both are non-empty and disagree; {} when they agree.
 
     Names, caregiver names and villages compare by :func:`~sync.names.normalise_name` (so marks,
     case and spacing never count as a difference); phones by their digits, with a leading
@@ -129,7 +129,7 @@ def differences(
         if _is_empty(submitted) or _is_empty(old):
             continue
         if _comparable(name, submitted) != _comparable(name, old):
-            found[name] = (submitted, old)
+            found[name] = (old, submitted)
     return found
 
 

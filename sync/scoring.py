@@ -23,7 +23,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -125,6 +125,18 @@ def score_instance(
         device_total=device_total,
         device_disagrees=device_total is not None and total is not None and device_total != total,
     )
+
+
+def rescore(outcome: ScreeningOutcome, *, thresholds: str) -> ScreeningOutcome:
+    """The same screening scored again from its stored raw answers (after a change of
+    threshold table or rules); answers, age and the device's total are kept as they were."""
+    spec = screening_tools.get_instrument(outcome.instrument_id)
+    result, error, flags = _score(spec, dict(outcome.answers), dict(outcome.followup),
+                                  thresholds, outcome.age_months)
+    total = None if result is None else result.get("total")
+    return replace(outcome, result=result, error=error, flags=flags,
+                   device_disagrees=outcome.device_total is not None and total is not None
+                   and outcome.device_total != total)
 
 
 def _age_months(dob: date | None, on: date) -> int | None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import current_app
 
+from server.jobs import workflow
 from server.services import backup, job_runs
 
 
@@ -52,9 +53,14 @@ JOBS: tuple[Job, ...] = (
         "Back up the database at 02:30 Vietnam time; keep the 14 newest backups"),
     Job("prune_job_runs", daily(20, 0), job_runs.prune_job_runs,
         "Delete job runs older than 90 days; close runs a dead process left running"),
-    # --- screening workflow jobs: one line each, e.g. ------------------------------------
-    # Job("mark_overdue_actions", every(minutes=15), cases.mark_overdue_actions, "..."),
-    # mark_overdue_actions, retry_failed_merges, rescore_screenings, expire_tokens go here.
+    Job("mark_overdue_actions", every(minutes=15), workflow.mark_overdue_actions,
+        "Mark cases whose next action is past due"),
+    Job("retry_failed_merges", every(minutes=10), workflow.retry_failed_merges,
+        "Merge again the submissions whose merge failed (each in its own transaction)"),
+    Job("rescore_screenings", daily(20, 30), workflow.rescore_screenings,
+        "Re-score screenings after a threshold table or rules change; old results kept"),
+    Job("expire_tokens", every(hours=1), workflow.expire_tokens,
+        "Revoke API tokens past their expiry"),
 )
 
 

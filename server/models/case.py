@@ -41,7 +41,8 @@ class Case(db.Model):
     urgent: Mapped[bool] = mapped_column(default=False, index=True)
     overdue: Mapped[bool] = mapped_column(default=False)
     referral_status: Mapped[str] = mapped_column(String(20), default="none")
-    done_actions: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    # [kind, reason, completed on (ISO date), id of the last screening it covered]
+    done_actions: Mapped[list[list]] = mapped_column(JSON, default=list)
     last_instrument: Mapped[str | None] = mapped_column(String(40), default=None)
     last_screened_on: Mapped[date | None] = mapped_column(Date, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

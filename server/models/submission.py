@@ -45,7 +45,7 @@ class Submission(db.Model):
     merge_error: Mapped[str | None] = mapped_column(Text, default=None)
 
     attachments: Mapped[list[SubmissionAttachment]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="SubmissionAttachment.filename")
+        cascade="all, delete-orphan", order_by="SubmissionAttachment.filename")
 
     @property
     def missing_media(self) -> list[str]:

@@ -27,10 +27,31 @@ class Actor:
 SYSTEM = Actor("system")
 
 
+_PENDING = "sangloc_audit"
+
+
 def record_event(actor: Actor, action: str, target_type: str, target_id: Any,
                  **detail: Any) -> None:
-    """Add one audit row in the current transaction (a plain INSERT: it is on hot paths)."""
-    db.session.execute(insert(AuditEvent.__table__).values(
-        at=utcnow(), actor_type=actor.type, actor_id=actor.id, action=action,
-        target_type=target_type, target_id=str(target_id), remote_addr=actor.remote_addr,
-        detail=detail))
+    """Add one audit row to the current transaction.
+
+    Rows are collected on the session and written in one INSERT just before the commit
+    (``write_pending``, registered in ``create_app``), so a request that changes a person, a
+    screening and a case costs one round trip for its audit trail; a rollback drops them with
+    everything else.
+    """
+    db.session.info.setdefault(_PENDING, []).append({
+        "at": utcnow(), "actor_type": actor.type, "actor_id": actor.id, "action": action,
+        "target_type": target_type, "target_id": str(target_id),
+        "remote_addr": actor.remote_addr, "detail": detail})
+
+
+def write_pending(session) -> None:
+    """Session ``before_commit`` hook: insert the collected audit rows."""
+    rows = session.info.pop(_PENDING, None)
+    if rows:
+        session.execute(insert(AuditEvent.__table__), rows)
+
+
+def drop_pending(session, *_args) -> None:
+    """Session ``after_rollback`` hook: the rows go with the rolled-back work."""
+    session.info.pop(_PENDING, None)

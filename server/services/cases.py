@@ -45,10 +45,11 @@ def _event(actor: Actor, case: Case, kind: str, reason: str | None = None, **det
                              kind=kind, reason=reason, detail=detail))
 
 
-def _case_for(actor: Actor, person: Person) -> Case:
-    case = db.session.scalar(select(Case).where(Case.person_id == person.id))
+def _case_for(actor: Actor, person: Person, *, new: bool) -> Case:
+    case = None if new else db.session.scalar(select(Case).where(Case.person_id == person.id))
     if case is None:
-        case = Case(person_id=person.id, commune_code=person.commune_code)
+        case = Case(person_id=person.id, commune_code=person.commune_code, open_flags=[],
+                    done_actions=[], state="new", referral_status="none")
         db.session.add(case)
         db.session.flush()
         _event(actor, case, "created")
@@ -56,13 +57,17 @@ def _case_for(actor: Actor, person: Person) -> Case:
     return case
 
 
-def refresh_case(actor: Actor, person: Person, config: RuleConfig, today: date) -> Case:
-    """Re-derive risk, open flags and next action from the person's current screenings."""
-    case = _case_for(actor, person)
-    current = current_screenings(person.id)
+def refresh_case(actor: Actor, person: Person, config: RuleConfig, today: date, *,
+                 only: Screening | None = None) -> Case:
+    """Re-derive risk, open flags and next action from the person's current screenings.
+
+    ``only``: the person was registered by this screening, so it is their only one and they
+    have no case yet (saves the look-ups on the busiest path).
+    """
+    case = _case_for(actor, person, new=only is not None)
+    current = [only] if only is not None else current_screenings(person.id)
     view = derive_case([(s.screened_on, outcome_of(s)) for s in current],
-                       dob=person.dob, done=[tuple(d) for d in case.done_actions or []],
-                       config=config)
+                       dob=person.dob, done=_effective_done(case, current), config=config)
     if current:
         case.last_instrument, case.last_screened_on = current[-1].instrument, \
             current[-1].screened_on
@@ -79,7 +84,7 @@ def refresh_case(actor: Actor, person: Person, config: RuleConfig, today: date) 
         case.referral_status = "due"
     after = (case.risk, case.next_action, case.next_action_due, tuple(case.open_flags))
     if before != after:
-        _sync_flags(case)
+        _sync_flags(case, new=only is not None)
         _reopen_if_needed(actor, case, view.risk)
         case.updated_at = utcnow()
         _event(actor, case, "derived", risk=case.risk, next_action=case.next_action,
@@ -89,8 +94,20 @@ def refresh_case(actor: Actor, person: Person, config: RuleConfig, today: date) 
     return case
 
 
-def _sync_flags(case: Case) -> None:
-    db.session.execute(delete(CaseFlag).where(CaseFlag.case_id == case.id))
+def _effective_done(case: Case, current: list[Screening]) -> list[tuple[str, str, str]]:
+    """Done actions that still hold: a later screening raising the same flag opens the action
+    again (a safety contact made this morning does not cover a new answer this afternoon)."""
+    effective = []
+    for kind, reason, day, last_screening_id in case.done_actions or []:
+        later = [s for s in current if s.id > last_screening_id]
+        if not any(reason in (s.flags or []) for s in later):
+            effective.append((kind, reason, day))
+    return effective
+
+
+def _sync_flags(case: Case, *, new: bool) -> None:
+    if not new:
+        db.session.execute(delete(CaseFlag).where(CaseFlag.case_id == case.id))
     for flag in case.open_flags:
         db.session.add(CaseFlag(case_id=case.id, flag=flag))
 
@@ -126,11 +143,11 @@ def complete_action(actor: Actor, case_id: int, kind: str, reason_id: str, note:
     case = db.session.get(Case, case_id)
     if case is None:
         raise CaseError(f"no case {case_id}")
-    done = [list(d) for d in case.done_actions or []]
-    if [kind, reason_id] not in done:
-        case.done_actions = [*done, [kind, reason_id]]
-        _event(actor, case, "action_done", reason=note, action=kind, because=reason_id)
+    # the action is done for the screenings received so far, not for later ones
     person = db.session.get(Person, case.person_id)
+    last = max((s.id for s in current_screenings(person.id)), default=0)
+    case.done_actions = [*(case.done_actions or []), [kind, reason_id, today.isoformat(), last]]
+    _event(actor, case, "action_done", reason=note, action=kind, because=reason_id)
     return refresh_case(actor, person, config, today)
 
 

@@ -35,9 +35,14 @@ class Target:
     form_pk: int
     form_id: str
     state: str
+    version: str
     binary_fields: tuple[str, ...]
-    scored: bool
+    binding: dict | None  # the instrument binding as data; None for an ordinary form
     english: bool  # the form's default language is English (messages follow it)
+
+    @property
+    def scored(self) -> bool:
+        return self.binding is not None
 
 
 def _assignments(rows) -> dict[int, set[str]]:
@@ -91,7 +96,8 @@ def get_current_version(device: Device, form_id: str) -> FormVersion:
 def get_target(device: Device, form_id: str, version: str | None) -> Target:
     """The published ``version`` a submission names; 404.1, 403.2 or 404.2 otherwise."""
     rows = db.session.execute(
-        select(FormVersion.id, Form.id.label("form_pk"), Form.state, FormVersion.binary_fields,
+        select(FormVersion.id, Form.id.label("form_pk"), Form.state, FormVersion.version,
+               FormVersion.binary_fields,
                FormVersion.binding, FormVersion.default_language, FormAssignment.area_code)
         .join(Form, Form.id == FormVersion.form_id)
         .outerjoin(FormAssignment, FormAssignment.form_id == Form.id)
@@ -103,5 +109,5 @@ def get_target(device: Device, form_id: str, version: str | None) -> Target:
         raise Problem("403.2", form_id=form_id)
     row = rows[0]
     english = (row.default_language or "").lower().startswith("english")
-    return Target(row.id, row.form_pk, form_id, row.state, tuple(row.binary_fields or ()),
-                  row.binding is not None, english)
+    return Target(row.id, row.form_pk, form_id, row.state, row.version,
+                  tuple(row.binary_fields or ()), row.binding, english)

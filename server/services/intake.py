@@ -16,6 +16,7 @@ from server.extensions import db
 from server.models import Submission
 from server.services import records
 from server.services.audit import Actor
+from server.services.job_runs import describe_error
 from server.services.submissions import Receipt
 
 log = logging.getLogger("sangloc.intake")
@@ -37,11 +38,15 @@ def merge_receipt(actor: Actor, receipt: Receipt,
     submission = db.session.get(Submission, receipt.submission_id)
     if receipt.outcome == "duplicate":
         return records.result_for(submission, config)
+    target = receipt.target
+    ref = records.FormRef(target.form_id, target.version, records.binding_of(target.binding))
     try:
-        return records.merge_submission(actor, submission, config)
+        return records.merge_submission(actor, submission, config, ref)
     except Exception as exc:
-        log.exception("merging submission %s failed", receipt.submission_id)
-        raise MergeFailed(f"{type(exc).__name__}: {exc}"[:500]) from exc
+        # the log gets the kind of error only: messages may quote a submitted value
+        log.error("merging submission %s failed: %s %s", receipt.submission_id,
+                  type(exc).__name__, getattr(exc, "code", ""))
+        raise MergeFailed(describe_error(exc)) from exc
 
 
 def mark_failed(receipt: Receipt, error: str) -> None:

@@ -17,6 +17,7 @@ from datetime import date, timedelta, timezone
 from sqlalchemy import select
 
 import forms
+import screening_tools
 from server.extensions import db
 from server.models import (
     AdminUnit,
@@ -30,6 +31,7 @@ from server.models import (
     Submission,
     User,
 )
+from server.models.person import new_uuid
 from server.models.types import utcnow
 from server.services import cases
 from server.services.api_tokens import scope_of
@@ -75,8 +77,20 @@ def local_date(submission: Submission) -> date:
     return submission.received_at.astimezone(VIETNAM).date()
 
 
-def binding_of(version: FormVersion) -> Binding:
-    data = version.binding
+@dataclass(frozen=True)
+class FormRef:
+    """The published form version a submission belongs to, as merging needs it."""
+
+    form_id: str
+    version: str
+    binding: Binding
+
+    @classmethod
+    def of(cls, version: FormVersion) -> FormRef:
+        return cls(version.form.xml_form_id, version.version, binding_of(version.binding))
+
+
+def binding_of(data: dict) -> Binding:
     return Binding(data["instrument_id"], data["items"], data["followup"], data["person"],
                    data["device_score"])
 
@@ -94,10 +108,11 @@ def result_for(submission: Submission, config: MergeConfig) -> MergeResult | Non
     return MergeResult("merged", outcome, tuple(actions))
 
 
-def merge_submission(actor: Actor, submission: Submission, config: MergeConfig) -> MergeResult:
+def merge_submission(actor: Actor, submission: Submission, config: MergeConfig,
+                     ref: FormRef | None = None) -> MergeResult:
     """Turn one stored, scored-form submission into person, consent, screening and case."""
-    version = db.session.get(FormVersion, submission.form_version_id)
-    binding = binding_of(version)
+    version = ref or FormRef.of(db.session.get(FormVersion, submission.form_version_id))
+    binding = version.binding
     values = forms.parse_instance(submission.xml).values
     registration = read_registration(binding, values)
     if not registration.consent.given:
@@ -105,7 +120,7 @@ def merge_submission(actor: Actor, submission: Submission, config: MergeConfig) 
         submission.merge_state, submission.merge_error = "merged", None
         return MergeResult("refused")
     previous = _replaced_screening(submission)
-    person = _resolve_person(actor, submission, registration, previous)
+    person, created = _resolve_person(actor, submission, registration, previous)
     if not person.active:
         submission.merge_state, submission.merge_error = "held", "person_locked"
         return MergeResult("held")
@@ -113,10 +128,13 @@ def merge_submission(actor: Actor, submission: Submission, config: MergeConfig) 
     today = local_date(submission)
     outcome = score_instance(binding, values, screening_date=today,
                              dob=person.dob or registration.dob, thresholds=config.thresholds)
-    _add_screening(actor, person, submission, version, outcome, previous, today)
-    cases.refresh_case(actor, person, config.rules, today)
+    step = _Merging(actor, submission, version, today, config.thresholds)
+    screening = _add_screening(step, person, outcome, previous, created)
+    cases.refresh_case(actor, person, config.rules, today,
+                       only=screening if created else None)
     submission.merge_state, submission.merge_error = "merged", None
-    actions = actions_for(outcome, screening_date=today, dob=person.dob, config=config.rules)
+    actions = actions_for(outcome, screening_date=today, dob=person.dob or registration.dob,
+                          config=config.rules)
     return MergeResult("merged", outcome, tuple(actions))
 
 
@@ -131,14 +149,15 @@ def _replaced_screening(submission: Submission) -> Screening | None:
 
 
 def _resolve_person(actor: Actor, submission: Submission, registration: Registration,
-                    previous: Screening | None) -> Person:
+                    previous: Screening | None) -> tuple[Person, bool]:
+    """The person this submission is about, and whether it was registered just now."""
     if previous is not None:
         person = db.session.get(Person, previous.person_id)
         _apply_correction(actor, person, submission, registration)
-        return person
+        return person, False
     person = _existing(registration.person_id)
     if person is None:
-        return _register(actor, submission, registration)
+        return _register(actor, submission, registration), True
     conflicting = differences(registration, _stored_fields(person))
     if conflicting:
         db.session.add(RegistrationConflict(
@@ -146,7 +165,7 @@ def _resolve_person(actor: Actor, submission: Submission, registration: Registra
             fields={k: [_text(a), _text(b)] for k, (a, b) in conflicting.items()}))
         record_event(actor, "person.conflict", "person", person.id,
                      submission_id=submission.id, fields=sorted(conflicting))
-    return person
+    return person, False
 
 
 def _existing(person_id: str | None) -> Person | None:
@@ -181,13 +200,13 @@ def _commune_for(registration: Registration, submission: Submission) -> str:
 def _register(actor: Actor, submission: Submission, registration: Registration) -> Person:
     fields = registration.fields()
     person = Person(
-        full_name=fields["full_name"], name_key=normalise_name(fields["full_name"] or "") or None,
+        id=new_uuid(), full_name=fields["full_name"],
+        name_key=normalise_name(fields["full_name"] or "") or None,
         dob=fields["dob"], sex=fields["sex"], caregiver_name=fields["caregiver_name"],
         phone=fields["phone"], commune_code=_commune_for(registration, submission),
         village=fields["village"], created_by_app_user_id=submission.app_user_id,
         created_from_submission_id=submission.id)
     db.session.add(person)
-    db.session.flush()
     record_event(actor, "person.create", "person", person.id, submission_id=submission.id)
     _link_possible_duplicates(actor, person)
     return person
@@ -223,34 +242,56 @@ def _apply_correction(actor: Actor, person: Person, submission: Submission,
                  fields=sorted(changed))
 
 
-def _add_consent(person: Person | None, submission: Submission, version: FormVersion,
+def _add_consent(person: Person | None, submission: Submission, version: FormRef,
                  registration: Registration) -> None:
     consent = registration.consent
     db.session.add(Consent(
         person_id=person.id if person else None, submission_id=submission.id,
         given=consent.given, given_by=consent.by if person else None,
         relation=consent.relation, method=consent.method, child_assent=consent.child_assent,
-        form_id=version.form.xml_form_id, form_version=version.version))
+        form_id=version.form_id, form_version=version.version))
 
 
-def _add_screening(actor: Actor, person: Person, submission: Submission, version: FormVersion,
-                   outcome: ScreeningOutcome, previous: Screening | None, today: date) -> None:
+def table_label(name: str) -> str:
+    """``international@1``: the threshold table in force, as results name it."""
+    table = screening_tools.THRESHOLD_TABLES[name]
+    return f"{table.name}@{table.version}"
+
+
+@dataclass(frozen=True)
+class _Merging:
+    """What every step of one merge knows."""
+
+    actor: Actor
+    submission: Submission
+    version: FormRef
+    today: date
+    thresholds: str
+
+
+def _add_screening(step: _Merging, person: Person, outcome: ScreeningOutcome,
+                   previous: Screening | None, new_person: bool) -> Screening:
+    actor, submission, version, today = step.actor, step.submission, step.version, step.today
     result = outcome.result or {}
     screening = Screening(
         person_id=person.id, submission_id=submission.id, commune_code=person.commune_code,
-        instrument=outcome.instrument_id, form_id=version.form.xml_form_id,
+        instrument=outcome.instrument_id, form_id=version.form_id,
         form_version=version.version, instance_id=submission.instance_id, screened_on=today,
         age_months=outcome.age_months, age_years=outcome.age_years,
         outside_age_range=outcome.outside_age_range, answers=outcome.answers,
         followup=outcome.followup, result=outcome.result, error=outcome.error,
         total=result.get("total"), band=result.get("band"), flags=list(outcome.flags),
-        thresholds=result.get("thresholds"), rules_version=result.get("rules_version"),
+        thresholds=result.get("thresholds") or table_label(step.thresholds),
+        rules_version=result.get("rules_version")
+        or screening_tools.get_instrument(outcome.instrument_id).rules_version,
         device_total=outcome.device_total, device_disagrees=outcome.device_disagrees)
     db.session.add(screening)
     db.session.flush()
     if previous is not None:
         previous.superseded_by_id = screening.id
-    person.version += 1
-    person.updated_at = utcnow()
+    if not new_person:  # the case list shows the last screening: a new version of the row
+        person.version += 1
+        person.updated_at = utcnow()
     record_event(actor, "screening.create", "screening", screening.id, person_id=person.id,
                  instrument=outcome.instrument_id, replaces=previous.id if previous else None)
+    return screening

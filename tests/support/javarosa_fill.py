@@ -233,3 +233,25 @@ def _run(cmd: list[str], workdir: Path, xform_xml: bytes, answers: Mapping[str, 
     if not result.stdout:
         raise JavaRosaFillError("JavaRosa fill produced no instance", returncode=0, stderr=stderr)
     return result.stdout
+
+
+def inline_csv(xform: bytes, files: Mapping[str, bytes]) -> bytes:
+    """The XForm with its ``jr://file-csv/<name>`` instances filled from CSV files, as Collect
+    loads them on the phone (FillForm cannot read external files). Every column becomes a child
+    element of ``<item>``."""
+    import csv
+    import io
+    from xml.sax.saxutils import escape
+
+    xml = xform.decode("utf-8")
+    for filename, data in files.items():
+        name = filename.removesuffix(".csv")
+        external = f'<instance id="{name}" src="jr://file-csv/{filename}"/>'
+        if external not in xml:
+            raise ValueError(f"the form has no external instance {filename}")
+        rows = csv.DictReader(io.StringIO(data.decode("utf-8")))
+        items = "".join(
+            "<item>" + "".join(f"<{k}>{escape(v)}</{k}>" for k, v in row.items()
+                               if not k.startswith("__")) + "</item>" for row in rows)
+        xml = xml.replace(external, f'<instance id="{name}"><root>{items}</root></instance>')
+    return xml.encode("utf-8")

@@ -23,7 +23,7 @@ import pytest
 import forms
 import screening_tools
 import sync
-from tests.support.javarosa_fill import EXIT_INVALID, JavaRosaFillError, fill_form
+from tests.support.javarosa_fill import EXIT_INVALID, JavaRosaFillError, fill_form, inline_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFINITIONS = ROOT / "forms" / "definitions"
@@ -153,18 +153,9 @@ def _cells(sheet) -> list[tuple]:
 
 def fillable(form_id: str) -> bytes:
     """The XForm with cases.csv and communes.csv inlined, as Collect loads them from the CSVs."""
-    xml = xform(form_id).decode("utf-8")
-    rows = (("cases", _csv_item("p-0001", "Nguyễn Văn A")),
-            ("communes", _csv_item(COMMUNE_CODE, "Xã Thử")))  # fmt: skip
-    for name, item in rows:
-        external = f'<instance id="{name}" src="jr://file-csv/{name}.csv"/>'
-        assert external in xml
-        xml = xml.replace(external, f'<instance id="{name}"><root>{item}</root></instance>')
-    return xml.encode("utf-8")
-
-
-def _csv_item(name: str, label: str) -> str:
-    return f"<item><name>{name}</name><label>{label}</label></item>"
+    return inline_csv(xform(form_id), {
+        "cases.csv": "name,label\np-0001,Nguyễn Văn A\n".encode(),
+        "communes.csv": f"name,label\n{COMMUNE_CODE},Xã Thử\n".encode()})
 
 
 def months_ago(months: int) -> str:

@@ -301,3 +301,11 @@ def test_several_instruments_urgent_first_then_by_due():
     after = derive_case([(date(2026, 1, 1), high), (date(2026, 2, 1), srq)], dob=DOB,
                         done={("safety_contact", "self_harm_item_positive")})  # fmt: skip
     assert (after.risk, after.next_action) == ("high", case.actions[2])
+
+
+def test_done_entries_may_come_back_from_json():
+    """Rule: a done entry may be a list and its date ISO text, as a JSON column returns it."""
+    flag = outcome("phq9", "mild", "self_harm_item_positive")
+    done = [["safety_contact", "self_harm_item_positive", "2026-03-02"]]
+    assert derive_case([(date(2026, 3, 2), flag)], dob=None, done=done).risk == "low"
+    assert derive_case([(date(2026, 3, 3), flag)], dob=None, done=done).risk == "urgent"

@@ -168,16 +168,17 @@ def test_the_same_person_written_differently_has_no_differences():
     assert differences(registration(phone="0912.345.678"), STORED) == {}
 
 
-def test_disagreeing_fields_are_listed_submitted_then_stored():
-    """Rule: field -> (submitted, stored) where both are non-empty and disagree."""
+def test_disagreeing_fields_are_listed_stored_then_submitted():
+    """Rule: field -> (stored, submitted), i.e. (old, new), where both are non-empty and
+    disagree."""
     stored = {**STORED, "dob": date(2024, 11, 1), "sex": "female", "phone": "0987654321",
               "commune": "00007", "full_name": "Nguyễn Văn Anh"}  # fmt: skip
     assert differences(registration(), stored) == {
-        "full_name": ("Nguyễn Văn An", "Nguyễn Văn Anh"),
-        "dob": (date(2024, 12, 1), date(2024, 11, 1)),
-        "sex": ("male", "female"),
-        "phone": ("0912345678", "0987654321"),
-        "commune": ("00004", "00007"),
+        "full_name": ("Nguyễn Văn Anh", "Nguyễn Văn An"),
+        "dob": (date(2024, 11, 1), date(2024, 12, 1)),
+        "sex": ("female", "male"),
+        "phone": ("0987654321", "0912345678"),
+        "commune": ("00007", "00004"),
     }
 
 

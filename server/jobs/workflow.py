@@ -1,0 +1,65 @@
+"""The screening-workflow jobs: thin calls into services, listed in ``table.JOBS``.
+
+Jobs that work item by item (retrying merges, re-scoring) give each item its own unit of work
+through ``transaction()``, so one bad item cannot hold the others back; their counts go to the
+run row. Nothing here holds personal data in what it returns or logs.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+
+from server.boundary import transaction
+from server.extensions import db
+from server.models import Submission
+from server.services import api_tokens, cases, intake, job_runs, rescoring
+from server.services.audit import SYSTEM
+from server.services.records import VIETNAM, MergeConfig
+
+log = logging.getLogger("sangloc.jobs")
+
+
+def _config() -> MergeConfig:
+    return MergeConfig.from_settings(current_app.config)
+
+
+def _today():
+    return datetime.now(VIETNAM).date()
+
+
+def mark_overdue_actions() -> dict[str, Any]:
+    return {"marked_overdue": cases.mark_overdue(_today())}
+
+
+def expire_tokens() -> dict[str, Any]:
+    return {"expired": api_tokens.expire_tokens()}
+
+
+def retry_failed_merges() -> dict[str, Any]:
+    config, counts = _config(), {"merged": 0, "held": 0, "failed": 0}
+    for submission_id in intake.failed_submission_ids():
+        try:
+            with transaction():
+                state = intake.retry_one(SYSTEM, submission_id, config)
+            counts[state if state in counts else "merged"] += 1
+        except Exception as exc:  # the item stays failed, with the newest error
+            counts["failed"] += 1
+            log.warning("merge retry of submission %s failed", submission_id)
+            with transaction():
+                submission = db.session.get(Submission, submission_id)
+                submission.merge_error = job_runs.describe_error(exc)
+    return counts
+
+
+def rescore_screenings() -> dict[str, Any]:
+    config, counts = _config(), {"rescored": 0, "changed": 0}
+    for screening_id in rescoring.stale_screening_ids(config.thresholds):
+        with transaction():
+            changed = rescoring.rescore_screening(SYSTEM, screening_id, config, _today())
+        counts["rescored"] += 1
+        counts["changed"] += changed
+    return counts

@@ -1,0 +1,117 @@
+"""A supervisor's work on cases and persons: done actions, state changes, merging, re-scoring."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from server.boundary import transaction
+from server.extensions import db
+from server.models import Case, CaseEvent, Person, PersonLink, Screening, ScreeningResult
+from server.services import cases, persons, rescoring
+from server.services.audit import SYSTEM
+from server.services.records import VIETNAM, MergeConfig
+from sync import RuleConfig
+from tests.support.instances import mchat_answers, phq9_answers, screening_instance
+
+RULES = RuleConfig()
+
+
+@pytest.fixture
+def forms_ready(publish_bundled):
+    publish_bundled("mchat_r", "phq9")
+
+
+def today() -> date:
+    return datetime.now(VIETNAM).date()
+
+
+def the_case() -> Case:
+    db.session.expire_all()
+    return db.session.scalar(select(Case))
+
+
+def test_done_safety_contact_does_not_hide_a_later_self_harm_answer(forms_ready, device):
+    """instruments.md §11.3: every positive self-harm item starts the safety pathway."""
+    device.collect.submit(screening_instance("phq9", phq9_answers(q09=1), group="phq9",
+                                             dob=date(1990, 1, 1)))
+    case = the_case()
+    with transaction():
+        cases.complete_action(SYSTEM, case.id, "safety_contact", "self_harm_item_positive",
+                              "called, safe", RULES, today())
+    case = the_case()
+    assert case.urgent is False and case.next_action is None
+    assert "self_harm_item_positive" not in case.open_flags
+    person = db.session.scalar(select(Person))
+    # the same day, a new screening with the same answer opens the safety pathway again
+    device.collect.submit(screening_instance("phq9", phq9_answers(q09=2), group="phq9",
+                                             dob=date(1990, 1, 1), person_id=person.id))
+    case = the_case()
+    assert case.urgent is True and case.next_action == "safety_contact"
+
+
+def test_state_changes_are_events_with_a_reason(forms_ready, device):
+    device.collect.submit(screening_instance("mchat_r", mchat_answers(8), dob=date(2025, 1, 1)))
+    case = the_case()
+    with pytest.raises(cases.CaseError, match="reason"), transaction():
+        cases.set_case_state(SYSTEM, case.id, "in_review", " ")
+    with transaction():
+        cases.set_case_state(SYSTEM, case.id, "referred", "sent to provincial hospital")
+    case = the_case()
+    assert (case.state, case.referral_status) == ("referred", "referred")
+    event = db.session.scalar(select(CaseEvent).where(CaseEvent.kind == "state"))
+    assert event.reason == "sent to provincial hospital"
+    assert event.detail == {"before": "new", "after": "referred"}
+
+
+def test_closed_case_reopens_on_a_new_concern(forms_ready, device):
+    device.collect.submit(screening_instance("mchat_r", mchat_answers(0), dob=date(2023, 1, 1)))
+    case = the_case()
+    with transaction():
+        cases.set_case_state(SYSTEM, case.id, "closed", "screen negative")
+    person = db.session.scalar(select(Person))
+    device.collect.submit(screening_instance("mchat_r", mchat_answers(9), dob=date(2023, 1, 1),
+                                             person_id=person.id))
+    assert the_case().state == "new"
+
+
+def test_merging_duplicates_keeps_both_histories(forms_ready, make_device):
+    a, b = make_device("ctv-a"), make_device("ctv-b")
+    a.collect.submit(screening_instance("mchat_r", mchat_answers(8), dob=date(2025, 1, 1),
+                                        name="Hồ Thị Thu"))
+    b.collect.submit(screening_instance("phq9", phq9_answers(), group="phq9",
+                                        dob=date(2025, 1, 1), name="ho thi thu"))
+    link = db.session.scalar(select(PersonLink))
+    with transaction():
+        persons.merge_persons(SYSTEM, link.other_id, link.person_id, RULES, today())
+    db.session.expire_all()
+    kept = db.session.get(Person, link.other_id)
+    other = db.session.get(Person, link.person_id)
+    assert other.merged_into_id == kept.id
+    assert {s.instrument for s in db.session.scalars(
+        select(Screening).where(Screening.person_id == kept.id))} == {"mchat_r", "phq9"}
+    assert db.session.get(PersonLink, link.id).resolution == "merged"
+    states = {c.person_id: c.state for c in db.session.scalars(select(Case))}
+    assert states[other.id] == "closed" and states[kept.id] == "new"
+
+
+def test_rescoring_after_a_threshold_change_keeps_the_old_result(forms_ready, device, app):
+    """PHQ-9 total 5 is 'mild' in both tables; the Vietnamese table (instruments.md §4) also
+    marks it screen-positive at >= 4: the re-score names the new table and keeps the old."""
+    device.collect.submit(screening_instance("phq9", phq9_answers(q01=2, q02=3), group="phq9",
+                                             dob=date(1985, 6, 1)))
+    config = MergeConfig("vietnam", RULES)
+    assert rescoring.stale_screening_ids("international") == []
+    stale = rescoring.stale_screening_ids("vietnam")
+    assert len(stale) == 1
+    with transaction():
+        rescoring.rescore_screening(SYSTEM, stale[0], config, today())
+    db.session.expire_all()
+    screening = db.session.scalar(select(Screening))
+    assert screening.thresholds == "vietnam@1" and screening.total == 5
+    assert screening.result["screen_positive"] is True
+    history = db.session.scalar(select(ScreeningResult))
+    assert history.thresholds == "international@1" and history.result["total"] == 5
+    assert rescoring.stale_screening_ids("vietnam") == []
