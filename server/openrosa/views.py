@@ -17,7 +17,6 @@ from flask import current_app, g, request, url_for
 
 import forms
 from server import receiving
-from server.extensions import db
 from server.openrosa import bp
 from server.openrosa.responses import error_response, message_response, xml_response
 from server.problems import Problem
@@ -38,9 +37,6 @@ def _pop_token(_endpoint, values) -> None:
 @bp.before_request
 def _authenticate() -> None:
     g.device = None
-    if request.method in ("GET", "HEAD"):
-        # OpenRosa reads write nothing: no BEGIN/ROLLBACK round trips for them
-        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     g.device = devices.authenticate_token(g.token or "")
     if request.endpoint in _VERSIONED_ENDPOINTS and \
             request.headers.get("X-OpenRosa-Version", "").strip() != "1.0":

@@ -61,6 +61,8 @@ def info(form_id: str) -> forms.XFormInfo:
 def load_build_script():
     """scripts/build_forms.py as a module (registered first: its dataclasses need that)."""
     path = ROOT / "scripts" / "build_forms.py"
+    if str(path.parent) not in sys.path:
+        sys.path.append(str(path.parent))  # its sibling modules (form_rows.py, ...)
     spec = importlib.util.spec_from_file_location("sangloc_build_forms", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
