@@ -8,7 +8,7 @@ can be scored (§11.3). The device's own total is read for comparison only and n
 the server's (§11.1).
 
 Ages are completed months (§11.8) counted exactly as the bundled forms count them on the device
-(``scripts/build_forms.py`` ``age_months_expr``: month difference, minus one while the day of
+(``scripts/form_blocks.py`` ``age_months_expr``: month difference, minus one while the day of
 the month has not been reached). Server and device must agree, because the Ministry checklist
 asks its signs by age and refuses a sign answered before its age. So a child born on 31 January
 is 0 months old on 28 February and 1 month old on 1 March; :func:`date_of_age` gives the first

@@ -2,7 +2,7 @@
 
 Expected totals, bands and flags are worked by hand from instruments.md (§2 M-CHAT-R, §4 PHQ-9,
 §7 SRQ-20, §11 implementation rules) and vietnam.md §1 (Ministry checklist). Ages follow the
-device's formula (scripts/build_forms.py ``age_months_expr``): month difference, minus one while
+device's formula (scripts/form_blocks.py ``age_months_expr``): month difference, minus one while
 the day of the month is not reached.
 """
 
