@@ -6,7 +6,8 @@ On a throw-away PostgreSQL cluster with default durability:
    shared load generator against ``anchor_mchat`` (``anchor_screen.xml`` with ``sangloc:item``
    binds to M-CHAT-R and ``sangloc:person`` binds);
 2. the same after seeding 100,000 persons and 300,000 screenings (2,000 persons in commune
-   00004, the rest across the other communes of province 01);
+   00004, the rest across the other communes of province 01; the load's own registrations go
+   to a commune of another province);
 3. the case-list CSV of commune 00004 over HTTP (p95) and of the whole province in process;
 4. ``POST /api/v1/sync`` with 500 submissions (wall time);
 5. ``GET /api/v1/cases?flag=refer_immediately`` for a province supervisor (p95).
@@ -127,8 +128,12 @@ def main() -> int:
         sangloc(env, "init")
         (workdir / "anchor_mchat.xml").write_text(anchor_mchat(), "utf-8")
         sangloc(env, "forms", "publish", str(workdir / "anchor_mchat.xml"))
-        base = json.loads(sangloc(env, "app-users", "create", "bench", "--commune", "00004",
+        # the load registers its persons in another province, so that commune 00004 keeps
+        # exactly its 2,000 seeded persons for the case-list measurement
+        base = json.loads(sangloc(env, "app-users", "create", "bench", "--commune", "02680",
                                   "--json"))["server_url"]
+        reader = json.loads(sangloc(env, "app-users", "create", "reader", "--commune", "00004",
+                                    "--json"))["server_url"]
         sangloc(env, "users", "create", "gs", "--role", "supervisor", "--area", "01")
         token = json.loads(sangloc(env, "api-tokens", "create", "gs", "--json"))["token"]
         auth = {"Authorization": f"Bearer {token}"}
@@ -149,7 +154,7 @@ def main() -> int:
         report["seed_seconds"] = round(time.perf_counter() - started, 1)
         server = start(env, port)
         report["submission_seeded_db"] = load(DEFAULT_GENERATOR, base, **run)
-        path = base.split(f":{port}", 1)[1]
+        path = reader.split(f":{port}", 1)[1]
         report["case_list_commune_ms"] = timed_get(port, f"{path}/forms/mchat_r/"
                                                    "attachments/cases.csv",
                                                    {"X-OpenRosa-Version": "1.0"}, 30)

@@ -26,6 +26,7 @@ from sync import result_message
 
 # Routes that must carry X-OpenRosa-Version: 1.0 (a.1); downloads need not.
 _VERSIONED_ENDPOINTS = {"openrosa.form_list", "openrosa.manifest", "openrosa.submission",
+                        "openrosa.submission_head",
                         "openrosa.integrity"}
 
 
@@ -37,7 +38,8 @@ def _pop_token(_endpoint, values) -> None:
 @bp.before_request
 def _authenticate() -> None:
     g.device = None
-    g.device = devices.authenticate_token(g.token or "")
+    g.device = devices.authenticate_token(g.token or "",
+                                          read_only=request.method in ("GET", "HEAD"))
     if request.endpoint in _VERSIONED_ENDPOINTS and \
             request.headers.get("X-OpenRosa-Version", "").strip() != "1.0":
         raise Problem("400.1")

@@ -46,9 +46,20 @@ _QUERY = (
 )
 
 
-def authenticate_token(token: str) -> Device:
-    """The device for a URL token; Problem 401.1 (unknown) or 403.1 (revoked or inactive)."""
-    row = db.session.execute(_QUERY.where(AppUser.token_hash == token_hash(token))).first()
+def authenticate_token(token: str, *, read_only: bool = False) -> Device:
+    """The device for a URL token; Problem 401.1 (unknown) or 403.1 (revoked or inactive).
+
+    ``read_only`` (HEAD and GET requests): the look-up runs on its own connection in autocommit
+    mode, one round trip instead of BEGIN + SELECT + ROLLBACK (HEAD /submission precedes every
+    submission Collect sends).
+    """
+    query = _QUERY.where(AppUser.token_hash == token_hash(token))
+    if read_only:
+        with db.engine.connect() as connection:
+            row = connection.execution_options(isolation_level="AUTOCOMMIT") \
+                .execute(query).first()
+    else:
+        row = db.session.execute(query).first()
     if row is None:
         raise Problem("401.1")
     if row.revoked_at is not None or not row.active:

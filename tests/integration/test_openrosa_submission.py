@@ -317,3 +317,8 @@ def test_crash_mid_request_leaves_nothing_and_retry_succeeds(anchor, device, mon
     monkeypatch.undo()
     assert device.collect.submit(xml).status_code == 201
     assert count(Submission) == 1
+
+
+def test_openrosa_version_header_required_on_head(device, client):
+    response = client.head(f"/key/{device.token}/submission")
+    assert response.status_code == 400
