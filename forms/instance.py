@@ -12,19 +12,15 @@ It must not look up forms, store anything, or depend on the XML part's file name
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from forms.errors import FormError
-
-if TYPE_CHECKING:
-    from forms.xform import XFormInfo
 
 MAX_DEPTH = 64
 _INDEX = re.compile(r"\[\d+\]")
@@ -163,9 +159,11 @@ def _attribute(attrib: dict[str, str], name: str) -> str | None:
     return value or None
 
 
-def attachment_names(instance: ParsedInstance, info: XFormInfo) -> frozenset[str]:
-    """File names the instance names in the form's binary fields (repeats included)."""
-    binary = set(info.binary_fields)
+def attachment_names(instance: ParsedInstance,
+                     binary_fields: Iterable[str]) -> frozenset[str]:
+    """File names the instance names in the form's binary fields (``XFormInfo.binary_fields``,
+    as stored with a published version), repeats included."""
+    binary = set(binary_fields)
     if not binary:
         return frozenset()
     names = set()

@@ -17,7 +17,6 @@ case (a new submission without attachments) is three statements: device, version
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -43,7 +42,6 @@ _PARSE_PROBLEMS = {
     "instance_no_instance_id": "400.5",
     "instance_no_form_id": "400.6",
 }
-_REPEAT_INDEX = re.compile(r"\[\d+\]")
 
 
 @dataclass(frozen=True)
@@ -164,11 +162,7 @@ def _keep_conflict(actor: Actor, existing: Submission, parsed: forms.ParsedInsta
 
 def _expected_names(parsed: forms.ParsedInstance, target: Target) -> set[str]:
     """File names the instance names through the version's binary fields."""
-    binary = set(target.binary_fields)
-    if not binary:
-        return set()
-    return {value for path, value in parsed.values.items()
-            if _REPEAT_INDEX.sub("", path) in binary}
+    return set(forms.attachment_names(parsed, target.binary_fields))
 
 
 def _store_attachments(actor: Actor, submission: Submission, expected: set[str],

@@ -258,7 +258,8 @@ def test_attachment_names_follow_binary_fields_in_repeats():
         "<visit><recording>third.m4a</recording></visit>"
     )
 
-    names = attachment_names(parse_instance(instance(body, root='data id="att"')), info)
+    parsed = parse_instance(instance(body, root='data id="att"'))
+    names = attachment_names(parsed, info.binary_fields)
 
     assert names == frozenset({"anh 1.jpg", "ghi-âm.m4a", "third.m4a"})
 
@@ -266,4 +267,5 @@ def test_attachment_names_follow_binary_fields_in_repeats():
 def test_attachment_names_empty_without_binary_fields(anchor_xml):
     info = read_xform(anchor_xml)
 
-    assert attachment_names(parse_instance(instance("<q01>yes</q01>")), info) == frozenset()
+    parsed = parse_instance(instance("<q01>yes</q01>"))
+    assert attachment_names(parsed, info.binary_fields) == frozenset()
