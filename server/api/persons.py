@@ -34,7 +34,8 @@ def get_person(person_id: str):
               "caregiver_name", "phone")
     return {**{name: getattr(person, name) for name in fields},
             "screenings": reads.screenings_of(person), "case": reads.case_of(person),
-            "possible_duplicates": reads.possible_duplicates(person)}
+            "possible_duplicates": reads.possible_duplicates(person),
+            "conflicts": reads.open_conflicts(person)}
 
 
 @bp.get("/cases")

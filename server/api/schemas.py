@@ -111,12 +111,21 @@ class PersonListSchema(Schema):
     items = fields.List(fields.Nested(PersonSummarySchema))
 
 
+class ConflictSchema(Schema):
+    id = fields.Integer()
+    submission_id = fields.Integer()
+    fields_ = fields.Dict(data_key="fields", attribute="fields",
+                          metadata={"description": "field -> [stored, sent]"})
+    created_at = fields.DateTime()
+
+
 class PersonDetailSchema(PersonSummarySchema):
     caregiver_name = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
     screenings = fields.List(fields.Nested(ScreeningSchema))
     case = fields.Nested(CaseSchema, allow_none=True)
     possible_duplicates = fields.List(fields.String())
+    conflicts = fields.List(fields.Nested(ConflictSchema))
 
 
 class CaseListSchema(Schema):

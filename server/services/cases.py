@@ -13,7 +13,7 @@ from sqlalchemy import delete, select, update
 
 from server.extensions import db
 from server.models import Case, CaseEvent, CaseFlag, Person, Screening
-from server.models.case import CASE_STATES, RISK_RANK
+from server.models.case import CASE_STATES, CASE_STEPS, RISK_RANK
 from server.models.types import utcnow
 from server.services.audit import Actor, record_event
 from sync import RuleConfig, ScreeningOutcome, derive_case
@@ -119,14 +119,21 @@ def _reopen_if_needed(actor: Actor, case: Case, risk: str) -> None:
         _event(actor, case, "reopened", reason="new concern after closure", risk=risk)
 
 
-def set_case_state(actor: Actor, case_id: int, state: str, reason: str) -> Case:
+def set_case_state(actor: Actor, case_id: int, state: str, reason: str,
+                   step: str | None = None) -> Case:
+    """Change the review state (and, optionally, the case-management step), with a reason."""
     if state not in CASE_STATES:
         raise CaseError(f"unknown case state {state!r}; one of {', '.join(CASE_STATES)}")
+    if step is not None and step not in CASE_STEPS:
+        raise CaseError(f"unknown case step {step!r}; one of {', '.join(CASE_STEPS)}")
     if not reason.strip():
         raise CaseError("a reason is required")
     case = db.session.get(Case, case_id)
     if case is None:
         raise CaseError(f"no case {case_id}")
+    if step is not None and case.step != step:
+        _event(actor, case, "step", reason=reason, before=case.step, after=step)
+        case.step, case.updated_at = step, utcnow()
     if case.state != state:
         _event(actor, case, "state", reason=reason, before=case.state, after=state)
         case.state, case.updated_at = state, utcnow()

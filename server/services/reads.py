@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from server.extensions import db
-from server.models import Case, CaseFlag, Person, PersonLink, Screening
+from server.models import Case, CaseFlag, Person, PersonLink, RegistrationConflict, Screening
 from server.problems import Problem
 from server.services.audit import Actor, record_event
 from server.services.devices import Device
@@ -60,6 +60,13 @@ def possible_duplicates(person: Person) -> list[str]:
         (PersonLink.person_id == person.id) | (PersonLink.other_id == person.id),
         PersonLink.resolved_at.is_(None))).all()
     return sorted({b if a == person.id else a for a, b in rows})
+
+
+def open_conflicts(person: Person) -> list[RegistrationConflict]:
+    """Registration data sent for this person that disagreed with the record (both kept)."""
+    return list(db.session.scalars(select(RegistrationConflict).where(
+        RegistrationConflict.person_id == person.id,
+        RegistrationConflict.resolved_at.is_(None)).order_by(RegistrationConflict.id)))
 
 
 def list_cases(actor: Actor, scope: Device, *, state: str | None = None,

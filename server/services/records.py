@@ -20,7 +20,6 @@ import forms
 import screening_tools
 from server.extensions import db
 from server.models import (
-    AdminUnit,
     AppUser,
     Consent,
     FormVersion,
@@ -155,9 +154,10 @@ def _resolve_person(actor: Actor, submission: Submission, registration: Registra
         person = db.session.get(Person, previous.person_id)
         _apply_correction(actor, person, submission, registration)
         return person, False
-    person = _existing(registration.person_id)
+    area = submitter_area(submission)
+    person = _existing(actor, registration.person_id, area[1])
     if person is None:
-        return _register(actor, submission, registration), True
+        return _register(actor, submission, registration, area), True
     conflicting = differences(registration, _stored_fields(person))
     if conflicting:
         db.session.add(RegistrationConflict(
@@ -168,11 +168,16 @@ def _resolve_person(actor: Actor, submission: Submission, registration: Registra
     return person, False
 
 
-def _existing(person_id: str | None) -> Person | None:
-    """The person chosen on the device, following merges; None for a new or unknown id."""
+def _existing(actor: Actor, person_id: str | None, communes: frozenset[str]) -> Person | None:
+    """The person chosen on the device, following merges; None for a new or unknown id, and
+    for a person outside the submitter's area (their case list never offers one: a stale or
+    forged id must not add a screening to someone else's record)."""
     person = db.session.get(Person, person_id) if person_id else None
     while person is not None and person.merged_into_id is not None:
         person = db.session.get(Person, person.merged_into_id)
+    if person is not None and person.commune_code not in communes:
+        record_event(actor, "person.out_of_area_reference", "person", person.id)
+        return None
     return person
 
 
@@ -186,24 +191,30 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _commune_for(registration: Registration, submission: Submission) -> str:
-    """The registration's commune when it is a real commune code, else the device's commune."""
-    code = registration.commune
-    if code and len(code) == 5 and db.session.get(AdminUnit, code) is not None:
-        return code
+def submitter_area(submission: Submission) -> tuple[str, frozenset[str]]:
+    """(home commune, communes) of whoever sent the submission: a device's commune, or a staff
+    user's area through the API."""
     if submission.app_user_id is not None:
-        return db.session.get(AppUser, submission.app_user_id).commune_code
-    user = db.session.get(User, submission.user_id)
-    return scope_of(user).commune_code
+        commune = db.session.get(AppUser, submission.app_user_id).commune_code
+        return commune, frozenset({commune})
+    scope = scope_of(db.session.get(User, submission.user_id))
+    return scope.commune_code, scope.communes
 
 
-def _register(actor: Actor, submission: Submission, registration: Registration) -> Person:
+def _commune_for(registration: Registration, area: tuple[str, frozenset[str]]) -> str:
+    """The registration's commune when it is in the submitter's area, else their home commune."""
+    home, communes = area
+    return registration.commune if registration.commune in communes else home
+
+
+def _register(actor: Actor, submission: Submission, registration: Registration,
+              area: tuple[str, frozenset[str]]) -> Person:
     fields = registration.fields()
     person = Person(
         id=new_uuid(), full_name=fields["full_name"],
         name_key=normalise_name(fields["full_name"] or "") or None,
         dob=fields["dob"], sex=fields["sex"], caregiver_name=fields["caregiver_name"],
-        phone=fields["phone"], commune_code=_commune_for(registration, submission),
+        phone=fields["phone"], commune_code=_commune_for(registration, area),
         village=fields["village"], created_by_app_user_id=submission.app_user_id,
         created_from_submission_id=submission.id)
     db.session.add(person)

@@ -84,7 +84,7 @@ def test_person_record_with_screenings_and_case_and_the_read_is_audited(client, 
     assert screening["subscales"] == {}
     assert body["case"]["state"] == "new" and body["case"]["risk"] == "high"
     assert body["case"]["next_action"] == "referral"
-    assert body["possible_duplicates"] == []
+    assert body["possible_duplicates"] == [] and body["conflicts"] == []
     reads = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "person.read"))
     assert [e.target_id for e in reads] == [person_id]
 

@@ -115,3 +115,16 @@ def test_rescoring_after_a_threshold_change_keeps_the_old_result(forms_ready, de
     history = db.session.scalar(select(ScreeningResult))
     assert history.thresholds == "international@1" and history.result["total"] == 5
     assert rescoring.stale_screening_ids("vietnam") == []
+
+
+def test_case_management_step_changes_with_its_reason(forms_ready, device):
+    device.collect.submit(screening_instance("mchat_r", mchat_answers(8), dob=date(2025, 1, 1)))
+    case = the_case()
+    with pytest.raises(cases.CaseError, match="unknown case step"), transaction():
+        cases.set_case_state(SYSTEM, case.id, "in_review", "checking", step="dancing")
+    with transaction():
+        cases.set_case_state(SYSTEM, case.id, "in_review", "home visit planned", step="plan")
+    case = the_case()
+    assert (case.state, case.step) == ("in_review", "plan")
+    kinds = [e.kind for e in db.session.scalars(select(CaseEvent).order_by(CaseEvent.id))]
+    assert kinds[-2:] == ["step", "state"]

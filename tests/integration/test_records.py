@@ -258,3 +258,33 @@ def test_every_record_change_is_audited(forms_ready, device):
     actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"submission.create", "person.create", "screening.create", "case.create",
             "case.update"} <= actions
+
+
+def test_a_person_outside_the_devices_area_is_never_updated(forms_ready, device, make_device):
+    device.collect.submit(screening_instance("mchat_r", mchat_answers(0), dob=months_ago(20)))
+    person = only(Person)
+    outsider = make_device("ctv-lc", "02680")
+    forged = screening_instance("mchat_r", mchat_answers(9), dob=months_ago(20),
+                                person_id=person.id, commune="00004", name="Khác")
+    assert outsider.collect.submit(forged).status_code == 201
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Screening).where(
+        Screening.person_id == person.id)) == 1  # untouched
+    registered = db.session.scalar(select(Person).where(Person.id != person.id))
+    assert registered.commune_code == "02680"  # the device's own commune, not the claimed one
+    assert db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "person.out_of_area_reference")).target_id == person.id
+
+
+def test_case_list_hash_changes_only_with_its_content(forms_ready, device):
+    import re
+
+    def cases_hash() -> str:
+        manifest = device.collect.get(f"{device.server_url}/forms/mchat_r/manifest").data
+        return re.search(rb"<filename>cases.csv</filename>\s*<hash>([^<]+)", manifest).group(1)
+
+    empty = cases_hash()
+    assert cases_hash() == empty
+    device.collect.submit(screening_instance("mchat_r", mchat_answers(0), dob=months_ago(20)))
+    changed = cases_hash()
+    assert changed != empty and cases_hash() == changed
