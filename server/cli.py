@@ -34,17 +34,17 @@ def main() -> None:
 
 
 @contextmanager
-def _cli_errors(as_json: bool = False) -> Iterator[None]:
+def cli_errors(as_json: bool = False) -> Iterator[None]:
     """Turn an expected service error into one line on stderr and exit code 1."""
     try:
         yield
     except publishing.PublishError as exc:
-        _fail(exc.as_dict(), as_json)
+        fail(exc.as_dict(), as_json)
     except _EXPECTED as exc:
-        _fail({"code": type(exc).__name__, "message": str(exc)}, as_json)
+        fail({"code": type(exc).__name__, "message": str(exc)}, as_json)
 
 
-def _fail(error: dict, as_json: bool) -> None:
+def fail(error: dict, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"error": error}, ensure_ascii=False))
     else:
@@ -53,7 +53,7 @@ def _fail(error: dict, as_json: bool) -> None:
     sys.exit(1)
 
 
-def _codes(value: str) -> list[str]:
+def split_codes(value: str) -> list[str]:
     return [code.strip() for code in value.split(",") if code.strip()]
 
 
@@ -68,7 +68,7 @@ def public_url() -> str:
 @with_appcontext
 def init_command(demo: bool) -> None:
     """Migrate the database, seed areas, publish bundled forms (idempotent)."""
-    with _cli_errors():
+    with cli_errors():
         report = setup.initialise(strict=current_app.config["SANGLOC_STRICT"])
         for line in report:
             click.echo(line)
@@ -117,9 +117,9 @@ def users_group() -> None:
 @with_appcontext
 def users_create(username: str, role: str, area: str, password_stdin: bool) -> None:
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
-    with _cli_errors(), transaction():
-        user = users.create_user(SYSTEM, username, role, _codes(area), password)
-    click.echo(f"created {user.role} {user.username} ({', '.join(_codes(area))})")
+    with cli_errors(), transaction():
+        user = users.create_user(SYSTEM, username, role, split_codes(area), password)
+    click.echo(f"created {user.role} {user.username} ({', '.join(split_codes(area))})")
 
 
 @click.group("app-users")
@@ -136,7 +136,7 @@ def app_users_group() -> None:
 @with_appcontext
 def app_users_create(name: str, commune: str, collaborator: str | None, as_json: bool,
                      qr: Path | None) -> None:
-    with _cli_errors(as_json), transaction():
+    with cli_errors(as_json), transaction():
         created = users.create_app_user(SYSTEM, name, commune, collaborator)
         unit = created.app_user.commune
         info = {"name": name, "commune": unit.code, "commune_name": unit.name,
@@ -156,7 +156,7 @@ def app_users_create(name: str, commune: str, collaborator: str | None, as_json:
 @click.argument("name")
 @with_appcontext
 def app_users_revoke(name: str) -> None:
-    with _cli_errors(), transaction():
+    with cli_errors(), transaction():
         users.revoke_app_user(SYSTEM, name)
     click.echo(f"revoked {name}")
 
@@ -171,7 +171,7 @@ def areas_group() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
 def areas_list(province: str | None, as_json: bool) -> None:
-    with _cli_errors(as_json):
+    with cli_errors(as_json):
         units = areas.list_units(province)
     rows = [{"code": u.code, "name": u.name, "type": u.type, "province_code": u.province_code}
             for u in units]

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from server.boundary import transaction
-from server.cli import _cli_errors, _codes
+from server.cli import cli_errors, split_codes
 from server.extensions import db
 from server.models import Form
 from server.services import catalogue, publishing
@@ -29,7 +29,7 @@ def forms_group() -> None:
 @with_appcontext
 def forms_publish(file: Path, as_json: bool) -> None:
     """Publish an XLSForm (.xlsx) or XForm (.xml) as a new form version."""
-    with _cli_errors(as_json), transaction():
+    with cli_errors(as_json), transaction():
         published = publishing.publish_form(
             SYSTEM, file.read_bytes(), file.name, strict=current_app.config["SANGLOC_STRICT"])
         version = published.version
@@ -67,7 +67,7 @@ def forms_list(as_json: bool) -> None:
 @click.argument("state", type=click.Choice(["open", "closing", "closed"]))
 @with_appcontext
 def forms_state(form_id: str, state: str) -> None:
-    with _cli_errors(), transaction():
+    with cli_errors(), transaction():
         catalogue.set_form_state(SYSTEM, form_id, state)
     click.echo(f"{form_id}: {state}")
 
@@ -79,7 +79,7 @@ def forms_state(form_id: str, state: str) -> None:
 @with_appcontext
 def forms_attach(form_id: str, file: Path, version: str | None) -> None:
     """Attach a media file (image, CSV) the form uses."""
-    with _cli_errors(), transaction():
+    with cli_errors(), transaction():
         catalogue.attach_media(SYSTEM, current_app.extensions["sangloc_blobs"], form_id,
                                file.name, file.read_bytes(), version)
     click.echo(f"attached {file.name} to {form_id}")
@@ -91,6 +91,6 @@ def forms_attach(form_id: str, file: Path, version: str | None) -> None:
                                           "empty = offered everywhere")
 @with_appcontext
 def forms_assign(form_id: str, area: str) -> None:
-    with _cli_errors(), transaction():
-        catalogue.assign_form(SYSTEM, form_id, _codes(area))
-    click.echo(f"{form_id}: {', '.join(_codes(area)) or 'all areas'}")
+    with cli_errors(), transaction():
+        catalogue.assign_form(SYSTEM, form_id, split_codes(area))
+    click.echo(f"{form_id}: {', '.join(split_codes(area)) or 'all areas'}")

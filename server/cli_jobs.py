@@ -16,7 +16,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from server.cli import _cli_errors, _fail
+from server.cli import cli_errors, fail
 from server.extensions import db
 from server.jobs.runner import run_job
 from server.jobs.table import JOBS
@@ -64,11 +64,11 @@ def jobs_list() -> None:
 @with_appcontext
 def jobs_run(name: str) -> None:
     """Run one job now and print its run row; exit code 1 if it failed."""
-    with _cli_errors():
+    with cli_errors():
         run = run_job(current_app._get_current_object(), name)
     detail = json.dumps(run.detail, ensure_ascii=False, sort_keys=True)
     if run.status != "ok":
-        _fail({"message": f"job {run.name} failed (run {run.id}): "
+        fail({"message": f"job {run.name} failed (run {run.id}): "
                           f"{run.detail.get('error', 'unknown error')}"}, False)
     click.echo(f"{run.name} run {run.id}: {run.status} {detail}")
 
@@ -82,7 +82,7 @@ def backup_command() -> None:
         path = backup.backup_database(config["SANGLOC_INSTANCE_DIR"],
                                       config["SQLALCHEMY_DATABASE_URI"])
     except backup.BackupError as exc:
-        _fail({"message": str(exc)}, False)
+        fail({"message": str(exc)}, False)
     click.echo(str(path))
 
 
@@ -99,7 +99,7 @@ def restore_command(path: Path, yes: bool) -> None:
     try:
         backup.restore_database(path, current_app.config["SQLALCHEMY_DATABASE_URI"])
     except backup.BackupError as exc:
-        _fail({"message": str(exc)}, False)
+        fail({"message": str(exc)}, False)
     finally:
         db.engine.dispose()
     click.echo(f"restored {path}; run 'sangloc db upgrade' if it is from an older version")

@@ -13,7 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from server.boundary import transaction
-from server.cli import _cli_errors
+from server.cli import cli_errors
 from server.services import api_tokens, exports, persons, records
 from server.services.audit import SYSTEM
 
@@ -29,7 +29,7 @@ def api_tokens_group() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
 def api_tokens_create(username: str, days: int, as_json: bool) -> None:
-    with _cli_errors(as_json), transaction():
+    with cli_errors(as_json), transaction():
         token = api_tokens.create_token(SYSTEM, username, days)
     click.echo(json.dumps({"token": token}) if as_json else f"API token (shown once): {token}")
 
@@ -46,7 +46,7 @@ def export_group() -> None:
               help="File to write (default: standard output)")
 @with_appcontext
 def export_screenings(fmt: str, area: str | None, output: Path | None) -> None:
-    with _cli_errors(), transaction():
+    with cli_errors(), transaction():
         if output is None:
             count = exports.export_screenings(SYSTEM, sys.stdout.buffer, fmt, area)
         else:
@@ -65,7 +65,7 @@ def persons_group() -> None:
 @click.option("--reason", required=True)
 @with_appcontext
 def persons_withdraw(person_id: str, reason: str) -> None:
-    with _cli_errors(), transaction():
+    with cli_errors(), transaction():
         persons.withdraw_consent(SYSTEM, person_id, reason)
     click.echo(f"{person_id}: consent withdrawn, record locked")
 
@@ -77,6 +77,6 @@ def persons_withdraw(person_id: str, reason: str) -> None:
 def persons_merge(keep_id: str, other_id: str) -> None:
     config = records.MergeConfig.from_settings(current_app.config)
     today = datetime.now(records.VIETNAM).date()
-    with _cli_errors(), transaction():
+    with cli_errors(), transaction():
         persons.merge_persons(SYSTEM, keep_id, other_id, config.rules, today)
     click.echo(f"{other_id} merged into {keep_id}")
