@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import OrderedDict
 from collections.abc import Collection
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import Case, Person
+from sync import NEW_PERSON
 
 HEADER = ["name", "label", "__version", "dob", "sex", "village", "last_screening", "due_action"]
-# a submission naming this entry registers a new person (see sync.registration.NEW_PERSON)
-NEW_PERSON = "new"
+# a submission naming the first entry (sync.NEW_PERSON) registers a new person
 NEW_PERSON_LABEL = "Người mới (chưa có trong danh sách) / New person"
 
 
@@ -28,13 +29,45 @@ def _label(name: str | None, dob) -> str:
     return f"{name or '?'} ({dob.strftime('%d/%m/%Y')})" if dob else (name or "?")
 
 
+# Built lists by (communes, content key). The key is read from the database on every call, so
+# a cached list is served only while nothing it shows has changed: every web node answers the
+# same, the cache only saves rebuilding (Collect asks for every form's manifest on each refresh).
+_CACHE: OrderedDict[tuple, bytes] = OrderedDict()
+_CACHE_SIZE = 64
+
+
+def _content_key(communes: list[str]) -> tuple:
+    """Count and newest change of the people (and their cases) the list would show."""
+    row = db.session.execute(
+        select(func.count(Person.id), func.max(Person.updated_at), func.max(Case.updated_at),
+               func.sum(Person.version))
+        .outerjoin(Case, Case.person_id == Person.id)
+        .where(Person.commune_code.in_(communes), Person.locked_at.is_(None),
+               Person.merged_into_id.is_(None))).one()
+    return tuple(row)
+
+
 def case_list_csv(communes: Collection[str]) -> bytes:
+    """The CSV for these communes, rebuilt only when its content changed."""
+    codes = sorted(communes)
+    key = (tuple(codes), _content_key(codes))
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    data = _build(codes)
+    _CACHE[key] = data
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return data
+
+
+def _build(communes: list[str]) -> bytes:
     rows = db.session.execute(
         select(Person.id, Person.full_name, Person.version, Person.dob, Person.sex,
                Person.village, Case.last_instrument, Case.last_screened_on, Case.next_action,
                Case.next_action_due)
         .outerjoin(Case, Case.person_id == Person.id)
-        .where(Person.commune_code.in_(list(communes)), Person.locked_at.is_(None),
+        .where(Person.commune_code.in_(communes), Person.locked_at.is_(None),
                Person.merged_into_id.is_(None))
         .order_by(Person.name_key, Person.id))
     buffer = io.StringIO()
