@@ -28,7 +28,7 @@ def receive(actor: Actor, device: Device, upload: submissions.Upload
 
 @commits
 def _store_and_merge(actor, device, upload, blobs, config):
-    receipt = submissions.receive_submission(actor, device, upload, blobs)
+    receipt = submissions.receive_submission(actor, device, upload, blobs, merging=True)
     return receipt, intake.merge_receipt(actor, receipt, config)
 
 

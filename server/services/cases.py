@@ -45,16 +45,17 @@ def _event(actor: Actor, case: Case, kind: str, reason: str | None = None, **det
                              kind=kind, reason=reason, detail=detail))
 
 
-def _case_for(actor: Actor, person: Person, *, new: bool) -> Case:
+def _case_for(person: Person, *, new: bool) -> tuple[Case, bool]:
+    """The person's case, or a new one (not flushed yet: it is inserted with its derived
+    values in one statement); and whether it is new."""
     case = None if new else db.session.scalar(select(Case).where(Case.person_id == person.id))
-    if case is None:
-        case = Case(person_id=person.id, commune_code=person.commune_code, open_flags=[],
-                    done_actions=[], state="new", referral_status="none")
-        db.session.add(case)
-        db.session.flush()
-        _event(actor, case, "created")
-        record_event(actor, "case.create", "case", case.id, person_id=person.id)
-    return case
+    if case is not None:
+        return case, False
+    case = Case(person_id=person.id, commune_code=person.commune_code, open_flags=[],
+                done_actions=[], state="new", referral_status="none", risk="none",
+                next_action=None, next_action_due=None)
+    db.session.add(case)
+    return case, True
 
 
 def refresh_case(actor: Actor, person: Person, config: RuleConfig, today: date, *,
@@ -64,7 +65,7 @@ def refresh_case(actor: Actor, person: Person, config: RuleConfig, today: date, 
     ``only``: the person was registered by this screening, so it is their only one and they
     have no case yet (saves the look-ups on the busiest path).
     """
-    case = _case_for(actor, person, new=only is not None)
+    case, created = _case_for(person, new=only is not None)
     current = [only] if only is not None else current_screenings(person.id)
     view = derive_case([(s.screened_on, outcome_of(s)) for s in current],
                        dob=person.dob, done=_effective_done(case, current), config=config)
@@ -82,11 +83,17 @@ def refresh_case(actor: Actor, person: Person, config: RuleConfig, today: date, 
     case.overdue = bool(action and action.due < today)
     if any(a.kind == "referral" for a in view.actions) and case.referral_status == "none":
         case.referral_status = "due"
-    after = (case.risk, case.next_action, case.next_action_due, tuple(case.open_flags))
-    if before != after:
-        _sync_flags(case, new=only is not None)
-        _reopen_if_needed(actor, case, view.risk)
+    changed = before != (case.risk, case.next_action, case.next_action_due,
+                         tuple(case.open_flags))
+    if changed:
         case.updated_at = utcnow()
+    if created:
+        db.session.flush()
+        _event(actor, case, "created")
+        record_event(actor, "case.create", "case", case.id, person_id=person.id)
+    if changed:
+        _sync_flags(case, new=created)
+        _reopen_if_needed(actor, case, view.risk)
         _event(actor, case, "derived", risk=case.risk, next_action=case.next_action,
                due=case.next_action_due.isoformat() if case.next_action_due else None,
                flags=case.open_flags)

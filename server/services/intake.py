@@ -17,7 +17,7 @@ from server.models import Submission
 from server.services import records
 from server.services.audit import Actor
 from server.services.job_runs import describe_error
-from server.services.submissions import Receipt
+from server.services.submissions import Incoming, Receipt
 
 log = logging.getLogger("sangloc.intake")
 
@@ -35,13 +35,12 @@ def merge_receipt(actor: Actor, receipt: Receipt,
     """Merge a new or edited scored submission; repeat the result for a resubmission."""
     if not receipt.target.scored:
         return None
-    submission = db.session.get(Submission, receipt.submission_id)
     if receipt.outcome == "duplicate":
-        return records.result_for(submission, config)
+        return records.result_for(receipt.submission_id, config)
     target = receipt.target
     ref = records.FormRef(target.form_id, target.version, records.binding_of(target.binding))
     try:
-        return records.merge_submission(actor, submission, config, ref)
+        return records.merge_submission(actor, receipt.incoming, config, ref)
     except Exception as exc:
         # the log gets the kind of error only: messages may quote a submitted value
         log.error("merging submission %s failed: %s %s", receipt.submission_id,
@@ -66,4 +65,4 @@ def retry_one(actor: Actor, submission_id: int, config: records.MergeConfig) -> 
     submission = db.session.get(Submission, submission_id)
     if submission.merge_state not in ("failed", "pending"):
         return submission.merge_state
-    return records.merge_submission(actor, submission, config).state
+    return records.merge_submission(actor, Incoming.of(submission), config).state

@@ -14,9 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-import forms
 import screening_tools
 from server.extensions import db
 from server.models import (
@@ -35,6 +34,7 @@ from server.models.types import utcnow
 from server.services import cases
 from server.services.api_tokens import scope_of
 from server.services.audit import Actor, record_event
+from server.services.submissions import Incoming
 from sync import (
     Action,
     Binding,
@@ -72,7 +72,7 @@ class MergeResult:
     actions: tuple[Action, ...] = ()
 
 
-def local_date(submission: Submission) -> date:
+def local_date(submission: Incoming) -> date:
     return submission.received_at.astimezone(VIETNAM).date()
 
 
@@ -94,10 +94,10 @@ def binding_of(data: dict) -> Binding:
                    data["device_score"])
 
 
-def result_for(submission: Submission, config: MergeConfig) -> MergeResult | None:
+def result_for(submission_id: int, config: MergeConfig) -> MergeResult | None:
     """The result an already merged submission gave (repeated to a device that resends it)."""
     screening = db.session.scalar(select(Screening).where(
-        Screening.submission_id == submission.id))
+        Screening.submission_id == submission_id))
     if screening is None:
         return None
     outcome = cases.outcome_of(screening)
@@ -107,21 +107,28 @@ def result_for(submission: Submission, config: MergeConfig) -> MergeResult | Non
     return MergeResult("merged", outcome, tuple(actions))
 
 
-def merge_submission(actor: Actor, submission: Submission, config: MergeConfig,
+def _set_state(submission: Incoming, state: str, error: str | None = None) -> None:
+    """Record the merge state, with one UPDATE only when it differs from the stored one."""
+    if (state, error) != (submission.merge_state, None):
+        db.session.execute(update(Submission).where(Submission.id == submission.id)
+                           .values(merge_state=state, merge_error=error))
+
+
+def merge_submission(actor: Actor, submission: Incoming, config: MergeConfig,
                      ref: FormRef | None = None) -> MergeResult:
     """Turn one stored, scored-form submission into person, consent, screening and case."""
     version = ref or FormRef.of(db.session.get(FormVersion, submission.form_version_id))
     binding = version.binding
-    values = forms.parse_instance(submission.xml).values
+    values = submission.values
     registration = read_registration(binding, values)
     if not registration.consent.given:
         _add_consent(None, submission, version, registration)
-        submission.merge_state, submission.merge_error = "merged", None
+        _set_state(submission, "merged")
         return MergeResult("refused")
     previous = _replaced_screening(submission)
     person, created = _resolve_person(actor, submission, registration, previous)
     if not person.active:
-        submission.merge_state, submission.merge_error = "held", "person_locked"
+        _set_state(submission, "held", "person_locked")
         return MergeResult("held")
     _add_consent(person, submission, version, registration)
     today = local_date(submission)
@@ -131,23 +138,23 @@ def merge_submission(actor: Actor, submission: Submission, config: MergeConfig,
     screening = _add_screening(step, person, outcome, previous, created)
     cases.refresh_case(actor, person, config.rules, today,
                        only=screening if created else None)
-    submission.merge_state, submission.merge_error = "merged", None
+    _set_state(submission, "merged")
     actions = actions_for(outcome, screening_date=today, dob=person.dob or registration.dob,
                           config=config.rules)
     return MergeResult("merged", outcome, tuple(actions))
 
 
-def _replaced_screening(submission: Submission) -> Screening | None:
+def _replaced_screening(submission: Incoming) -> Screening | None:
     """For an edit: the screening of the submission it supersedes."""
     if not submission.deprecated_id:
         return None
     old = db.session.scalar(select(Submission.id).where(
-        Submission.form_id == submission.form_id,
+        Submission.form_id == submission.form_pk,
         Submission.instance_id == submission.deprecated_id))
     return db.session.scalar(select(Screening).where(Screening.submission_id == old))
 
 
-def _resolve_person(actor: Actor, submission: Submission, registration: Registration,
+def _resolve_person(actor: Actor, submission: Incoming, registration: Registration,
                     previous: Screening | None) -> tuple[Person, bool]:
     """The person this submission is about, and whether it was registered just now."""
     if previous is not None:
@@ -191,9 +198,11 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def submitter_area(submission: Submission) -> tuple[str, frozenset[str]]:
+def submitter_area(submission: Incoming) -> tuple[str, frozenset[str]]:
     """(home commune, communes) of whoever sent the submission: a device's commune, or a staff
-    user's area through the API."""
+    user's area through the API (known already when merging in the request)."""
+    if submission.area is not None:
+        return submission.area
     if submission.app_user_id is not None:
         commune = db.session.get(AppUser, submission.app_user_id).commune_code
         return commune, frozenset({commune})
@@ -207,7 +216,7 @@ def _commune_for(registration: Registration, area: tuple[str, frozenset[str]]) -
     return registration.commune if registration.commune in communes else home
 
 
-def _register(actor: Actor, submission: Submission, registration: Registration,
+def _register(actor: Actor, submission: Incoming, registration: Registration,
               area: tuple[str, frozenset[str]]) -> Person:
     fields = registration.fields()
     person = Person(
@@ -236,7 +245,7 @@ def _link_possible_duplicates(actor: Actor, person: Person) -> None:
         record_event(actor, "person.possible_duplicate", "person", person.id, other_id=other)
 
 
-def _apply_correction(actor: Actor, person: Person, submission: Submission,
+def _apply_correction(actor: Actor, person: Person, submission: Incoming,
                       registration: Registration) -> None:
     """An edit may correct registration data that its own original submission created."""
     changed = differences(registration, _stored_fields(person))
@@ -253,7 +262,7 @@ def _apply_correction(actor: Actor, person: Person, submission: Submission,
                  fields=sorted(changed))
 
 
-def _add_consent(person: Person | None, submission: Submission, version: FormRef,
+def _add_consent(person: Person | None, submission: Incoming, version: FormRef,
                  registration: Registration) -> None:
     consent = registration.consent
     db.session.add(Consent(
@@ -274,7 +283,7 @@ class _Merging:
     """What every step of one merge knows."""
 
     actor: Actor
-    submission: Submission
+    submission: Incoming
     version: FormRef
     today: date
     thresholds: str

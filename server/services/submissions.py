@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -55,10 +56,35 @@ class Upload:
 
 
 @dataclass(frozen=True)
+class Incoming:
+    """A stored submission as merging needs it, without loading the row again."""
+
+    id: int
+    form_pk: int
+    form_version_id: int
+    instance_id: str
+    deprecated_id: str | None
+    values: Mapping[str, str]
+    received_at: datetime
+    app_user_id: int | None
+    user_id: int | None
+    merge_state: str
+    area: tuple[str, frozenset[str]] | None = None  # (home commune, communes) of the sender
+
+    @classmethod
+    def of(cls, submission: Submission) -> Incoming:
+        return cls(submission.id, submission.form_id, submission.form_version_id,
+                   submission.instance_id, submission.deprecated_id,
+                   forms.parse_instance(submission.xml).values, submission.received_at,
+                   submission.app_user_id, submission.user_id, submission.merge_state)
+
+
+@dataclass(frozen=True)
 class Receipt:
     submission_id: int
     outcome: str  # "created" | "edited" | "duplicate"
     target: Target
+    incoming: Incoming | None = None  # for "created" and "edited"
 
 
 def parse_upload(xml: bytes) -> forms.ParsedInstance:
@@ -68,13 +94,18 @@ def parse_upload(xml: bytes) -> forms.ParsedInstance:
         raise Problem(_PARSE_PROBLEMS.get(exc.code, "400.3"), detail=exc.message) from exc
 
 
-def receive_submission(actor: Actor, device: Device, upload: Upload,
-                       blobs: BlobStore) -> Receipt:
+def receive_submission(actor: Actor, device: Device, upload: Upload, blobs: BlobStore, *,
+                       merging: bool = False) -> Receipt:
+    """Store a submission idempotently. ``merging``: the caller merges it in this same unit of
+    work, so a scored submission is stored as ``merged`` at once (the merge changes that only
+    when it ends otherwise; if it fails, the whole unit is rolled back)."""
     parsed = parse_upload(upload.xml)
     target = device_forms.get_target(device, parsed.form_id, parsed.version)
     if target.state == "closed":
         raise Problem("409.2", form_id=target.form_id)
-    new_id = _insert(target, parsed, device, upload)
+    state = ("merged" if merging else "pending") if target.scored else "not_scored"
+    received_at = utcnow()
+    new_id = _insert(target, parsed, device, upload, state, received_at)
     if new_id is None:  # the instanceID is taken: a retry, a split upload or a conflict
         existing = _find(target.form_pk, parsed.instance_id)
         return _resubmission(actor, existing, parsed, target, upload, blobs)
@@ -90,11 +121,14 @@ def receive_submission(actor: Actor, device: Device, upload: Upload,
         db.session.flush()
     record_event(actor, "submission.edit" if previous else "submission.create", "submission",
                  new_id, form_id=target.form_id, instance_id=parsed.instance_id)
-    return Receipt(new_id, "edited" if previous else "created", target)
+    incoming = Incoming(new_id, target.form_pk, target.version_id, parsed.instance_id,
+                        parsed.deprecated_id, parsed.values, received_at, device.id,
+                        device.user_id, state, (device.commune_code, device.communes))
+    return Receipt(new_id, "edited" if previous else "created", target, incoming)
 
 
-def _insert(target: Target, parsed: forms.ParsedInstance, device: Device,
-            upload: Upload) -> int | None:
+def _insert(target: Target, parsed: forms.ParsedInstance, device: Device, upload: Upload,
+            state: str, received_at: datetime) -> int | None:
     """INSERT ... ON CONFLICT DO NOTHING: the new row's id, or None when the instanceID is used.
 
     One statement instead of a look-up and an insert; a racing copy waits on the unique index
@@ -108,7 +142,7 @@ def _insert(target: Target, parsed: forms.ParsedInstance, device: Device,
         xml_sha256=hashlib.sha256(upload.xml).hexdigest(), app_user_id=device.id,
         user_id=device.user_id,
         device_id=_clip(upload.device_id), user_agent=_clip(upload.user_agent, 300),
-        received_at=utcnow(), merge_state="pending" if target.scored else "not_scored",
+        received_at=received_at, merge_state=state,
     ).on_conflict_do_nothing(index_elements=["form_id", "instance_id"]).returning(table.c.id)
     return db.session.execute(statement).scalar()
 
