@@ -1,7 +1,7 @@
 """Merging a stored submission into the person's screening record.
 
-Runs in the request, right after the raw submission is stored (``views.submission``), and again
-from the retry job when it failed. Steps (sync decides, screening_tools scores):
+Runs in the request, right after the raw submission is stored (``server/receiving.py``), and
+again from the retry job when it failed. Steps (sync decides, screening_tools scores):
 consent -> which person (existing from the case list, the edited submission's person, or a new
 registration with possible duplicates linked) -> consent row -> score -> screening (an edit
 supersedes the screening it replaces) -> case re-derived -> audit. A submission without consent
