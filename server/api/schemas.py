@@ -144,3 +144,4 @@ class ChangesSchema(Schema):
     cases = fields.List(fields.Nested(CaseSchema))
     form_versions = fields.List(fields.Nested(FormVersionChangeSchema))
     cursor = fields.String()
+    more = fields.Boolean(metadata={"description": "call again at once with this cursor"})

@@ -1,17 +1,21 @@
 """The sync feed for the mobile web app: what changed in the caller's area since a cursor.
 
-The cursor is an opaque token holding a time. The next cursor is the time the read started
-minus a safety margin, so a record written by a transaction that committed during the read is
-sent again next time rather than missed; clients keep the newest ``version`` of each id.
+Pages: persons and cases come in (updated_at, id) order, at most ``PAGE`` of each per call;
+``more`` tells the client to call again at once with the returned cursor. The cursor is an
+opaque token holding, per kind, the position reached. Once a kind is read to its end, its
+position becomes the time the read started minus a safety margin, so a record written by a
+transaction that committed during the read is sent again next time rather than missed; clients
+keep the newest ``version`` of each id.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import json
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 
 from server.extensions import db
 from server.models import Case, Form, FormAssignment, FormVersion, Person
@@ -20,36 +24,56 @@ from server.problems import Problem
 from server.services.audit import Actor, record_event
 from server.services.devices import Device, covers
 
+PAGE = 1000
 SAFETY_MARGIN = timedelta(seconds=10)
 BEGINNING = datetime(2000, 1, 1, tzinfo=UTC)
+Position = tuple[datetime, str | int]  # (updated_at, id) of the last row sent
 
 
-def encode_cursor(moment: datetime) -> str:
-    return base64.urlsafe_b64encode(moment.isoformat().encode()).decode().rstrip("=")
+def encode_cursor(positions: dict[str, Position]) -> str:
+    data = {kind: [moment.isoformat(), key] for kind, (moment, key) in positions.items()}
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> datetime:
+def decode_cursor(cursor: str | None) -> dict[str, Position]:
     if not cursor:
-        return BEGINNING
+        return {"persons": (BEGINNING, ""), "cases": (BEGINNING, 0), "forms": (BEGINNING, 0)}
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        return datetime.fromisoformat(base64.urlsafe_b64decode(padded).decode())
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        positions = {kind: (datetime.fromisoformat(data[kind][0]), data[kind][1])
+                     for kind in ("persons", "cases", "forms")}
+        if not isinstance(positions["persons"][1], str) or \
+                not isinstance(positions["cases"][1], int):
+            raise ValueError("cursor")
+        return positions
+    except (binascii.Error, ValueError, UnicodeDecodeError, KeyError, TypeError, IndexError):
         raise Problem("400.7", detail="the cursor is not one this server gave") from None
+
+
+def _page(model, key, scope: Device, since: Position, *extra):
+    query = (select(model).where(tuple_(model.updated_at, key) > since, *extra)
+             .order_by(model.updated_at, key).limit(PAGE))
+    if model is Case:
+        query = query.join(Person, Person.id == Case.person_id)
+    return list(db.session.scalars(query.where(Person.commune_code.in_(scope.communes))))
 
 
 def changes_since(actor: Actor, scope: Device, cursor: str | None) -> dict:
     since = decode_cursor(cursor)
-    started = utcnow()
-    persons = list(db.session.scalars(select(Person).where(
-        Person.commune_code.in_(scope.communes), Person.updated_at > since,
-        Person.locked_at.is_(None), Person.merged_into_id.is_(None))))
-    cases = list(db.session.scalars(select(Case).join(Person, Person.id == Case.person_id).where(
-        Person.commune_code.in_(scope.communes), Case.updated_at > since,
-        Person.locked_at.is_(None))))
+    restart = utcnow() - SAFETY_MARGIN
+    persons = _page(Person, Person.id, scope, since["persons"], Person.locked_at.is_(None),
+                    Person.merged_into_id.is_(None))
+    cases = _page(Case, Case.id, scope, since["cases"], Person.locked_at.is_(None))
+    more = len(persons) == PAGE or len(cases) == PAGE
+    positions = {
+        "persons": (persons[-1].updated_at, persons[-1].id) if len(persons) == PAGE
+        else (restart, ""),
+        "cases": (cases[-1].updated_at, cases[-1].id) if len(cases) == PAGE else (restart, 0),
+        "forms": (restart, 0)}
     record_event(actor, "sync.changes", "person", "*", persons=len(persons), cases=len(cases))
-    return {"persons": persons, "cases": cases, "form_versions": _forms_since(scope, since),
-            "cursor": encode_cursor(started - SAFETY_MARGIN)}
+    return {"persons": persons, "cases": cases, "more": more,
+            "form_versions": _forms_since(scope, since["forms"][0]),
+            "cursor": encode_cursor(positions)}
 
 
 def _forms_since(scope: Device, since: datetime) -> list[dict]:

@@ -186,3 +186,25 @@ def test_export_screenings(runner, records, tmp_path, fmt):
     assert nothing.exit_code == 0 and (tmp_path / "none.jsonl").read_text() == ""
     db.session.expire_all()
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "screening.export"))
+
+
+def test_changes_feed_pages_and_resumes(client, publish_bundled, token_for, device,
+                                        monkeypatch):
+    from server.services import changes
+
+    publish_bundled("mchat_r")
+    monkeypatch.setattr(changes, "PAGE", 2)
+    for i in range(5):
+        device.collect.submit(screening_instance("mchat_r", mchat_answers(0),
+                                                 dob=date(2025, 1, 1), name=f"Trẻ số {i}"))
+    headers = token_for("ctv", "00004")
+    seen, cursor, calls = set(), None, 0
+    while True:
+        page = client.get("/api/v1/sync/changes", query_string={"cursor": cursor} if cursor
+                          else {}, headers=headers).json
+        assert len(page["persons"]) <= 2
+        seen |= {p["full_name"] for p in page["persons"]}
+        cursor, calls = page["cursor"], calls + 1
+        if not page["more"]:
+            break
+    assert seen == {f"Trẻ số {i}" for i in range(5)} and calls == 3
