@@ -17,7 +17,7 @@ from flask import current_app, g, request, url_for
 
 import forms
 from server import receiving
-from server.openrosa import bp
+from server.openrosa import bp, multipart
 from server.openrosa.responses import error_response, message_response, xml_response
 from server.problems import Problem
 from server.services import case_list, device_forms, devices, media, submissions
@@ -125,14 +125,31 @@ def submission_head():
 
 @bp.post("/submission")
 def submission():
+    xml, files = _read_small_body() or (_read_xml_part(), _read_files())
     upload = submissions.Upload(
-        xml=_read_xml_part(), files=_read_files(), device_id=request.args.get("deviceID"),
+        xml=xml, files=files, device_id=request.args.get("deviceID"),
         user_agent=request.headers.get("User-Agent"))
     receipt, result = receiving.receive(_actor(), g.device, upload)
     english = g.device.language == "en" or receipt.target.english
     text = result_message(result.outcome if result else None, result.actions if result else (),
                           "en" if english else "vi")
     return message_response(text, 201)
+
+
+def _read_small_body() -> tuple[bytes, dict[str, tuple[bytes, str | None]]] | None:
+    """The common case, a small body, split in memory (``multipart.py``); None otherwise."""
+    length = request.content_length
+    if not length or length > multipart.LIMIT:
+        return None
+    parts = multipart.parse_small(request.get_data(cache=True), request.content_type or "")
+    if parts is None:
+        return None  # Werkzeug parses the cached body instead
+    xml = next((p.data for p in parts if p.name == "xml_submission_file"), None)
+    if xml is None:
+        raise Problem("400.2")
+    files = {p.filename: (p.data, p.content_type) for p in parts
+             if p.filename is not None and p.name != "xml_submission_file"}
+    return xml, files
 
 
 def _read_xml_part() -> bytes:

@@ -322,3 +322,15 @@ def test_crash_mid_request_leaves_nothing_and_retry_succeeds(anchor, device, mon
 def test_openrosa_version_header_required_on_head(device, client):
     response = client.head(f"/key/{device.token}/submission")
     assert response.status_code == 400
+
+
+def test_bodies_the_fast_path_declines_are_parsed_by_werkzeug(anchor, device, client):
+    from tests.support.collect import headers, multipart
+
+    instance_id = new_id()
+    xml = anchor_instance(instance_id)
+    body, content_type = multipart(xml)
+    response = client.post(f"/key/{device.token}/submission", data=b"preamble\r\n" + body,
+                           content_type=content_type, headers=headers())
+    assert response.status_code == 201
+    assert stored(instance_id).xml == xml
