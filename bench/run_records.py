@@ -85,12 +85,16 @@ def vacuum_analyze(cluster) -> None:
                     "-d", "postgres", "-q", "-c", "VACUUM ANALYZE"], check=True)
 
 
+SERVERS: list[subprocess.Popen] = []  # stopped in main's finally, whatever happens
+
+
 def start(env, port, workers=3):
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "-c",
          str(ROOT / "server" / "gunicorn_conf.py"), "-b", f"127.0.0.1:{port}", "-w",
          str(workers), "wsgi:app"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
+    SERVERS.append(server)
     time.sleep(3)
     return server
 
@@ -204,6 +208,10 @@ def main() -> int:
         report["case_list_province_max_ms"], report["case_list_province_rows"] = \
             province_case_list(env)
     finally:
+        for server in SERVERS:
+            if server.poll() is None:
+                server.terminate()
+                server.wait(timeout=30)
         cluster.stop()
     print(json.dumps(summarise(report)))
     return 0
