@@ -5,7 +5,7 @@ For each backend (SQLite, and PostgreSQL on a throw-away cluster): initialise an
 publish ``anchor_screen.xml`` as XForm XML, create an app user, start gunicorn on loopback, run
 ``shared/bench/openrosa_load.py`` (HEAD + multipart POST like ODK Collect) at concurrency 1, 4
 and 16, then a sustained run of 10,000 submissions at concurrency 4, then publish more forms
-until 50 are listed and time formList. Prints one JSON line per run and a summary table.
+until 50 are listed and time formList. Prints one JSON line per run.
 
     .venv/bin/python bench/run_openrosa.py                 # both backends, full runs
     .venv/bin/python bench/run_openrosa.py --quick         # small runs, to check the set-up
@@ -126,13 +126,6 @@ def run_backend(name: str, url: str | None, args, workdir: Path) -> list[dict]:
         server.terminate()
         server.wait(timeout=30)
     return results
-
-
-def summary_line(result: dict) -> str:
-    keys = ("submissions_per_s", "throughput", "rate")
-    rate = next((result[k] for k in keys if k in result), None)
-    return f"{result['backend']:8} {result['run']:22} {json.dumps(result)[:400]}" \
-        if rate is None else f"{result['backend']:8} {result['run']:22} {rate}"
 
 
 def main() -> int:
