@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -26,7 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(build_config(config))
     _configure_logging(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=_migrations_dir())
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     app.extensions["sangloc_blobs"] = FilesystemBlobStore(
         f"{app.config['SANGLOC_INSTANCE_DIR']}/blobs")
     with app.app_context():
@@ -37,11 +38,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     _register_blueprints(app)
     return app
-
-
-def _migrations_dir() -> str:
-    from pathlib import Path
-    return str(Path(__file__).parent / "migrations")
 
 
 def _register_blueprints(app: Flask) -> None:

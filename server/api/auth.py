@@ -12,6 +12,7 @@ from flask import g, request
 from server.api import bp
 from server.problems import Problem
 from server.services import api_tokens
+from server.services.audit import Actor
 
 
 @bp.before_request
@@ -23,7 +24,5 @@ def _authenticate() -> None:
     g.user, g.scope = api_tokens.authenticate(token.strip())
 
 
-def actor():
-    from server.services.audit import Actor
-
+def actor() -> Actor:
     return Actor("user", g.user.id, request.remote_addr)

@@ -12,12 +12,11 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from server.extensions import db
-from server.models import AdminUnit, ApiToken, User
-from server.models.area import COMMUNE_CODE_LENGTH
+from server.models import ApiToken, User
 from server.models.types import utcnow
 from server.problems import Problem
 from server.services.audit import Actor, record_event
-from server.services.devices import Device, token_hash
+from server.services.devices import Device, scope_of, token_hash
 from server.services.users import get_user
 
 
@@ -40,22 +39,6 @@ def authenticate(token: str) -> tuple[User, Device]:
     if user is None or not user.active:
         raise Problem("401.2")
     return user, scope_of(user)
-
-
-def scope_of(user: User) -> Device:
-    """The user's areas expanded both ways, as a submission scope."""
-    codes = set(user.area_codes)
-    communes = {c for c in codes if len(c) == COMMUNE_CODE_LENGTH}
-    provinces = codes - communes
-    units = db.session.execute(select(AdminUnit.code, AdminUnit.name, AdminUnit.province_code)
-                               .where(AdminUnit.province_code.in_(provinces)
-                                      | AdminUnit.code.in_(communes))).all()
-    all_communes = {u.code for u in units}
-    names = {u.code: u.name for u in units}
-    provinces |= {u.province_code for u in units if u.code in communes}
-    home = min(communes) if communes else min(all_communes, default="")
-    return Device(None, user.id, home, names.get(home, ""), frozenset(all_communes),
-                  frozenset(provinces), user.language)
 
 
 def expire_tokens() -> int:

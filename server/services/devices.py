@@ -1,7 +1,9 @@
-"""Authenticating a device (app-user token) on every OpenRosa request.
+"""Who sends submissions and where they may work: devices (app users) and staff scopes.
 
-This is on the hot path of every Collect request, so it is one Core query returning a small
-value object, not ORM entities. Revocation takes effect on the next request: nothing is cached.
+``authenticate_token`` runs on every Collect request, so it is one Core query returning a
+small ``Device`` value, not ORM entities; revocation takes effect on the next request (nothing
+is cached). ``scope_of`` gives a staff user's area in the same shape, for the sync API and for
+merging what they sent.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import AdminUnit, AppUser, User
+from server.models.area import COMMUNE_CODE_LENGTH
 from server.problems import Problem
 
 
@@ -72,3 +75,19 @@ def covers(area_codes: set[str], device: Device) -> bool:
     """Whether an area assignment (province and/or commune codes) reaches the device's scope."""
     return not area_codes or bool(area_codes & device.communes) or \
         bool(area_codes & device.provinces)
+
+
+def scope_of(user: User) -> Device:
+    """The user's areas expanded both ways, as a submission scope."""
+    codes = set(user.area_codes)
+    communes = {c for c in codes if len(c) == COMMUNE_CODE_LENGTH}
+    provinces = codes - communes
+    units = db.session.execute(select(AdminUnit.code, AdminUnit.name, AdminUnit.province_code)
+                               .where(AdminUnit.province_code.in_(provinces)
+                                      | AdminUnit.code.in_(communes))).all()
+    all_communes = {u.code for u in units}
+    names = {u.code: u.name for u in units}
+    provinces |= {u.province_code for u in units if u.code in communes}
+    home = min(communes) if communes else min(all_communes, default="")
+    return Device(None, user.id, home, names.get(home, ""), frozenset(all_communes),
+                  frozenset(provinces), user.language)

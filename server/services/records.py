@@ -32,8 +32,8 @@ from server.models import (
 from server.models.person import new_uuid
 from server.models.types import utcnow
 from server.services import cases
-from server.services.api_tokens import scope_of
 from server.services.audit import Actor, record_event
+from server.services.devices import scope_of
 from server.services.submissions import Incoming
 from sync import (
     Action,
