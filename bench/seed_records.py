@@ -85,7 +85,7 @@ def seed(form_id: str, commune_sizes: dict[str, int], screenings_per_person: int
             flags = ["refer_immediately"] if band == "high" else []
             rows["case_flags"] += [{"case_id": next_case, "flag": f} for f in flags]
             rows["cases"].append({
-                "id": next_case, "person_id": person_id, "commune_code": commune, "state": "new",
+                "id": next_case, "person_id": person_id, "state": "new",
                 "step": "intake", "risk": risk, "risk_rank": {"high": 3, "medium": 2}.get(band, 1),
                 "open_flags": flags, "urgent": False, "overdue": False, "referral_status": "none",
                 "done_actions": [], "created_at": now, "updated_at": now,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import db
@@ -25,11 +25,9 @@ RISK_RANK = {"none": 0, "low": 1, "medium": 2, "high": 3, "urgent": 4}
 
 class Case(db.Model):
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_commune_due", "commune_code", "next_action_due"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), unique=True)
-    commune_code: Mapped[str] = mapped_column(ForeignKey("admin_units.code"))
     state: Mapped[str] = mapped_column(String(20), default="new", index=True)
     step: Mapped[str] = mapped_column(String(20), default="intake")
     risk: Mapped[str] = mapped_column(String(10), default="none")
@@ -37,7 +35,7 @@ class Case(db.Model):
     open_flags: Mapped[list[str]] = mapped_column(JSON, default=list)  # mirrored in CaseFlag
     next_action: Mapped[str | None] = mapped_column(String(40), default=None)
     next_action_reason: Mapped[str | None] = mapped_column(String(60), default=None)
-    next_action_due: Mapped[date | None] = mapped_column(Date, default=None)
+    next_action_due: Mapped[date | None] = mapped_column(Date, default=None, index=True)
     urgent: Mapped[bool] = mapped_column(default=False, index=True)
     overdue: Mapped[bool] = mapped_column(default=False)
     referral_status: Mapped[str] = mapped_column(String(20), default="none")

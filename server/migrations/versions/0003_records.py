@@ -60,7 +60,6 @@ def upgrade():
     op.create_table('cases',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.String(length=36), nullable=False),
-    sa.Column('commune_code', sa.String(length=5), nullable=False),
     sa.Column('state', sa.String(length=20), nullable=False),
     sa.Column('step', sa.String(length=20), nullable=False),
     sa.Column('risk', sa.String(length=10), nullable=False),
@@ -77,13 +76,12 @@ def upgrade():
     sa.Column('last_screened_on', sa.Date(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['commune_code'], ['admin_units.code'], name=op.f('fk_cases_commune_code_admin_units')),
     sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_cases_person_id_persons')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cases')),
     sa.UniqueConstraint('person_id', name=op.f('uq_cases_person_id'))
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.create_index('ix_cases_commune_due', ['commune_code', 'next_action_due'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cases_next_action_due'), ['next_action_due'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_risk_rank'), ['risk_rank'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_updated_at'), ['updated_at'], unique=False)
@@ -266,7 +264,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_cases_updated_at'))
         batch_op.drop_index(batch_op.f('ix_cases_state'))
         batch_op.drop_index(batch_op.f('ix_cases_risk_rank'))
-        batch_op.drop_index('ix_cases_commune_due')
+        batch_op.drop_index(batch_op.f('ix_cases_next_action_due'))
 
     op.drop_table('cases')
     with op.batch_alter_table('persons', schema=None) as batch_op:
