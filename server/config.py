@@ -3,7 +3,10 @@
 This is the only module that reads the environment. Every setting has a default here; an
 environment variable ``SANGLOC_<NAME>`` overrides it and is converted to the default's type. An
 unknown ``SANGLOC_*`` variable is an error at start, so a typo never silently falls back to a
-default. Nothing here touches the database or Flask.
+default. Enumerated and numeric settings are checked against their allowed values and ranges
+(``CHOICES``, ``RANGES``) whether they come from the environment or from ``create_app``'s
+overrides, so a typo such as ``SANGLOC_THRESHOLDS=vn`` stops the server at start with an error
+naming what is allowed. Nothing here touches the database or Flask.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from screening_tools import THRESHOLD_TABLES
+
 PREFIX = "SANGLOC_"
 
 # Settings that come from SANGLOC_* (name without prefix -> default). None means "derived".
@@ -23,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
     "HOST": "127.0.0.1",
     "PORT": 5000,
     "WORKERS": 2,
+    "THREADS": 8,  # request threads per worker: a few slow clients cannot take every one
+    "READ_TIMEOUT": 30,  # seconds a client may stay silent while sending a request
     "PUBLIC_URL": None,  # external origin used outside a request (CLI, QR codes)
     "STRICT": False,  # real dependencies (Java) must be present instead of skipped
     "MAX_SUBMISSION_BYTES": 100_000_000,  # advertised as X-OpenRosa-Accept-Content-Length
@@ -33,6 +40,24 @@ DEFAULTS: dict[str, Any] = {
     "REFERRAL_DAYS": 14,  # referral due this many days after a refer flag
     "INTERVIEW_DAYS": 30,  # M-CHAT-R/F follow-up interview due after a medium result
     "SECRET_KEY": None,  # set it when several web nodes do not share the instance folder
+}
+
+# Allowed values of the enumerated settings, and (minimum, maximum) of the numeric ones.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "THRESHOLDS": tuple(THRESHOLD_TABLES),
+    "DEFAULT_LANGUAGE": ("vi", "en"),
+    "LOG_LEVEL": ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+}
+_CASE_INSENSITIVE = {"LOG_LEVEL"}
+RANGES: dict[str, tuple[int, int]] = {
+    "PORT": (1, 65535),
+    "WORKERS": (1, 64),
+    "THREADS": (1, 256),
+    "READ_TIMEOUT": (1, 3600),
+    "PROXY_COUNT": (0, 10),
+    "MAX_SUBMISSION_BYTES": (1_000, 10_000_000_000),
+    "REFERRAL_DAYS": (1, 365),
+    "INTERVIEW_DAYS": (1, 365),
 }
 
 # Multipart framing around the advertised limit: Collect splits at the advertised size, so the
@@ -79,6 +104,22 @@ def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
     return settings
 
 
+def check_settings(settings: Mapping[str, Any]) -> None:
+    """Refuse an enumerated setting outside its values or a number outside its range."""
+    for name, allowed in CHOICES.items():
+        value = settings[name]
+        if name in _CASE_INSENSITIVE and isinstance(value, str):
+            value = value.upper()
+        if value not in allowed:
+            raise ConfigError(f"{PREFIX}{name} must be one of {', '.join(allowed)}; "
+                              f"got {settings[name]!r}")
+    for name, (low, high) in RANGES.items():
+        value = settings[name]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ConfigError(f"{PREFIX}{name} must be between {low} and {high}; "
+                              f"got {value!r}")
+
+
 def _secret_key(instance_dir: Path) -> str:
     """Read the instance's secret key, generating it on first run (never a built-in default)."""
     path = instance_dir / "secret_key"
@@ -97,6 +138,7 @@ def build_config(overrides: Mapping[str, Any] | None = None,
     for name in list(overrides):
         if name in DEFAULTS:
             settings[name] = overrides.pop(name)
+    check_settings(settings)
     instance_dir = Path(settings["INSTANCE_DIR"]).resolve()
     instance_dir.mkdir(parents=True, exist_ok=True)
     database_url = settings["DATABASE_URL"] or f"sqlite:///{instance_dir / 'sangloc.db'}"

@@ -37,6 +37,8 @@ CATALOGUE: dict[str, Entry] = {e.code: e for e in (
     Entry("400.6", "Phiếu không cho biết mã biểu mẫu (thuộc tính id).",
           "The submission does not name its form (id attribute)."),
     Entry("400.7", "Yêu cầu không hợp lệ: {detail}", "Bad request: {detail}"),
+    Entry("400.8", "Giá trị không hợp lệ ở {field}: {detail}",
+          "The value of {field} is not accepted: {detail}"),
     Entry("401.1", "Mã truy cập của thiết bị không hợp lệ. Hãy quét lại mã QR do điều phối "
           "viên cung cấp.", "This device's access key is not valid. Scan the QR code from "
           "your coordinator again."),
@@ -57,6 +59,9 @@ CATALOGUE: dict[str, Entry] = {e.code: e for e in (
     Entry("404.5", "Không tìm thấy hồ sơ {person_id}.", "No record {person_id}."),
     Entry("405.1", "Phương thức không được hỗ trợ ở địa chỉ này.",
           "This method is not allowed here."),
+    Entry("408.1", "Gửi dữ liệu quá chậm, kết nối đã bị đóng. Hãy gửi lại khi mạng tốt hơn.",
+          "The request was sent too slowly and the connection was closed. Send it again when "
+          "the network is better."),
     Entry("409.1", "Đã có phiếu với mã {instance_id} nhưng nội dung khác. Nội dung mới đã được "
           "lưu để người giám sát xem xét; muốn sửa phiếu hãy dùng chức năng sửa phiếu.",
           "A submission with ID {instance_id} already exists with different content. The new "
@@ -73,6 +78,9 @@ CATALOGUE: dict[str, Entry] = {e.code: e for e in (
           "The request is too large (at most {limit} bytes)."),
     Entry("423.1", "Phiếu này đang được xử lý, hãy gửi lại sau ít phút.",
           "This submission is being processed; send it again in a few minutes."),
+    Entry("429.1", "Quá nhiều lần dùng mã truy cập sai từ địa chỉ này. Hãy thử lại sau {seconds} "
+          "giây.", "Too many wrong access keys from this address. Try again in {seconds} "
+          "seconds."),
     Entry("500.1", "Lỗi máy chủ. Phiếu chưa được lưu; hãy gửi lại sau.",
           "Server error. The submission was not saved; send it again later."),
 )}

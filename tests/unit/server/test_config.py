@@ -57,3 +57,38 @@ def test_body_limit_allows_multipart_framing_above_the_advertised_size(tmp_path)
                                    "SANGLOC_MAX_SUBMISSION_BYTES": "5000"})
     assert config["SANGLOC_MAX_SUBMISSION_BYTES"] == 5000
     assert config["MAX_CONTENT_LENGTH"] > 5000
+
+
+@pytest.mark.parametrize(("key", "value", "allowed"), [
+    ("SANGLOC_THRESHOLDS", "vn", "international, vietnam"),
+    ("SANGLOC_DEFAULT_LANGUAGE", "fr", "vi, en"),
+    ("SANGLOC_LOG_LEVEL", "LOUD", "DEBUG, INFO, WARNING, ERROR, CRITICAL"),
+])
+def test_an_enumerated_setting_must_be_one_of_its_values(tmp_path, key, value, allowed):
+    """A typo such as SANGLOC_THRESHOLDS=vn stops the server, naming the allowed values
+    (issue 8, item 5: before, every scored form was stored as merge-failed)."""
+    with pytest.raises(ConfigError, match=f"{key} must be one of {allowed}"):
+        build_config(environ={"SANGLOC_INSTANCE_DIR": str(tmp_path), key: value})
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("SANGLOC_PORT", "0"), ("SANGLOC_PORT", "70000"), ("SANGLOC_WORKERS", "0"),
+    ("SANGLOC_THREADS", "0"), ("SANGLOC_PROXY_COUNT", "-1"),
+    ("SANGLOC_MAX_SUBMISSION_BYTES", "0"), ("SANGLOC_REFERRAL_DAYS", "-3"),
+    ("SANGLOC_INTERVIEW_DAYS", "0"), ("SANGLOC_READ_TIMEOUT", "0"),
+])
+def test_a_numeric_setting_must_be_in_its_range(tmp_path, key, value):
+    with pytest.raises(ConfigError, match=f"{key} must be between"):
+        build_config(environ={"SANGLOC_INSTANCE_DIR": str(tmp_path), key: value})
+
+
+def test_overrides_are_checked_like_the_environment(tmp_path):
+    with pytest.raises(ConfigError, match="SANGLOC_THRESHOLDS"):
+        build_config({"THRESHOLDS": "vn", "INSTANCE_DIR": str(tmp_path)}, environ={})
+
+
+def test_valid_enumerated_values_pass(tmp_path):
+    config = build_config(environ={"SANGLOC_INSTANCE_DIR": str(tmp_path),
+                                   "SANGLOC_THRESHOLDS": "vietnam",
+                                   "SANGLOC_LOG_LEVEL": "debug"})
+    assert config["SANGLOC_THRESHOLDS"] == "vietnam"
