@@ -41,7 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from server import errors, requestlog
+    from server import errors, requestlog, security
     from server.api import bp as api_bp
     from server.extensions import api
     from server.openrosa import bp as openrosa_bp
@@ -53,6 +53,7 @@ def _register_blueprints(app: Flask) -> None:
     api.register_blueprint(api_bp)
     errors.register(app)
     requestlog.register(app)
+    security.register(app)
     from server import cli
     cli.register(app)
 
