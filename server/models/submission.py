@@ -15,9 +15,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from server.extensions import db
 from server.models.types import UTCDateTime, utcnow
 
-# pending: not merged yet; merged; failed: an error, retried by a job; held: needs a
-# supervisor (e.g. the person's consent was withdrawn); not_scored: an ordinary form
-MERGE_STATES = ("pending", "merged", "failed", "held", "not_scored")
+# pending: not merged yet; merged; failed: an error, retried by a job with back-off;
+# unmergeable: what was sent can never be merged as it is (an impossible date of birth, a
+# value too long...), or the retries gave up: kept, with its reason, for a supervisor;
+# held: needs a supervisor (e.g. the person's consent was withdrawn); not_scored: an
+# ordinary form
+MERGE_STATES = ("pending", "merged", "failed", "unmergeable", "held", "not_scored")
+#: merge states a supervisor of the submission's commune has to look at
+REVIEW_STATES = ("unmergeable", "held")
 
 
 class Submission(db.Model):
@@ -35,6 +40,10 @@ class Submission(db.Model):
     # the collaborator who sent it (through a device, or the web app)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     device_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    # the commune it was sent for (the sender's home commune): scopes edits and reviews of a
+    # submission that has no person
+    commune_code: Mapped[str | None] = mapped_column(ForeignKey("admin_units.code"),
+                                                     index=True, default=None)
     user_agent: Mapped[str | None] = mapped_column(String(300), default=None)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # the edit that replaced this submission (None while it is the current version)
@@ -43,6 +52,8 @@ class Submission(db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     merge_state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
     merge_error: Mapped[str | None] = mapped_column(Text, default=None)
+    merge_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     attachments: Mapped[list[SubmissionAttachment]] = relationship(
         cascade="all, delete-orphan", order_by="SubmissionAttachment.filename")
@@ -83,4 +94,6 @@ class SubmissionConflict(db.Model):
     xml_sha256: Mapped[str] = mapped_column(String(64))
     app_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_users.id"), default=None)
     device_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    commune_code: Mapped[str | None] = mapped_column(ForeignKey("admin_units.code"),
+                                                     default=None)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -36,6 +36,10 @@ class Device:
     provinces: frozenset[str]
     language: str
 
+    def covers_commune(self, code: str | None) -> bool:
+        """Whether a record of commune ``code`` is within this scope (reads and writes)."""
+        return code is not None and code in self.communes
+
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()

@@ -6,8 +6,11 @@ The cases follow openrosa.md a.11 and a.12 (ODK Central's behaviour unless noted
   added (Collect's split uploads and retries), 201 with the original message;
 - same instanceID, different XML: 409, and the body is kept as a conflict for a supervisor;
 - ``deprecatedID`` (an edit): must name the current version of a submission of this form
-  (unknown 404, already edited 409); the old version is kept and marked superseded, attachments
-  the edit does not resend are carried forward by file name;
+  whose commune the sender covers (unknown or outside the sender's area: 404, the same answer,
+  so an instance id reveals nothing; already edited 409); the old version is kept and marked
+  superseded, attachments the edit does not resend are carried forward by file name;
+- a resent body identical to a stored submission outside the sender's area is a conflict
+  (409), never a "duplicate" that would repeat that submission's result or add attachments;
 - form ``closed``: 409; version not published: 404.
 Merging into screening records happens after this (merge state ``pending``); a crash before the
 commit leaves nothing, and blobs are content-addressed so a retry rewrites nothing. The common
@@ -27,7 +30,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 import forms
 from server.extensions import db
-from server.models import Submission, SubmissionAttachment
+from server.models import Person, Screening, Submission, SubmissionAttachment
 from server.models.submission import SubmissionConflict
 from server.models.types import utcnow
 from server.problems import Problem
@@ -108,10 +111,10 @@ def receive_submission(actor: Actor, device: Device, upload: Upload, blobs: Blob
     new_id = _insert(target, parsed, device, upload, state, received_at)
     if new_id is None:  # the instanceID is taken: a retry, a split upload or a conflict
         existing = _find(target.form_pk, parsed.instance_id)
-        return _resubmission(actor, existing, parsed, target, upload, blobs)
+        return _resubmission(actor, device, existing, parsed, target, upload, blobs)
     # an edit is checked after the insert so that a resent edit is a plain resubmission;
     # a refused edit raises and the insert is rolled back
-    previous = _edit_target(target, parsed) if parsed.deprecated_id else None
+    previous = _edit_target(device, target, parsed) if parsed.deprecated_id else None
     expected = _expected_names(parsed, target)
     if expected or previous is not None:
         submission = db.session.get(Submission, new_id)
@@ -142,6 +145,7 @@ def _insert(target: Target, parsed: forms.ParsedInstance, device: Device, upload
         xml_sha256=hashlib.sha256(upload.xml).hexdigest(), app_user_id=device.id,
         user_id=device.user_id,
         device_id=_clip(upload.device_id), user_agent=_clip(upload.user_agent, 300),
+        commune_code=device.commune_code or None,
         received_at=received_at, merge_state=state,
     ).on_conflict_do_nothing(index_elements=["form_id", "instance_id"]).returning(table.c.id)
     return db.session.execute(statement).scalar()
@@ -156,29 +160,41 @@ def _find(form_pk: int, instance_id: str) -> Submission | None:
         Submission.form_id == form_pk, Submission.instance_id == instance_id))
 
 
-def _edit_target(target: Target, parsed: forms.ParsedInstance) -> Submission:
+def submission_commune(submission: Submission) -> str | None:
+    """The commune a stored submission belongs to: its person's (they may have moved since),
+    else the commune it was sent for."""
+    person_commune = db.session.scalar(
+        select(Person.commune_code).join(Screening, Screening.person_id == Person.id)
+        .where(Screening.submission_id == submission.id))
+    return person_commune or submission.commune_code
+
+
+def _edit_target(device: Device, target: Target, parsed: forms.ParsedInstance) -> Submission:
+    """The submission an edit replaces; one outside the sender's area is "unknown"."""
     previous = _find(target.form_pk, parsed.deprecated_id)
-    if previous is None or previous.deleted_at is not None:
+    if previous is None or previous.deleted_at is not None or \
+            not device.covers_commune(submission_commune(previous)):
         raise Problem("404.3", deprecated_id=parsed.deprecated_id)
     if previous.superseded_by_id is not None:
         raise Problem("409.4", deprecated_id=parsed.deprecated_id)
     return previous
 
 
-def _resubmission(actor: Actor, existing: Submission, parsed: forms.ParsedInstance,
-                  target: Target, upload: Upload, blobs: BlobStore) -> Receipt:
+def _resubmission(actor: Actor, device: Device, existing: Submission,
+                  parsed: forms.ParsedInstance, target: Target, upload: Upload,
+                  blobs: BlobStore) -> Receipt:
     if existing.deleted_at is not None:
         raise Problem("409.3", instance_id=parsed.instance_id)
-    if existing.xml != upload.xml:
-        _keep_conflict(actor, existing, parsed, upload)
+    if existing.xml != upload.xml or not device.covers_commune(submission_commune(existing)):
+        _keep_conflict(actor, device, existing, parsed, upload)
         code = "409.5" if parsed.deprecated_id else "409.1"
         raise Problem(code, keep=True, instance_id=parsed.instance_id)
     _store_attachments(actor, existing, _expected_names(parsed, target), upload, blobs)
     return Receipt(existing.id, "duplicate", target)
 
 
-def _keep_conflict(actor: Actor, existing: Submission, parsed: forms.ParsedInstance,
-                   upload: Upload) -> None:
+def _keep_conflict(actor: Actor, device: Device, existing: Submission,
+                   parsed: forms.ParsedInstance, upload: Upload) -> None:
     """Keep a refused body for review (once per distinct body); the 409 raised after this
     is a ``Problem(..., keep=True)``, so the boundary commits this row before answering."""
     sha256 = hashlib.sha256(upload.xml).hexdigest()
@@ -190,7 +206,7 @@ def _keep_conflict(actor: Actor, existing: Submission, parsed: forms.ParsedInsta
             form_id=existing.form_id, instance_id=parsed.instance_id, reason="different_xml",
             xml=upload.xml, xml_sha256=sha256,
             app_user_id=actor.id if actor.type == "app_user" else None,
-            device_id=_clip(upload.device_id)))
+            device_id=_clip(upload.device_id), commune_code=device.commune_code or None))
         db.session.flush()
 
 
