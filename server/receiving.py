@@ -1,8 +1,9 @@
 """The commit points for receiving one submission, shared by OpenRosa and the sync API.
 
 Store and merge in one unit of work; if merging fails, store the raw submission alone, marked
-``failed`` for the retry job, so a device never loses what it sent because of a server bug
-(openrosa.md a.12: "stored, but processing failed" is still a 201).
+``failed`` for the retry job or ``unmergeable`` for a supervisor (``services/intake.py``), so a
+device never loses what it sent (openrosa.md a.12: "stored, but processing failed" is still a
+201), and the result says which, for the device's message.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ def receive(actor: Actor, device: Device, upload: submissions.Upload
     try:
         return _store_and_merge(actor, device, upload, blobs, config)
     except intake.MergeFailed as failure:
-        return _store_only(actor, device, upload, blobs, failure.error), None
+        receipt, state = _store_only(actor, device, upload, blobs, failure)
+        return receipt, records.MergeResult(state) if state else None
 
 
 @commits
@@ -33,7 +35,6 @@ def _store_and_merge(actor, device, upload, blobs, config):
 
 
 @commits
-def _store_only(actor, device, upload, blobs, error: str) -> submissions.Receipt:
+def _store_only(actor, device, upload, blobs, failure: intake.MergeFailed):
     receipt = submissions.receive_submission(actor, device, upload, blobs)
-    intake.mark_failed(receipt, error)
-    return receipt
+    return receipt, intake.mark_unmerged(receipt, failure)

@@ -7,7 +7,7 @@ Public API so far::
     Binding; PERSON_ROLES; SyncError, BindingError, CODES
     normalise_name(name) -> str; duplicate_key(commune, dob, full_name) -> key | None
     read_registration(binding, values) -> Registration (with Consent); differences(reg, stored)
-    REGISTRATION_FIELDS; NEW_PERSON
+    REGISTRATION_FIELDS; FIELD_LIMITS; NEW_PERSON
     score_instance(binding, values, *, screening_date, dob, thresholds) -> ScreeningOutcome
     completed_months(dob, on) -> int; date_of_age(dob, months) -> date
     actions_for(outcome, *, screening_date, dob, config) -> [Action]; risk_of(outcome) -> str
@@ -33,6 +33,7 @@ from sync.next_actions import (
     risk_of,
 )
 from sync.registration import (
+    FIELD_LIMITS,
     NEW_PERSON,
     REGISTRATION_FIELDS,
     Consent,
@@ -50,6 +51,7 @@ from sync.scoring import (
 
 __all__ = [
     "CODES",
+    "FIELD_LIMITS",
     "NEW_PERSON",
     "PERSON_ROLES",
     "REGISTRATION_FIELDS",

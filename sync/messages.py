@@ -32,6 +32,23 @@ UNSCORED: Text = (
     "không tính được điểm sàng lọc; người giám sát sẽ xem lại phiếu",
     "the screening could not be scored; a supervisor will review it",
 )
+#: what the device is told when a submission was stored but gave no screening result
+STATE_TEXTS: dict[str, Text] = {
+    "failed": (
+        "Đã nhận phiếu; kết quả sàng lọc sẽ được xử lý sau.",
+        "Submission received; its screening result will be worked out later.",
+    ),
+    "unmergeable": (
+        "Đã lưu phiếu nhưng chưa đưa được vào hồ sơ vì có thông tin không hợp lệ; người giám "
+        "sát sẽ xem lại phiếu này.",
+        "Submission stored, but it could not be added to the records because some information "
+        "is not valid; a supervisor will review it.",
+    ),
+    "held": (
+        "Đã lưu phiếu nhưng hồ sơ này đang bị khóa; người giám sát sẽ xem lại phiếu này.",
+        "Submission stored, but this record is locked; a supervisor will review it.",
+    ),
+}
 OUTSIDE_AGE: Text = (" (ngoài độ tuổi đã thẩm định)", " (outside the validated age range)")
 FOLLOWUP_RESULT: dict[str, Text] = {
     "screen_positive": ("sau phỏng vấn làm rõ: dương tính", "after the Follow-Up: screen positive"),
@@ -118,17 +135,22 @@ ACTION_WORDS: dict[tuple[str, str], Text] = {
 
 
 def result_message(
-    outcome: ScreeningOutcome | None, actions: Sequence[Action], language: str = "vi"
+    outcome: ScreeningOutcome | None,
+    actions: Sequence[Action],
+    language: str = "vi",
+    state: str | None = None,
 ) -> str:
     """The message for the submission response (module docstring for what it may contain).
 
-    ``outcome`` None (an ordinary form) -> "Đã nhận phiếu thành công." / "Submission received.".
+    ``outcome`` None: the :data:`STATE_TEXTS` sentence of the merge ``state`` (``failed``,
+    ``unmergeable``, ``held``), else (an ordinary form, a refused consent)
+    "Đã nhận phiếu thành công." / "Submission received.".
     A self-harm flag or safety-contact action -> the safety sentence first. Then
     "<instrument>: <band in words or 'could not be scored'> — <action> by <dd/mm/yyyy>; ...".
     """
     lang = 1 if (language or "").strip().lower().startswith("en") else 0
     if outcome is None:
-        return RECEIVED[lang]
+        return STATE_TEXTS.get(state or "", RECEIVED)[lang]
     sentences = []
     if SELF_HARM in outcome.flags or any(a.kind == "safety_contact" for a in actions):
         sentences.append(SAFETY[lang])

@@ -17,6 +17,10 @@ Consent rules (vietnam.md §6, Law 91/2025/QH15 and Decree 356/2025/NĐ-CP):
   ``given=True`` and no ``by``/``relation``/``method``. The server must only accept such forms
   where that is true; this module cannot check it.
 
+Every text a submission brings has a length limit (:data:`FIELD_LIMITS`, which the server's
+columns are declared with), checked here, so a value too long for its column is refused in the
+same words on every database, never truncated and never left to the database to reject.
+
 This module must not look up or create people, must not decide what a difference means, and
 never logs: the values it handles are personal data.
 """
@@ -42,6 +46,19 @@ REGISTRATION_FIELDS: tuple[str, ...] = (
     "commune",
     "village",
 )
+#: role -> the most characters a submitted value may have (the person and consent columns)
+FIELD_LIMITS: dict[str, int] = {
+    "person_id": 36,
+    "full_name": 200,
+    "sex": 20,
+    "caregiver_name": 200,
+    "phone": 40,
+    "commune": 5,
+    "village": 200,
+    "consent_by": 200,
+    "consent_relation": 60,
+    "consent_method": 60,
+}
 #: the ``person_id`` value meaning "a new person" (not chosen from the device's cases.csv)
 NEW_PERSON = "new"
 YES = "yes"
@@ -91,12 +108,13 @@ def read_registration(binding: Binding, values: Mapping[str, str]) -> Registrati
 
     An unbound role reads as None. ``person_id`` is None when absent or :data:`NEW_PERSON`.
     Raises :class:`SyncError` ``registration_invalid`` (naming the field) for a date of birth
-    that is not ``yyyy-mm-dd`` (optionally followed by a time part) or not a real date.
+    that is not ``yyyy-mm-dd`` (optionally followed by a time part) or not a real date, and for
+    a value longer than its :data:`FIELD_LIMITS` entry.
     """
     person = binding.person
 
     def text(role: str) -> str | None:
-        return _text(values, person.get(role))
+        return _limited(role, person.get(role), _text(values, person.get(role)))
 
     person_id = text("person_id")
     return Registration(
@@ -110,6 +128,17 @@ def read_registration(binding: Binding, values: Mapping[str, str]) -> Registrati
         village=text("village"),
         consent=_read_consent(person, values),
     )
+
+
+def _limited(role: str, path: str | None, value: str | None) -> str | None:
+    limit = FIELD_LIMITS.get(role)
+    if value is not None and limit is not None and len(value) > limit:
+        raise SyncError(
+            "registration_invalid",
+            f"Field {path} ({role}) is longer than {limit} characters.",
+            field=path,
+        )
+    return value
 
 
 def differences(
@@ -159,15 +188,18 @@ def _read_date(text: str | None, path: str | None) -> date | None:
 
 def _read_consent(person: Mapping[str, str], values: Mapping[str, str]) -> Consent:
     """Consent per the module rules; a form binding no ``consent`` role counts as given."""
-    assent_text = _text(values, person.get("child_assent"))
+    def text(role: str) -> str | None:
+        return _limited(role, person.get(role), _text(values, person.get(role)))
+
+    assent_text = text("child_assent")
     assent = None if assent_text is None else assent_text == YES
     # no consent role bound: consent is recorded outside this form (module docstring)
-    given = "consent" not in person or _text(values, person["consent"]) == YES
+    given = "consent" not in person or text("consent") == YES
     return Consent(
         given=given and assent is not False,
-        by=_text(values, person.get("consent_by")),
-        relation=_text(values, person.get("consent_relation")),
-        method=_text(values, person.get("consent_method")),
+        by=text("consent_by"),
+        relation=text("consent_relation"),
+        method=text("consent_method"),
         child_assent=assent,
     )
 

@@ -1,4 +1,4 @@
-"""Read endpoints: persons (list, one record with screenings and case) and cases."""
+"""Read endpoints: persons (list, one record with screenings and case), cases, reviews."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from server.api.schemas import (
     PersonDetailSchema,
     PersonListSchema,
     PersonQuerySchema,
+    ReviewListSchema,
+    ReviewQuerySchema,
 )
 from server.boundary import commits
 from server.services import reads
@@ -44,3 +46,13 @@ def get_person(person_id: str):
 @commits
 def list_cases(query):
     return {"items": reads.list_cases(actor(), g.scope, **query)}
+
+
+@bp.get("/reviews")
+@bp.arguments(ReviewQuerySchema, location="query")
+@bp.response(200, ReviewListSchema)
+@commits
+def list_reviews(query):
+    """What a supervisor of the caller's communes has to look at: unmergeable and held
+    submissions (with their reason) and refused bodies kept as conflicts."""
+    return {"items": reads.list_reviews(actor(), g.scope, **query)}

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from server.models.case import CASE_STATES
 
 MAX_BATCH = 500
+MAX_OFFSET = 1_000_000_000  # far beyond any list, far below the databases' integer range
 
 
 class SyncItemSchema(Schema):
@@ -145,3 +146,23 @@ class ChangesSchema(Schema):
     form_versions = fields.List(fields.Nested(FormVersionChangeSchema))
     cursor = fields.String()
     more = fields.Boolean(metadata={"description": "call again at once with this cursor"})
+
+
+class ReviewQuerySchema(Schema):
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=200))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
+
+
+class ReviewItemSchema(Schema):
+    kind = fields.String(metadata={"enum": ["unmergeable", "held", "conflict"]})
+    id = fields.Integer(metadata={"description": "the submission's id, or the conflict's"})
+    form_id = fields.String()
+    instance_id = fields.String()
+    received_at = fields.DateTime()
+    reason = fields.String(allow_none=True)
+    commune = fields.String(allow_none=True)
+    attempts = fields.Integer(metadata={"description": "merge attempts so far"})
+
+
+class ReviewListSchema(Schema):
+    items = fields.List(fields.Nested(ReviewItemSchema))

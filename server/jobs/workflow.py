@@ -14,9 +14,7 @@ from typing import Any
 from flask import current_app
 
 from server.boundary import transaction
-from server.extensions import db
-from server.models import Submission
-from server.services import api_tokens, cases, intake, job_runs, rescoring
+from server.services import api_tokens, cases, intake, rescoring
 from server.services.audit import SYSTEM
 from server.services.records import VIETNAM, MergeConfig
 
@@ -40,18 +38,19 @@ def expire_tokens() -> dict[str, Any]:
 
 
 def retry_failed_merges() -> dict[str, Any]:
-    config, counts = _config(), {"merged": 0, "held": 0, "failed": 0}
-    for submission_id in intake.failed_submission_ids():
+    """Merge the due failed submissions; a new failure waits longer, or is given up."""
+    config = _config()
+    counts = {"merged": 0, "held": 0, "failed": 0, "unmergeable": 0}
+    for submission_id in intake.due_submission_ids():
         try:
             with transaction():
                 state = intake.retry_one(SYSTEM, submission_id, config)
-            counts[state if state in counts else "merged"] += 1
-        except Exception as exc:  # the item stays failed, with the newest error
-            counts["failed"] += 1
-            log.warning("merge retry of submission %s failed", submission_id)
+        except Exception as exc:
+            log.warning("merge retry of submission %s failed: %s", submission_id,
+                        type(exc).__name__)
             with transaction():
-                submission = db.session.get(Submission, submission_id)
-                submission.merge_error = job_runs.describe_error(exc)
+                state = intake.record_failure(submission_id, exc)
+        counts[state if state in counts else "merged"] += 1
     return counts
 
 

@@ -10,13 +10,16 @@ flags, next action) are recomputed from the person's current screenings; every c
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Date, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
 from server.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from server.models.person import Person
 
 CASE_STATES = ("new", "in_review", "needs_info", "referred", "monitoring", "closed")
 CASE_STEPS = ("intake", "assessment", "plan", "implementation", "monitoring", "closure")
@@ -45,6 +48,9 @@ class Case(db.Model):
     last_screened_on: Mapped[date | None] = mapped_column(Date, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    # the unit of work inserts a new person before their case
+    person: Mapped[Person] = relationship()
 
 
 class CaseFlag(db.Model):

@@ -13,10 +13,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
 from server.models.types import UTCDateTime, utcnow
+from sync import FIELD_LIMITS
 
 
 def new_uuid() -> str:
@@ -28,14 +29,17 @@ class Person(db.Model):
     __table_args__ = (Index("ix_persons_duplicate_key", "commune_code", "dob", "name_key"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
-    full_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    full_name: Mapped[str | None] = mapped_column(String(FIELD_LIMITS["full_name"]),
+                                                  default=None)
     name_key: Mapped[str | None] = mapped_column(String(200), default=None)  # normalised name
     dob: Mapped[date | None] = mapped_column(Date, default=None)
-    sex: Mapped[str | None] = mapped_column(String(20), default=None)
-    caregiver_name: Mapped[str | None] = mapped_column(String(200), default=None)
-    phone: Mapped[str | None] = mapped_column(String(40), default=None)
+    sex: Mapped[str | None] = mapped_column(String(FIELD_LIMITS["sex"]), default=None)
+    caregiver_name: Mapped[str | None] = mapped_column(String(FIELD_LIMITS["caregiver_name"]),
+                                                       default=None)
+    phone: Mapped[str | None] = mapped_column(String(FIELD_LIMITS["phone"]), default=None)
     commune_code: Mapped[str] = mapped_column(ForeignKey("admin_units.code"), index=True)
-    village: Mapped[str | None] = mapped_column(String(200), default=None)
+    village: Mapped[str | None] = mapped_column(String(FIELD_LIMITS["village"]),
+                                                default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_app_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("app_users.id"), default=None)
@@ -60,9 +64,12 @@ class Consent(db.Model):
                                                   default=None)
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), default=None)
     given: Mapped[bool]
-    given_by: Mapped[str | None] = mapped_column(String(200), default=None)
-    relation: Mapped[str | None] = mapped_column(String(60), default=None)
-    method: Mapped[str | None] = mapped_column(String(60), default=None)
+    given_by: Mapped[str | None] = mapped_column(String(FIELD_LIMITS["consent_by"]),
+                                                 default=None)
+    relation: Mapped[str | None] = mapped_column(String(FIELD_LIMITS["consent_relation"]),
+                                                 default=None)
+    method: Mapped[str | None] = mapped_column(String(FIELD_LIMITS["consent_method"]),
+                                               default=None)
     child_assent: Mapped[bool | None] = mapped_column(default=None)
     form_id: Mapped[str | None] = mapped_column(String(200), default=None)
     form_version: Mapped[str | None] = mapped_column(String(100), default=None)
@@ -70,6 +77,9 @@ class Consent(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     withdrawal_reason: Mapped[str | None] = mapped_column(Text, default=None)
+
+    # the unit of work inserts the person before a consent that names it
+    person: Mapped[Person | None] = relationship()
 
 
 class PersonLink(db.Model):

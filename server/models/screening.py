@@ -9,13 +9,16 @@ threshold change keeps the old result in ``screening_results``. Nothing is delet
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Date, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
 from server.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from server.models.person import Person
 
 
 class Screening(db.Model):
@@ -47,6 +50,9 @@ class Screening(db.Model):
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("screenings.id"),
                                                          default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    # the unit of work inserts a new person before their first screening
+    person: Mapped[Person] = relationship()
 
     @property
     def superseded(self) -> bool:

@@ -132,7 +132,7 @@ def submission():
     receipt, result = receiving.receive(_actor(), g.device, upload)
     english = g.device.language == "en" or receipt.target.english
     text = result_message(result.outcome if result else None, result.actions if result else (),
-                          "en" if english else "vi")
+                          "en" if english else "vi", result.state if result else None)
     return message_response(text, 201)
 
 

@@ -51,7 +51,7 @@ def _case_for(person: Person, *, new: bool) -> tuple[Case, bool]:
     case = None if new else db.session.scalar(select(Case).where(Case.person_id == person.id))
     if case is not None:
         return case, False
-    case = Case(person_id=person.id, open_flags=[],
+    case = Case(person=person, open_flags=[],
                 done_actions=[], state="new", referral_status="none", risk="none",
                 next_action=None, next_action_due=None)
     db.session.add(case)

@@ -1,18 +1,32 @@
-"""Reading persons and cases within the caller's scope (API and, later, the web UI).
+"""Reading persons, cases and the review list within the caller's scope (API, later the UI).
 
 Every query is filtered to the caller's communes; a person outside the scope is "not found",
 never "forbidden", so ids reveal nothing. Locked (withdrawn) and merged-away persons are left
-out of lists. Reading a person's record is audited.
+out of lists. Reading a person's record is audited. The review list holds what a supervisor
+of the commune has to look at: submissions that could not be merged (``unmergeable``, with
+their reason) or are held (the person's record is locked), and refused bodies kept as
+conflicts (an instanceID reused with different content).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 
 from server.extensions import db
-from server.models import Case, CaseFlag, Person, PersonLink, RegistrationConflict, Screening
+from server.models import (
+    Case,
+    CaseFlag,
+    Form,
+    Person,
+    PersonLink,
+    RegistrationConflict,
+    Screening,
+    Submission,
+    SubmissionConflict,
+)
+from server.models.submission import REVIEW_STATES
 from server.problems import Problem
 from server.services.audit import Actor, record_event
 from server.services.devices import Device
@@ -84,3 +98,28 @@ def list_cases(actor: Actor, scope: Device, *, state: str | None = None,
     cases = list(db.session.scalars(query.limit(min(limit, PAGE_LIMIT)).offset(offset)))
     record_event(actor, "case.list", "case", "*", count=len(cases))
     return cases
+
+
+def list_reviews(actor: Actor, scope: Device, *, limit: int = 100,
+                 offset: int = 0) -> list[dict]:
+    """Submissions and kept conflicts of the caller's communes that need a supervisor."""
+    submissions = (
+        select(Submission.merge_state.label("kind"), Submission.id, Form.xml_form_id,
+               Submission.instance_id, Submission.received_at, Submission.merge_error,
+               Submission.commune_code, Submission.merge_attempts)
+        .join(Form, Form.id == Submission.form_id)
+        .where(Submission.merge_state.in_(REVIEW_STATES),
+               Submission.commune_code.in_(scope.communes)))
+    conflicts = (
+        select(literal("conflict").label("kind"), SubmissionConflict.id, Form.xml_form_id,
+               SubmissionConflict.instance_id, SubmissionConflict.received_at,
+               SubmissionConflict.reason, SubmissionConflict.commune_code, literal(0))
+        .join(Form, Form.id == SubmissionConflict.form_id)
+        .where(SubmissionConflict.commune_code.in_(scope.communes)))
+    both = union_all(submissions, conflicts).subquery()
+    rows = db.session.execute(select(both).order_by(both.c.received_at.desc(), both.c.id)
+                              .limit(min(limit, PAGE_LIMIT)).offset(offset)).all()
+    record_event(actor, "review.list", "submission", "*", count=len(rows))
+    names = ("kind", "id", "form_id", "instance_id", "received_at", "reason", "commune",
+             "attempts")
+    return [dict(zip(names, row, strict=True)) for row in rows]

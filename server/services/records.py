@@ -67,7 +67,9 @@ class MergeConfig:
 
 @dataclass(frozen=True)
 class MergeResult:
-    state: str  # merged | refused (no consent) | held (person locked)
+    # merged | refused (no consent) | held (person locked) | failed (retried later) |
+    # unmergeable (kept for a supervisor)
+    state: str
     outcome: ScreeningOutcome | None = None
     actions: tuple[Action, ...] = ()
 
@@ -94,12 +96,15 @@ def binding_of(data: dict) -> Binding:
                    data["device_score"])
 
 
-def result_for(submission_id: int, config: MergeConfig) -> MergeResult | None:
-    """The result an already merged submission gave (repeated to a device that resends it)."""
+def result_for(submission_id: int, config: MergeConfig) -> MergeResult:
+    """The result a stored submission gave (repeated to a device that resends it): its
+    screening's, or its merge state (merged without a screening: consent was refused)."""
     screening = db.session.scalar(select(Screening).where(
         Screening.submission_id == submission_id))
     if screening is None:
-        return None
+        state = db.session.scalar(select(Submission.merge_state).where(
+            Submission.id == submission_id))
+        return MergeResult("refused" if state == "merged" else state)
     outcome = cases.outcome_of(screening)
     person = db.session.get(Person, screening.person_id)
     actions = actions_for(outcome, screening_date=screening.screened_on, dob=person.dob,
@@ -266,7 +271,7 @@ def _add_consent(person: Person | None, submission: Incoming, version: FormRef,
                  registration: Registration) -> None:
     consent = registration.consent
     db.session.add(Consent(
-        person_id=person.id if person else None, submission_id=submission.id,
+        person=person, submission_id=submission.id,
         given=consent.given, given_by=consent.by if person else None,
         relation=consent.relation, method=consent.method, child_assent=consent.child_assent,
         form_id=version.form_id, form_version=version.version))
@@ -294,7 +299,7 @@ def _add_screening(step: _Merging, person: Person, outcome: ScreeningOutcome,
     actor, submission, version, today = step.actor, step.submission, step.version, step.today
     result = outcome.result or {}
     screening = Screening(
-        person_id=person.id, submission_id=submission.id, commune_code=person.commune_code,
+        person=person, submission_id=submission.id, commune_code=person.commune_code,
         instrument=outcome.instrument_id, form_id=version.form_id,
         form_version=version.version, instance_id=submission.instance_id, screened_on=today,
         age_months=outcome.age_months, age_years=outcome.age_years,

@@ -197,7 +197,9 @@ def test_failed_merge_keeps_the_submission_and_the_retry_merges_it(forms_ready, 
     assert count(Person) == 0 and count(Screening) == 0
     monkeypatch.undo()
     config = records.MergeConfig.from_settings(app.config)
-    for submission_id in intake.failed_submission_ids():
+    later = submission.next_retry_at + timedelta(seconds=1)
+    assert intake.due_submission_ids(now=later) == [submission.id]
+    for submission_id in intake.due_submission_ids(now=later):
         with transaction():
             assert intake.retry_one(SYSTEM, submission_id, config) == "merged"
     assert only(Submission).merge_state == "merged"
