@@ -28,13 +28,13 @@ never logs: the values it handles are personal data.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sync.binding import Binding
 from sync.errors import SyncError
-from sync.names import normalise_name
 
 #: the person fields of a :class:`Registration`, in the order :meth:`Registration.fields` uses
 REGISTRATION_FIELDS: tuple[str, ...] = (
@@ -63,7 +63,8 @@ FIELD_LIMITS: dict[str, int] = {
 NEW_PERSON = "new"
 YES = "yes"
 
-#: fields compared after :func:`~sync.names.normalise_name` (free text typed on the device)
+#: free text typed on the device: compared ignoring case, spacing and Unicode form, but never
+#: diacritics ("An" and "Ân" are two names; only duplicate matching is that loose)
 _NAME_FIELDS = frozenset({"full_name", "caregiver_name", "village"})
 # JavaRosa writes a date as yyyy-mm-dd; some clients append a time (openrosa.md: dateTime
 # values look like 2026-03-05T10:20:00.000+07:00). Only the date part is read.
@@ -146,8 +147,9 @@ def differences(
 ) -> dict[str, tuple[object, object]]:
     """Field -> (stored, submitted) where both are non-empty and disagree; {} when they agree.
 
-    Names, caregiver names and villages compare by :func:`~sync.names.normalise_name` (so marks,
-    case and spacing never count as a difference); phones by their digits, with a leading
+    Names, caregiver names and villages compare ignoring case, runs of spaces and the Unicode
+    form (precomposed or decomposed), but a different mark is a difference ("An" / "Ân");
+    phones by their digits, with a leading
     ``+84``/``0084`` read as ``0``; the date of birth as a date (a stored ``datetime`` or
     ISO string is accepted); other fields as stripped text. A value missing on either side is
     never a difference: the submission fills a gap, or simply did not ask.
@@ -214,7 +216,7 @@ def _comparable(name: str, value: object) -> object:
         return _as_date(value)
     text = str(value).strip()
     if name in _NAME_FIELDS:
-        return normalise_name(text)
+        return " ".join(unicodedata.normalize("NFC", text).casefold().split())
     if name == "phone":
         return _phone_digits(text)
     return text

@@ -6,7 +6,8 @@ consent -> which person (existing from the case list, the edited submission's pe
 registration with possible duplicates linked) -> consent row -> score -> screening (an edit
 supersedes the screening it replaces) -> case re-derived -> audit. A submission without consent
 keeps only the refusal. Registration data that disagrees with the stored person is kept as a
-conflict for a supervisor, never written over in silence.
+conflict for a supervisor, never written over in silence; only an edit of the submission that
+registered the person corrects it, and never moves it out of the sender's area.
 """
 
 from __future__ import annotations
@@ -162,22 +163,28 @@ def _replaced_screening(submission: Incoming) -> Screening | None:
 def _resolve_person(actor: Actor, submission: Incoming, registration: Registration,
                     previous: Screening | None) -> tuple[Person, bool]:
     """The person this submission is about, and whether it was registered just now."""
+    area = submitter_area(submission)
     if previous is not None:
         person = db.session.get(Person, previous.person_id)
-        _apply_correction(actor, person, submission, registration)
+        _apply_correction(actor, person, submission, registration, area[1])
         return person, False
-    area = submitter_area(submission)
     person = _existing(actor, registration.person_id, area[1])
     if person is None:
         return _register(actor, submission, registration, area), True
-    conflicting = differences(registration, _stored_fields(person))
-    if conflicting:
-        db.session.add(RegistrationConflict(
-            person_id=person.id, submission_id=submission.id,
-            fields={k: [_text(a), _text(b)] for k, (a, b) in conflicting.items()}))
-        record_event(actor, "person.conflict", "person", person.id,
-                     submission_id=submission.id, fields=sorted(conflicting))
+    _keep_conflict(actor, person, submission, differences(registration, _stored_fields(person)))
     return person, False
+
+
+def _keep_conflict(actor: Actor, person: Person, submission: Incoming,
+                   conflicting: dict[str, tuple[object, object]]) -> None:
+    """Registration data that disagrees with the person: both kept, for a supervisor."""
+    if not conflicting:
+        return
+    db.session.add(RegistrationConflict(
+        person_id=person.id, submission_id=submission.id,
+        fields={k: [_text(a), _text(b)] for k, (a, b) in conflicting.items()}))
+    record_event(actor, "person.conflict", "person", person.id,
+                 submission_id=submission.id, fields=sorted(conflicting))
 
 
 def _existing(actor: Actor, person_id: str | None, communes: frozenset[str]) -> Person | None:
@@ -251,12 +258,18 @@ def _link_possible_duplicates(actor: Actor, person: Person) -> None:
 
 
 def _apply_correction(actor: Actor, person: Person, submission: Incoming,
-                      registration: Registration) -> None:
-    """An edit may correct registration data that its own original submission created."""
+                      registration: Registration, communes: frozenset[str]) -> None:
+    """An edit of the submission that registered the person corrects the person (within the
+    sender's area); any other difference is kept as a conflict, never written over."""
     changed = differences(registration, _stored_fields(person))
     if not changed:
         return
-    if person.created_from_submission_id is None:
+    if not _edits_registration(person, submission):
+        _keep_conflict(actor, person, submission, changed)
+        return
+    if "commune" in changed and changed["commune"][1] not in communes:
+        _keep_conflict(actor, person, submission, {"commune": changed.pop("commune")})
+    if not changed:
         return
     for name, (_old, new) in changed.items():
         setattr(person, "commune_code" if name == "commune" else name, new)
@@ -265,6 +278,29 @@ def _apply_correction(actor: Actor, person: Person, submission: Incoming,
     person.updated_at = utcnow()
     record_event(actor, "person.update", "person", person.id, submission_id=submission.id,
                  fields=sorted(changed))
+
+
+_CHAIN_LIMIT = 100  # edits of edits followed back to the first version, at most
+
+
+def _edits_registration(person: Person, submission: Incoming) -> bool:
+    """Whether ``submission`` is an edit (of an edit...) of the submission that registered
+    ``person``."""
+    if person.created_from_submission_id is None:
+        return False
+    instance_id = submission.deprecated_id
+    for _ in range(_CHAIN_LIMIT):
+        if instance_id is None:
+            return False
+        row = db.session.execute(select(Submission.id, Submission.deprecated_id).where(
+            Submission.form_id == submission.form_pk,
+            Submission.instance_id == instance_id)).first()
+        if row is None:
+            return False
+        if row.id == person.created_from_submission_id:
+            return True
+        instance_id = row.deprecated_id
+    return False
 
 
 def _add_consent(person: Person | None, submission: Incoming, version: FormRef,

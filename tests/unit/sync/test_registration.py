@@ -150,7 +150,7 @@ def test_a_bad_dob_is_refused_naming_the_field(text):
 # --- differences ------------------------------------------------------------------------------
 
 STORED: dict[str, object] = {
-    "full_name": "nguyen van an",
+    "full_name": "nguyễn  văn AN",
     "dob": date(2024, 12, 1),
     "sex": "male",
     "caregiver_name": "TRẦN THỊ HOA",
@@ -161,11 +161,26 @@ STORED: dict[str, object] = {
 
 
 def test_the_same_person_written_differently_has_no_differences():
-    """Rule: names by normalise_name, phone by digits (+84 = leading 0), dob as a date."""
+    """Rule: names ignoring case, spacing and Unicode form (NFC), phone by digits (+84 =
+    leading 0), dob as a date."""
     assert differences(registration(), STORED) == {}
     assert differences(registration(), {**STORED, "dob": "2024-12-01"}) == {}
     assert differences(registration(), {**STORED, "dob": datetime(2024, 12, 1, 9)}) == {}
     assert differences(registration(phone="0912.345.678"), STORED) == {}
+
+
+@pytest.mark.parametrize("stored_name", ["Nguyễn Văn Ân", "nguyen van an", "Nguyễn Văn Àn"])
+def test_names_that_differ_only_in_diacritics_are_a_difference(stored_name):
+    """Issue 8, item 5: "An" and "Ân" are two names; only duplicate matching is that loose."""
+    assert differences(registration(), {**STORED, "full_name": stored_name}) == {
+        "full_name": (stored_name, "Nguyễn Văn An")}
+
+
+def test_a_decomposed_spelling_of_the_same_name_is_no_difference():
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Văn An")
+    assert differences(registration(), {**STORED, "full_name": decomposed}) == {}
 
 
 def test_disagreeing_fields_are_listed_stored_then_submitted():
