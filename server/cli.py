@@ -122,6 +122,26 @@ def users_create(username: str, role: str, area: str, password_stdin: bool) -> N
     click.echo(f"created {user.role} {user.username} ({', '.join(split_codes(area))})")
 
 
+@users_group.command("deactivate")
+@click.argument("username")
+@with_appcontext
+def users_deactivate(username: str) -> None:
+    """Refuse the user's API tokens and devices from their next request on."""
+    with cli_errors(), transaction():
+        users.deactivate_user(SYSTEM, username)
+    click.echo(f"deactivated {username}: API tokens and devices refused")
+
+
+@users_group.command("activate")
+@click.argument("username")
+@with_appcontext
+def users_activate(username: str) -> None:
+    """Let a deactivated user's tokens and devices in again (revoked ones stay revoked)."""
+    with cli_errors(), transaction():
+        users.activate_user(SYSTEM, username)
+    click.echo(f"activated {username}")
+
+
 @click.group("app-users")
 def app_users_group() -> None:
     """Device tokens for ODK Collect."""

@@ -1,5 +1,5 @@
-"""``sangloc api-tokens``, ``sangloc export`` and ``sangloc persons``: API access, exports and
-a supervisor's changes to the register from the command line."""
+"""``sangloc api-tokens``, ``sangloc export`` and ``sangloc persons``: API access (create, list,
+revoke), exports and a supervisor's changes to the register from the command line."""
 
 from __future__ import annotations
 
@@ -32,6 +32,47 @@ def api_tokens_create(username: str, days: int, as_json: bool) -> None:
     with cli_errors(as_json), transaction():
         token = api_tokens.create_token(SYSTEM, username, days)
     click.echo(json.dumps({"token": token}) if as_json else f"API token (shown once): {token}")
+
+
+@api_tokens_group.command("list")
+@click.argument("username", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def api_tokens_list(username: str | None, as_json: bool) -> None:
+    """Tokens (id, user, created, expires, revoked), never the token itself."""
+    with cli_errors(as_json):
+        rows = [{"id": t.id, "user": t.username, "created": _when(t.created_at),
+                 "expires": _when(t.expires_at), "revoked": _when(t.revoked_at)}
+                for t in api_tokens.list_tokens(username)]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    click.echo("id\tuser\tcreated\texpires\trevoked")
+    for row in rows:
+        click.echo("\t".join(str(row[k] or "-") for k in row))
+
+
+def _when(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment is not None else None
+
+
+@api_tokens_group.command("revoke")
+@click.argument("token_id", type=int, required=False)
+@click.option("--user", "username", help="Revoke every token of this user instead.")
+@with_appcontext
+def api_tokens_revoke(token_id: int | None, username: str | None) -> None:
+    """Revoke one token (by its id in ``api-tokens list``) or all of a user's tokens."""
+    if (token_id is None) == (username is None):
+        raise click.UsageError("give either a token ID or --user USERNAME")
+    with cli_errors(), transaction():
+        if username is not None:
+            count = api_tokens.revoke_user_tokens(SYSTEM, username)
+            message = f"revoked {count} API token(s) of {username}"
+        elif api_tokens.revoke_token(SYSTEM, token_id):
+            message = f"revoked API token {token_id}"
+        else:
+            message = f"API token {token_id} was already revoked"
+    click.echo(message)
 
 
 @click.group("export")

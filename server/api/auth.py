@@ -1,7 +1,9 @@
 """Bearer-token authentication for the API and the caller's scope.
 
 ``Authorization: Bearer <token>``: the token's SHA-256 is looked up in ``api_tokens`` (not
-revoked, not expired, user active). The caller's scope is their areas expanded both ways, as a
+revoked, not expired, user active) on every request, nothing cached, so a revocation applies to
+the next request. An address that sent too many wrong tokens is refused first (429.1,
+``server/security.py``). The caller's scope is their areas expanded both ways, as a
 ``Device`` so the submission services can treat the web app like a phone.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 from flask import g, request
 
+from server import security
 from server.api import bp
 from server.problems import Problem
 from server.services import api_tokens
@@ -21,7 +24,8 @@ def _authenticate() -> None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Problem("401.2")
-    g.user, g.scope = api_tokens.authenticate(token.strip())
+    with security.checked_token():  # 429.1 for an address sending wrong tokens
+        g.user, g.scope = api_tokens.authenticate(token.strip())
 
 
 def actor() -> Actor:

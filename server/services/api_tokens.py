@@ -1,13 +1,16 @@
-"""API bearer tokens: create, authenticate (with the caller's scope), expire.
+"""API bearer tokens: create, list, revoke, authenticate (with the caller's scope), expire.
 
-Only the token's SHA-256 is stored; the token is shown once. A token expires after ``days``
-(default 90); the ``expire_tokens`` job revokes expired tokens so they also leave the lists.
+Only the token's SHA-256 is stored; the token is shown once, and listings never show it. A token
+expires after ``days`` (default 90); the ``expire_tokens`` job revokes expired tokens so they
+also leave the lists. ``authenticate`` reads the token and its user on every request (nothing is
+cached), so a revocation or a deactivated user is refused from the next request on.
 """
 
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -20,6 +23,21 @@ from server.services.devices import Device, scope_of, token_hash
 from server.services.users import get_user
 
 
+class ApiTokenError(LookupError):
+    """No API token with that id."""
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """What an operator may see of a token: never the token or its hash."""
+
+    id: int
+    username: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
 def create_token(actor: Actor, username: str, days: int = 90) -> str:
     user = get_user(username)
     token = secrets.token_urlsafe(32)
@@ -28,6 +46,40 @@ def create_token(actor: Actor, username: str, days: int = 90) -> str:
     db.session.flush()
     record_event(actor, "api_token.create", "user", user.id, days=days)
     return token
+
+
+def list_tokens(username: str | None = None) -> list[TokenInfo]:
+    """Every token (or a user's), oldest first."""
+    query = select(ApiToken.id, User.username, ApiToken.created_at, ApiToken.expires_at,
+                   ApiToken.revoked_at).join(User, User.id == ApiToken.user_id)
+    if username is not None:
+        query = query.where(User.id == get_user(username).id)
+    return [TokenInfo(*row) for row in db.session.execute(query.order_by(ApiToken.id))]
+
+
+def revoke_token(actor: Actor, token_id: int) -> bool:
+    """Revoke one token; False if it was already revoked."""
+    row = db.session.get(ApiToken, token_id)
+    if row is None:
+        raise ApiTokenError(f"no API token {token_id}")
+    return _revoke(actor, row)
+
+
+def revoke_user_tokens(actor: Actor, username: str) -> int:
+    """Revoke every token of a user that is not revoked yet; how many were."""
+    user = get_user(username)
+    rows = db.session.scalars(select(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).order_by(ApiToken.id)).all()
+    return sum(_revoke(actor, row) for row in rows)
+
+
+def _revoke(actor: Actor, row: ApiToken) -> bool:
+    if row.revoked_at is not None:
+        return False
+    row.revoked_at = utcnow()
+    db.session.flush()
+    record_event(actor, "api_token.revoke", "api_token", row.id, user_id=row.user_id)
+    return True
 
 
 def authenticate(token: str) -> tuple[User, Device]:

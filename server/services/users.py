@@ -1,5 +1,9 @@
 """Staff users and app users (device tokens).
 
+A deactivated user is refused everywhere from the next request on: their API tokens (401.2)
+and the devices of their app users (403.1), since both look-ups read ``User.active`` on every
+request; activating them again restores both.
+
 Passwords are hashed with argon2. An app-user token is 48 random bytes (URL-safe base64); only
 its SHA-256 is stored, so the token is shown once, at creation, and a leaked database does not
 leak working device credentials.
@@ -65,6 +69,23 @@ def get_user(username: str) -> User:
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         raise UserError(f"no user {username!r}")
+    return user
+
+
+def deactivate_user(actor: Actor, username: str) -> User:
+    return _set_active(actor, username, False)
+
+
+def activate_user(actor: Actor, username: str) -> User:
+    return _set_active(actor, username, True)
+
+
+def _set_active(actor: Actor, username: str, active: bool) -> User:
+    user = get_user(username)
+    if user.active != active:
+        user.active = active
+        db.session.flush()
+        record_event(actor, "user.activate" if active else "user.deactivate", "user", user.id)
     return user
 
 

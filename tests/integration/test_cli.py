@@ -1,4 +1,4 @@
-"""The ``sangloc`` command: users, devices, areas, forms, init."""
+"""The ``sangloc`` command: users, devices, API tokens, areas, forms, init."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from server.collect_settings import decode_payload
 from server.extensions import db
-from server.models import AppUser, Form, FormVersion, User
+from server.models import AppUser, AuditEvent, Form, FormVersion, User
 from tests.support.paths import DATA
 from tests.support.xlsform import build_xlsx
 
@@ -174,3 +174,87 @@ def test_publishing_a_correctly_bound_form_records_its_instrument(runner, tmp_pa
     assert json.loads(result.output)["instrument"] == "phq9"
     version = db.session.scalar(select(FormVersion))
     assert version.binding["items"]["q09"] == "/data/q09"
+
+
+# --- cutting access off: API tokens and users (issue 8, item 7) ----------------------------
+
+def _api_token(runner, username: str) -> dict[str, str]:
+    token = json.loads(invoke(runner, "api-tokens", "create", username, "--json").output)
+    return {"Authorization": f"Bearer {token['token']}"}
+
+
+def _audited(action: str) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)
+                                   .order_by(AuditEvent.id)))
+
+
+def test_api_tokens_list_never_shows_a_token(runner):
+    invoke(runner, "users", "create", "gs-hn", "--role", "supervisor", "--area", "01")
+    invoke(runner, "users", "create", "gs-lc", "--role", "supervisor", "--area", "15")
+    first, _ = _api_token(runner, "gs-hn"), _api_token(runner, "gs-lc")
+    listed = json.loads(invoke(runner, "api-tokens", "list", "--json").output)
+    assert [(t["id"], t["user"]) for t in listed] == [(1, "gs-hn"), (2, "gs-lc")]
+    assert set(listed[0]) == {"id", "user", "created", "expires", "revoked"}
+    assert listed[0]["revoked"] is None and listed[0]["expires"] > listed[0]["created"]
+    assert [t["user"] for t in json.loads(
+        invoke(runner, "api-tokens", "list", "gs-lc", "--json").output)] == ["gs-lc"]
+    text = invoke(runner, "api-tokens", "list").output
+    assert "gs-hn" in text and "gs-lc" in text
+    secret = first["Authorization"].removeprefix("Bearer ")
+    assert secret not in text and secret not in json.dumps(listed)
+
+
+def test_api_tokens_revoke_one_then_all_of_a_user(runner, client):
+    invoke(runner, "users", "create", "gs-hn", "--role", "supervisor", "--area", "01")
+    one, two, three = (_api_token(runner, "gs-hn") for _ in range(3))
+    assert client.get("/api/v1/persons", headers=one).status_code == 200
+    result = invoke(runner, "api-tokens", "revoke", "1")
+    assert result.exit_code == 0 and "revoked API token 1" in result.output
+    refused = client.get("/api/v1/persons", headers=one)
+    assert refused.status_code == 401 and refused.json["error"]["code"] == "401.2"
+    assert client.get("/api/v1/persons", headers=two).status_code == 200
+    result = invoke(runner, "api-tokens", "revoke", "--user", "gs-hn")
+    assert result.exit_code == 0 and "revoked 2 API token(s) of gs-hn" in result.output
+    assert client.get("/api/v1/persons", headers=two).status_code == 401
+    assert client.get("/api/v1/persons", headers=three).status_code == 401
+    listed = json.loads(invoke(runner, "api-tokens", "list", "--json").output)
+    assert all(t["revoked"] for t in listed)
+    assert [e.target_id for e in _audited("api_token.revoke")] == ["1", "2", "3"]
+    # revoking again changes nothing and records nothing
+    assert invoke(runner, "api-tokens", "revoke", "1").exit_code == 0
+    assert len(_audited("api_token.revoke")) == 3
+
+
+def test_api_tokens_revoke_needs_exactly_one_target(runner):
+    unknown = runner.invoke(args=["api-tokens", "revoke", "99"])
+    assert unknown.exit_code == 1 and "no API token 99" in unknown.output
+    nobody = runner.invoke(args=["api-tokens", "revoke", "--user", "nobody"])
+    assert nobody.exit_code == 1 and "no user 'nobody'" in nobody.output
+    assert runner.invoke(args=["api-tokens", "revoke"]).exit_code != 0
+    assert runner.invoke(args=["api-tokens", "revoke", "1", "--user", "x"]).exit_code != 0
+
+
+def test_users_deactivate_cuts_off_devices_and_api_tokens_until_activated(runner, client):
+    created = json.loads(invoke(runner, "app-users", "create", "ctv-bd", "--commune", "00004",
+                                "--json").output)
+    device = created["server_url"].removeprefix("http://sangloc.test")
+    bearer = _api_token(runner, "ctv-bd")  # the collaborator created with the device
+    collect = {"X-OpenRosa-Version": "1.0"}
+    assert client.get(f"{device}/formList", headers=collect).status_code == 200
+    assert client.get("/api/v1/persons", headers=bearer).status_code == 200
+    result = invoke(runner, "users", "deactivate", "ctv-bd")
+    assert result.exit_code == 0 and "deactivated ctv-bd" in result.output
+    assert client.get(f"{device}/formList", headers=collect).status_code == 403
+    assert client.get("/api/v1/persons", headers=bearer).status_code == 401
+    assert invoke(runner, "users", "activate", "ctv-bd").exit_code == 0
+    assert client.get(f"{device}/formList", headers=collect).status_code == 200
+    assert client.get("/api/v1/persons", headers=bearer).status_code == 200
+    user_id = db.session.scalar(select(User.id).where(User.username == "ctv-bd"))
+    assert [(e.action, e.target_id) for e in _audited("user.deactivate")
+            + _audited("user.activate")] == [("user.deactivate", str(user_id)),
+                                             ("user.activate", str(user_id))]
+
+
+def test_users_deactivate_unknown_user(runner):
+    result = runner.invoke(args=["users", "deactivate", "nobody"])
+    assert result.exit_code == 1 and "no user 'nobody'" in result.output
