@@ -2,8 +2,9 @@
 
 Thin commands: parse options -> one call -> print. ``sangloc scheduler`` is the only way the
 scheduler starts (its own process; run one per site, or more as standbys: only the lease holder
-runs jobs). ``restore`` replaces the database's data: stop the web server and the scheduler
-first. Nothing here prints a database password or personal data.
+runs jobs). ``backup`` copies the database and the blobs it references; ``restore`` replaces the
+database's data and brings its blobs back: stop the web server and the scheduler first. Nothing
+here prints a database password or personal data.
 """
 
 from __future__ import annotations
@@ -76,14 +77,15 @@ def jobs_run(name: str) -> None:
 @click.command("backup")
 @with_appcontext
 def backup_command() -> None:
-    """Back up the database now into <instance>/backups; print the file's path."""
+    """Back up the database and its blobs into <instance>/backups; print the database file."""
     config = current_app.config
     try:
-        path = backup.backup_database(config["SANGLOC_INSTANCE_DIR"],
-                                      config["SQLALCHEMY_DATABASE_URI"])
+        made = backup.backup_database(config["SANGLOC_INSTANCE_DIR"],
+                                      config["SQLALCHEMY_DATABASE_URI"],
+                                      blobs=current_app.extensions["sangloc_blobs"])
     except backup.BackupError as exc:
         fail({"message": str(exc)}, False)
-    click.echo(str(path))
+    click.echo(str(made.path))
 
 
 @click.command("restore")
@@ -91,18 +93,23 @@ def backup_command() -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_appcontext
 def restore_command(path: Path, yes: bool) -> None:
-    """Replace ALL data in the database with a backup (stop the server and scheduler first)."""
+    """Replace ALL data in the database with a backup (stop the server and scheduler first).
+
+    PATH is the database file; its blobs are read from the blobs folder beside it.
+    """
     if not yes:
         click.confirm(f"Replace all data in the database with {path.name}?", abort=True)
     db.session.remove()
     db.engine.dispose()  # no pooled connection may hold a lock the restore needs
     try:
-        backup.restore_database(path, current_app.config["SQLALCHEMY_DATABASE_URI"])
+        restored = backup.restore_database(path, current_app.config["SQLALCHEMY_DATABASE_URI"],
+                                           blobs=current_app.extensions["sangloc_blobs"])
     except backup.BackupError as exc:
         fail({"message": str(exc)}, False)
     finally:
         db.engine.dispose()
-    click.echo(f"restored {path}; run 'sangloc db upgrade' if it is from an older version")
+    click.echo(f"restored {path} with its {restored} attachment and media files; run "
+               "'sangloc db upgrade' if it is from an older version")
 
 
 JOB_COMMANDS = (scheduler_command, jobs_group, backup_command, restore_command)

@@ -3,7 +3,9 @@
 Blobs are content-addressed by SHA-256, so writing the same bytes twice is a no-op and a stored
 blob never changes. The default stores files under ``<instance>/blobs``; an S3-compatible store
 only needs to implement ``BlobStore``. Writes are atomic (temp file + rename): a crash leaves
-either no blob or a complete one, never a partial file under its final name.
+either no blob or a complete one, never a partial file under its final name. Blobs hold personal
+data (photos of children, paper forms): files are readable by their owner only (0600, folders
+0700). ``copy_blob(s)`` moves blobs between stores (backups), checking their bytes.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
+
+_HEX = frozenset("0123456789abcdef")
 
 
 class BlobStore(Protocol):
@@ -26,6 +31,36 @@ class BlobStore(Protocol):
         """Whether the blob is stored."""
 
 
+class DamagedBlob(ValueError):
+    """A stored blob whose bytes do not hash to its address."""
+
+
+def is_address(value: str) -> bool:
+    """Whether ``value`` is a blob address: 64 lowercase hexadecimal digits."""
+    return len(value) == 64 and all(c in _HEX for c in value)
+
+
+def copy_blob(source: BlobStore, target: BlobStore, sha256: str) -> None:
+    """Copy one blob; ``KeyError`` if ``source`` lacks it, ``DamagedBlob`` if its bytes lie."""
+    data = source.get(sha256)
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise DamagedBlob(sha256)
+    target.put(data)
+
+
+def copy_blobs(addresses: Iterable[str], source: BlobStore, target: BlobStore) -> list[str]:
+    """Copy the blobs ``target`` lacks; return those ``source`` lacks or holds damaged."""
+    failed = []
+    for sha256 in addresses:
+        if target.exists(sha256):
+            continue
+        try:
+            copy_blob(source, target, sha256)
+        except (KeyError, DamagedBlob):
+            failed.append(sha256)
+    return failed
+
+
 class FilesystemBlobStore:
     """Blobs as files ``<root>/ab/cd/<sha256>``."""
 
@@ -33,7 +68,7 @@ class FilesystemBlobStore:
         self.root = Path(root)
 
     def _path(self, sha256: str) -> Path:
-        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+        if not is_address(sha256):
             raise KeyError(sha256)
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
@@ -42,8 +77,8 @@ class FilesystemBlobStore:
         path = self._path(sha256)
         if path.exists():
             return sha256
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        self._make_folders(path.parent)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")  # created 0600
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -54,6 +89,12 @@ class FilesystemBlobStore:
             Path(tmp).unlink(missing_ok=True)
             raise
         return sha256
+
+    def _make_folders(self, folder: Path) -> None:
+        """``root``, ``root/ab``, ``root/ab/cd``, each 0700 (``parents=True`` ignores mode)."""
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.parent.mkdir(mode=0o700, exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
 
     def get(self, sha256: str) -> bytes:
         try:
@@ -66,3 +107,23 @@ class FilesystemBlobStore:
             return self._path(sha256).exists()
         except KeyError:
             return False
+
+    def keep_only(self, addresses: set[str]) -> int:
+        """Delete every blob not in ``addresses`` (a backup pool's pruning); return how many.
+
+        Only for a store with one writer at a time: a blob written meanwhile may be deleted.
+        Folders stay, so a concurrent ``put`` never loses the folder it is writing into.
+        """
+        doomed = [sha256 for sha256 in self.addresses() if sha256 not in addresses]
+        for sha256 in doomed:
+            self._path(sha256).unlink(missing_ok=True)
+        return len(doomed)
+
+    def addresses(self) -> Iterator[str]:
+        """The address of every stored blob (temporary files of unfinished writes excluded)."""
+        if not self.root.is_dir():
+            return
+        for path in sorted(self.root.glob("??/??/*")):
+            if is_address(path.name) and path.parent.name == path.name[2:4] \
+                    and path.parent.parent.name == path.name[:2]:
+                yield path.name

@@ -41,16 +41,20 @@ def daily(hour: int, minute: int = 0) -> dict[str, Any]:
 
 
 def backup_database() -> dict[str, Any]:
-    """The backup job: the instance folder and database URL come from the app's config."""
+    """The backup job: the instance folder, database URL and blob store come from the app.
+
+    A blob the database references but the store lacks fails the run (the backup is kept).
+    """
     config = current_app.config
-    path = backup.backup_database(config["SANGLOC_INSTANCE_DIR"],
-                                  config["SQLALCHEMY_DATABASE_URI"])
-    return {"file": path.name, "bytes": path.stat().st_size}
+    made = backup.backup_database(config["SANGLOC_INSTANCE_DIR"],
+                                  config["SQLALCHEMY_DATABASE_URI"],
+                                  blobs=current_app.extensions["sangloc_blobs"])
+    return {"file": made.path.name, "bytes": made.path.stat().st_size, "blobs": made.blobs}
 
 
 JOBS: tuple[Job, ...] = (
     Job("backup_database", daily(19, 30), backup_database,
-        "Back up the database at 02:30 Vietnam time; keep the 14 newest backups"),
+        "Back up the database and its blobs at 02:30 Vietnam time; keep the 14 newest"),
     Job("prune_job_runs", daily(20, 0), job_runs.prune_job_runs,
         "Delete job runs older than 90 days; close runs a dead process left running"),
     Job("mark_overdue_actions", every(minutes=15), workflow.mark_overdue_actions,

@@ -1,47 +1,87 @@
-"""Backups of the database, and restoring one (for operators and the round-trip test).
+"""Backups of the database and of the blobs it references, and restoring one.
 
-SQLite is copied with SQLite's online backup API (a consistent copy while the server writes) to
-``<instance>/backups/sangloc-YYYYmmddTHHMMSSZ.sqlite3``; PostgreSQL is dumped with
-``pg_dump -Fc`` to ``...Z.dump``. Only the ``keep`` newest backups of that kind are kept.
+A backup in ``<instance>/backups`` is the database (SQLite: the online backup API, a consistent
+copy while the server writes, ``sangloc-YYYYmmddTHHMMSSZ.sqlite3``; PostgreSQL: ``pg_dump -Fc``,
+``...Z.dump``), its manifest ``<that file>.blobs`` (the SHA-256 of each blob that copy references,
+one a line, read from the copy itself, never from the live database), and those blobs, copied
+once into a pool shared by all backups, ``backups/blobs/ab/cd/<sha256>``. The ``keep`` newest of
+a kind are kept, then pool blobs no kept manifest lists are deleted, under ``backups/.lock``.
 
-Restoring replaces the data in the database named by the URL: stop the web server and the
-scheduler first, then ``sangloc restore PATH --yes`` (and ``sangloc db upgrade`` if the backup
-is from an older version). A PostgreSQL restore runs ``pg_restore --clean --if-exists
---no-owner`` in a single transaction: it either completes or changes nothing.
+Restoring replaces the data in the database named by the URL (stop the web server and the
+scheduler first; ``sangloc db upgrade`` after an older backup). Every blob the backup references
+must be in the pool beside it (bring it to a new machine) or already in the blob store: they are
+copied into the store, bytes checked, before the database is touched, else restore refuses and
+names them. PostgreSQL restores with ``pg_restore --clean --if-exists --no-owner`` in a single
+transaction. The restored database's references are then checked against the store once more.
 
-Backups hold personal data: files are created readable by their owner only. The database
-password goes to ``pg_dump``/``pg_restore`` through ``PGPASSWORD``, never on a command line,
-and is never printed. Parameters are explicit: this module reads no configuration.
+Backups hold personal data: files are readable by their owner only (folders 0700). The database
+password goes to ``pg_dump``/``pg_restore`` through ``PGPASSWORD``, never on a command line, and
+is never printed; messages name blobs by hash only. This module reads no configuration.
 """
 
 from __future__ import annotations
 
+import fcntl
 import glob
 import os
 import re
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import NullPool
 
 from server.models.types import utcnow
+from server.storage import BlobStore, FilesystemBlobStore, copy_blobs, is_address
 
 BACKUP_FOLDER = "backups"
+POOL_FOLDER = "blobs"  # inside BACKUP_FOLDER
+MANIFEST_SUFFIX = ".blobs"
 SUFFIXES = {"sqlite": ".sqlite3", "postgresql": ".dump"}
 _BACKUP_NAME = re.compile(r"^sangloc-\d{8}T\d{6}Z(\.sqlite3|\.dump)$")
 _PG_BINDIRS = "/usr/lib/postgresql/*/bin"
+# The tables whose blob_sha256 column names a blob, and the query that reads them all.
+_REFERENCING = ("submission_attachments", "form_attachments")
+_REFERENCES_SQL = ("SELECT blob_sha256 FROM submission_attachments WHERE blob_sha256 IS NOT NULL"
+                   " UNION SELECT blob_sha256 FROM form_attachments")
+_SHOWN = 10  # missing blobs named in a message
 
 
 class BackupError(RuntimeError):
     """A backup or restore that could not be done (the message is safe to print)."""
 
 
-def backup_database(instance_dir: str | os.PathLike[str], database_url: str, *, keep: int = 14,
-                    now: datetime | None = None, pg_bindir: Path | None = None) -> Path:
-    """Back the database up into ``<instance_dir>/backups``; return the new file."""
+@dataclass(frozen=True)
+class Backup:
+    path: Path  # the database copy
+    manifest: Path  # the blobs that copy references, one SHA-256 a line
+    blobs: int  # how many
+
+
+class IncompleteBackup(BackupError):
+    """The backup was written and kept, but lacks blobs it references: restore will refuse it."""
+
+    def __init__(self, backup: Backup, missing: list[str]):
+        super().__init__(f"{backup.path.name} was written, but the blob store lacks "
+                         f"{_listed(missing)} that it references (its restore will refuse)")
+        self.backup = backup
+        self.missing = missing
+
+
+def backup_database(instance_dir: str | os.PathLike[str], database_url: str, *,
+                    blobs: BlobStore, keep: int = 14, now: datetime | None = None,
+                    pg_bindir: Path | None = None) -> Backup:
+    """Back the database and its blobs up into ``<instance_dir>/backups``.
+
+    ``IncompleteBackup`` (after writing the backup) if a referenced blob is not in ``blobs``.
+    """
     if keep < 1:
         raise ValueError("keep at least one backup")
     url = make_url(database_url)
@@ -50,23 +90,39 @@ def backup_database(instance_dir: str | os.PathLike[str], database_url: str, *, 
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = (now or utcnow()).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = folder / f"sangloc-{stamp}{SUFFIXES[backend]}"
-    partial = folder / f".{target.name}.partial"  # never matched by the retention pattern
+    with _locked(folder):
+        references, missing = _write_backup(url, target, blobs, pg_bindir)
+        _prune(folder, SUFFIXES[backend], keep)
+    made = Backup(target, manifest_of(target), len(references))
+    if missing:
+        raise IncompleteBackup(made, missing)
+    return made
+
+
+def _write_backup(url: URL, target: Path, blobs: BlobStore,
+                  bindir: Path | None) -> tuple[list[str], list[str]]:
+    """Copy, its blobs into the pool, manifest, then the copy's name: pruning never sees a copy
+    without the manifest that keeps its blobs. Returns the referenced and the missing blobs."""
+    partial = target.with_name(f".{target.name}.partial")  # never matched by retention
     try:
         _create_private(partial)
-        if backend == "sqlite":
+        if url.get_backend_name() == "sqlite":
             _sqlite_copy(_sqlite_path(url), partial, standalone=True)
         else:
-            _run_pg("pg_dump", url, pg_bindir, "--format=custom", f"--file={partial}")
+            _run_pg("pg_dump", url, bindir, "--format=custom", f"--file={partial}")
+        references = _references_in_backup(partial, url, bindir)
+        missing = copy_blobs(references, blobs, pool_of(target.parent))
+        _write_manifest(manifest_of(target), references)
         os.replace(partial, target)  # a backup of the same second is replaced whole
     finally:
         partial.unlink(missing_ok=True)
-    prune_backups(folder, SUFFIXES[backend], keep)
-    return target
+    return references, missing
 
 
 def restore_database(backup_path: str | os.PathLike[str], database_url: str, *,
-                     pg_bindir: Path | None = None) -> None:
-    """Replace the data in the database at ``database_url`` with the backup's."""
+                     blobs: BlobStore, pg_bindir: Path | None = None) -> int:
+    """Replace the database's data with the backup's, its blobs into ``blobs`` from the pool
+    beside it; return how many blobs the restored database references (all in ``blobs``)."""
     path = Path(backup_path)
     if not path.is_file():
         raise BackupError(f"no backup file at {path}")
@@ -77,20 +133,128 @@ def restore_database(backup_path: str | os.PathLike[str], database_url: str, *,
                           f"(expected a {SUFFIXES[backend]} file)")
     if backend == "sqlite":
         _check_sqlite_file(path)
+    _restore_blobs(path, _references_in_backup(path, url, pg_bindir), blobs)
+    if backend == "sqlite":
         _sqlite_copy(path, _sqlite_path(url), standalone=False)
     else:
         _run_pg("pg_restore", url, pg_bindir, "--clean", "--if-exists", "--no-owner",
                 "--single-transaction", "--exit-on-error", str(path))
+    references = _references_in_database(url)
+    missing = [sha256 for sha256 in references if not blobs.exists(sha256)]
+    if missing:
+        raise BackupError(f"the database was restored from {path.name}, but the blob store "
+                          f"lacks {_listed(missing)} that it references")
+    return len(references)
 
 
-def prune_backups(folder: Path, suffix: str, keep: int) -> list[Path]:
-    """Delete all but the ``keep`` newest ``sangloc-*<suffix>`` backups; return the deleted."""
+def _restore_blobs(path: Path, references: list[str], blobs: BlobStore) -> None:
+    """Copy into ``blobs`` what it lacks of ``references``, or refuse naming what is missing."""
+    pool = pool_of(path.parent)
+    needed = [sha256 for sha256 in references if not blobs.exists(sha256)]
+    missing = [sha256 for sha256 in needed if not pool.exists(sha256)]
+    if missing:
+        raise BackupError(f"nothing was restored: {path.name} references {_listed(missing)} "
+                          f"in neither {pool.root} nor the blob store (bring the backup's "
+                          "blobs folder along with it)")
+    damaged = copy_blobs(needed, pool, blobs)
+    if damaged:
+        raise BackupError(f"nothing was restored: {pool.root} holds {_listed(damaged)} whose "
+                          "bytes do not match their hash (damaged)")
+
+
+def _prune(folder: Path, suffix: str, keep: int) -> None:
+    """Delete all but the ``keep`` newest ``sangloc-*<suffix>`` backups (with their manifests),
+    then the pool blobs no remaining backup references. The caller holds the lock."""
     backups = sorted(p for p in folder.iterdir()
                      if _BACKUP_NAME.match(p.name) and p.name.endswith(suffix))
     doomed = backups[:-keep] if keep > 0 else backups
     for old in doomed:
         old.unlink(missing_ok=True)
-    return doomed
+        manifest_of(old).unlink(missing_ok=True)
+    _prune_pool(folder)
+
+
+def _prune_pool(folder: Path) -> None:
+    """Keep the pool blobs that a manifest of an existing backup (either kind) lists; delete
+    manifests whose copy is gone. An unreadable manifest stops it: in doubt, delete nothing."""
+    kept: set[str] = set()
+    for manifest in sorted(folder.glob(f"sangloc-*{MANIFEST_SUFFIX}")):
+        if not _BACKUP_NAME.match(manifest.stem):
+            continue
+        if (folder / manifest.stem).exists():
+            kept.update(_read_manifest(manifest))
+        else:
+            manifest.unlink()
+    pool_of(folder).keep_only(kept)
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the backups folder (released when the file is closed)."""
+    descriptor = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+# --- manifests and blob references ---------------------------------------------------------
+
+def manifest_of(backup_path: Path) -> Path:
+    return backup_path.with_name(backup_path.name + MANIFEST_SUFFIX)
+
+
+def pool_of(folder: Path) -> FilesystemBlobStore:
+    return FilesystemBlobStore(folder / POOL_FOLDER)
+
+
+def _write_manifest(path: Path, references: Iterable[str]) -> None:
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        _create_private(partial)
+        partial.write_text("".join(f"{sha256}\n" for sha256 in references), encoding="ascii")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _read_manifest(path: Path) -> list[str]:
+    return _checked(path.read_text(encoding="ascii", errors="replace").splitlines(), path.name)
+
+
+def _references_in_backup(path: Path, url: URL, bindir: Path | None) -> list[str]:
+    """The blobs a backup file references, sorted, read from the file itself."""
+    if url.get_backend_name() != "sqlite":
+        return _checked(_pg_references(path, bindir), path.name)
+    try:
+        with _read_only(path) as connection:
+            return _checked([row[0] for row in connection.execute(_REFERENCES_SQL)], path.name)
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"cannot read the blob references in {path.name}: {exc}") from None
+
+
+def _references_in_database(url: URL) -> list[str]:
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return _checked(connection.execute(text(_REFERENCES_SQL)).scalars(), "the database")
+    finally:
+        engine.dispose()
+
+
+def _checked(found: Iterable[str], where: str) -> list[str]:
+    unique = sorted(set(found))
+    if not all(map(is_address, unique)):
+        raise BackupError(f"{where} has a blob reference that is not a SHA-256 hash")
+    return unique
+
+
+def _listed(hashes: list[str]) -> str:
+    """``2 blobs (ab..., cd...)``: the first few in full, then how many more."""
+    more = len(hashes) - _SHOWN
+    shown = ", ".join(hashes[:_SHOWN]) + (f" and {more} more" if more > 0 else "")
+    return f"{len(hashes)} blob{'' if len(hashes) == 1 else 's'} ({shown})"
 
 
 def _backend(url: URL) -> str:
@@ -133,15 +297,21 @@ def _sqlite_copy(source_path: Path, target_path: Path, *, standalone: bool) -> N
 
 def _check_sqlite_file(path: Path) -> None:
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
+        with _read_only(path) as connection:
             result = connection.execute("PRAGMA quick_check").fetchone()[0]
-        finally:
-            connection.close()
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"{path.name} is not a readable SQLite database: {exc}") from None
     if result != "ok":
         raise BackupError(f"{path.name} is damaged: {result}")
+
+
+@contextmanager
+def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        yield connection
+    finally:
+        connection.close()
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------
@@ -174,14 +344,45 @@ def _run_pg(tool: str, url: URL, bindir: Path | None, *args: str) -> None:
     password = url.password if url.password is not None else url.query.get("password")
     if password is not None:
         env["PGPASSWORD"] = str(password)
-    command = [str(find_pg_tool(tool, bindir)), "--no-password", f"--dbname={pg_conninfo(url)}",
-               *args]
-    result = subprocess.run(command, env=env, capture_output=True, text=True,  # noqa: S603
-                            check=False)
+    _run_tool(tool, bindir, "--no-password", f"--dbname={pg_conninfo(url)}", *args, env=env)
+
+
+def _run_tool(tool: str, bindir: Path | None, *args: str,
+              env: dict[str, str] | None = None) -> bytes:
+    """Run a PostgreSQL client tool; its standard output, or ``BackupError`` with its reason."""
+    command = [str(find_pg_tool(tool, bindir)), *args]
+    result = subprocess.run(command, env=env, capture_output=True, check=False)  # noqa: S603
     if result.returncode != 0:
-        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        stderr = result.stderr.decode("utf-8", errors="replace")
+        lines = [line for line in stderr.splitlines() if line.strip()]
         reason = lines[-1] if lines else "no message"
         raise BackupError(f"{tool} failed (exit {result.returncode}): {reason}")
+    return result.stdout
+
+
+def _pg_references(dump: Path, bindir: Path | None) -> list[str]:
+    """``blob_sha256`` of the referencing tables, from the dump's own data.
+
+    ``pg_restore --data-only --table=... --file=-`` connects to no database: it prints each
+    table's ``COPY ... FROM stdin;``, one row a line, tab-separated, ``\\N`` for NULL, ``\\.`` at
+    the end (COPY's text format escapes tabs and newlines in values: a split on them is exact).
+    """
+    tables = [f"--table={table}" for table in _REFERENCING]
+    script = _run_tool("pg_restore", bindir, "--data-only", *tables, "--file=-", str(dump))
+    found: list[str] = []
+    column: int | None = None
+    for line in script.decode("utf-8", errors="replace").split("\n"):
+        if column is None:
+            if line.startswith("COPY ") and line.endswith(" FROM stdin;"):
+                names = line[line.index("(") + 1:line.rindex(")")].split(", ")
+                if "blob_sha256" not in names:
+                    raise BackupError(f"{dump.name} has a table without blob_sha256: {line}")
+                column = names.index("blob_sha256")
+        elif line == "\\.":
+            column = None
+        elif (value := line.split("\t")[column]) != "\\N":
+            found.append(value)
+    return found
 
 
 def pg_conninfo(url: URL) -> str:

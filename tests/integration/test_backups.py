@@ -1,7 +1,8 @@
 """Backups and restore: the round trip, retention, refusals, the CLI and the backup job.
 
 Every test runs on SQLite and on PostgreSQL. A PostgreSQL restore replaces a whole database, so
-those tests use a database of their own (``createdb``) and never clobber the shared one.
+those tests use a database of their own (``createdb``) and never clobber the shared one. The
+blobs a backup holds are tested in ``test_backup_blobs.py``.
 """
 
 from __future__ import annotations
@@ -68,7 +69,8 @@ def test_backup_and_restore_round_trip(own_app):
     config = own_app.config
     _add_runs("before-1", "before-2")
     path = backup.backup_database(config["SANGLOC_INSTANCE_DIR"],
-                                  config["SQLALCHEMY_DATABASE_URI"])
+                                  config["SQLALCHEMY_DATABASE_URI"],
+                                  blobs=own_app.extensions["sangloc_blobs"]).path
     assert path.parent == Path(config["SANGLOC_INSTANCE_DIR"]) / "backups"
     assert path.suffix == (".sqlite3" if path.name.endswith(".sqlite3") else ".dump")
     assert oct(path.stat().st_mode & 0o777) == "0o600"
@@ -77,7 +79,8 @@ def test_backup_and_restore_round_trip(own_app):
     _add_runs("after")
     assert _names() == ["after", "before-2"]
     _forget_connections()
-    backup.restore_database(path, config["SQLALCHEMY_DATABASE_URI"])
+    assert backup.restore_database(path, config["SQLALCHEMY_DATABASE_URI"],
+                                   blobs=own_app.extensions["sangloc_blobs"]) == 0
     assert _names() == ["before-1", "before-2"]
     revision = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
     assert revision is not None
@@ -95,8 +98,11 @@ def test_retention_keeps_the_newest_backups_of_that_kind(own_app, tmp_path):
         path.write_text("kept")
     made = [backup.backup_database(config["SANGLOC_INSTANCE_DIR"],
                                    config["SQLALCHEMY_DATABASE_URI"], keep=3,
-                                   now=T0 + timedelta(hours=i)) for i in range(5)]
+                                   blobs=own_app.extensions["sangloc_blobs"],
+                                   now=T0 + timedelta(hours=i)).path for i in range(5)]
     assert sorted(p.name for p in folder.glob(f"sangloc-*.{mine}")) == [p.name for p in made[2:]]
+    assert sorted(p.name for p in folder.glob("sangloc-*.blobs")) == \
+        [f"{p.name}.blobs" for p in made[2:]]
     assert all(path.exists() for path in untouched)
     assert not list(folder.glob(".*partial"))
 
@@ -106,7 +112,7 @@ def test_restore_refuses_a_backup_of_the_other_kind(app, tmp_path):
     wrong = tmp_path / ("x.dump" if url.startswith("sqlite") else "x.sqlite3")
     wrong.write_bytes(b"not a backup")
     with pytest.raises(BackupError, match="is not a"):
-        backup.restore_database(wrong, url)
+        backup.restore_database(wrong, url, blobs=app.extensions["sangloc_blobs"])
 
 
 def test_pg_connection_string_never_carries_the_password():
