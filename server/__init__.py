@@ -41,11 +41,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from server import errors, requestlog, security
+    from server import errors, inputs, requestlog, security
     from server.api import bp as api_bp
     from server.extensions import api
     from server.openrosa import bp as openrosa_bp
 
+    inputs.register(app)  # before every blueprint's own hooks
     app.register_blueprint(openrosa_bp)
     app.config.update(API_TITLE="sangloc", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
                       OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json")

@@ -1,9 +1,9 @@
 """Application-level error writers, one per wire format, chosen by URL (never by ``Accept``).
 
 Errors raised inside a blueprint are answered by that blueprint's writer. This module catches
-what happens before a blueprint is known (no route matched, method not allowed, body too large)
-and picks the writer from the path: ``/key/...`` -> OpenRosaResponse XML, ``/api/...`` -> JSON,
-anything else -> a short plain page.
+what happens before a blueprint is known (no route matched, method not allowed, body too large,
+a Problem from an app-wide check) and picks the writer from the path: ``/key/...`` ->
+OpenRosaResponse XML, ``/api/...`` -> JSON, anything else -> a short plain page.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from __future__ import annotations
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
-from server.api.errors import json_http_error
+from server.api.errors import json_http_error, json_problem
 from server.openrosa.responses import error_response as openrosa_error
+from server.problems import Problem
 
 
 def register(app: Flask) -> None:
@@ -23,3 +24,13 @@ def register(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return json_http_error(error)
         return error
+
+    @app.errorhandler(Problem)
+    def _problem(problem: Problem):
+        """A Problem raised before a blueprint's own writer applies (e.g. an app-wide check
+        on a path that matches no route)."""
+        if request.path.startswith("/key/"):
+            return openrosa_error(problem)
+        if request.path.startswith("/api/"):
+            return json_problem(problem)
+        return problem.message(), problem.status, {"Content-Type": "text/plain; charset=utf-8"}

@@ -37,8 +37,11 @@ CATALOGUE: dict[str, Entry] = {e.code: e for e in (
     Entry("400.6", "Phiếu không cho biết mã biểu mẫu (thuộc tính id).",
           "The submission does not name its form (id attribute)."),
     Entry("400.7", "Yêu cầu không hợp lệ: {detail}", "Bad request: {detail}"),
-    Entry("400.8", "Giá trị không hợp lệ ở {field}: {detail}",
-          "The value of {field} is not accepted: {detail}"),
+    Entry("400.8", "Giá trị của {field} dài quá {limit} ký tự.",
+          "The value of {field} is longer than {limit} characters."),
+    Entry("400.9", "Giá trị của {field} chứa ký tự điều khiển (như NUL), không được chấp nhận.",
+          "The value of {field} contains a control character (such as NUL), which is not "
+          "accepted."),
     Entry("401.1", "Mã truy cập của thiết bị không hợp lệ. Hãy quét lại mã QR do điều phối "
           "viên cung cấp.", "This device's access key is not valid. Scan the QR code from "
           "your coordinator again."),

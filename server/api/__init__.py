@@ -3,12 +3,20 @@
 flask-smorest declares the request and response schemas (marshmallow) and serves the OpenAPI
 document at ``/api/v1/openapi.json``. Every request is authenticated with a bearer token and
 every query is scoped to the caller's area (``auth.py``). Errors are one JSON shape
-(``errors.py``); the commit points are the same as everywhere (``server/boundary.py``).
+(``errors.py``), arguments are read by ``parsing.py``'s parser (a bad argument is a 400); the
+commit points are the same as everywhere (``server/boundary.py``).
 """
 
 from flask_smorest import Blueprint
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1",
-               description="Sync and read API for sangloc")
+from server.api.parsing import ApiParser
+
+
+class ApiBlueprint(Blueprint):
+    ARGUMENTS_PARSER = ApiParser()
+
+
+bp = ApiBlueprint("api", __name__, url_prefix="/api/v1",
+                  description="Sync and read API for sangloc")
 
 from server.api import auth, errors, persons, sync_views  # noqa: E402,F401  (registers routes)

@@ -28,5 +28,5 @@ def json_http_error(error: HTTPException):
 
 
 @bp.errorhandler(Problem)
-def _problem(problem: Problem):
+def json_problem(problem: Problem):
     return error_body(problem.code, problem.status, problem.message("en"))

@@ -36,6 +36,9 @@ class SyncResultSchema(Schema):
     status = fields.String(metadata={"enum": ["accepted", "duplicate", "rejected"]})
     reason = fields.String(allow_none=True)
     score = fields.Nested(ScoreSummarySchema, allow_none=True)
+    message = fields.String(allow_none=True, metadata={
+        "description": "what to show the collaborator (as Collect shows it), for an accepted "
+                       "or duplicate item"})
 
 
 class SyncResponseSchema(Schema):
@@ -43,22 +46,24 @@ class SyncResponseSchema(Schema):
 
 
 class ChangesQuerySchema(Schema):
-    cursor = fields.String(load_default=None)
+    cursor = fields.String(load_default=None, validate=validate.Length(max=2000),
+                           metadata={"description": "the cursor of the previous answer"})
 
 
 class PersonQuerySchema(Schema):
-    commune = fields.String(load_default=None, validate=validate.Length(equal=5))
+    commune = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9]{5}$"),
+                            metadata={"description": "a 5-digit commune code"})
     q = fields.String(load_default=None, validate=validate.Length(max=200))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
 class CaseQuerySchema(Schema):
     state = fields.String(load_default=None, validate=validate.OneOf(CASE_STATES))
-    flag = fields.String(load_default=None)
+    flag = fields.String(load_default=None, validate=validate.Length(max=60))
     due_before = fields.Date(load_default=None)
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
 class CaseSchema(Schema):

@@ -2,15 +2,19 @@
 
 Each submission of a batch is its own unit of work, processed exactly like ODK Collect's
 ``/submission`` (``server/receiving.py``): one bad item is rejected with its reason and the
-others are kept. Idempotent by instanceID: a resent item is a ``duplicate``.
+others are kept. Any failure of one item, expected (a Problem) or not (a bug, the database),
+is that item's ``rejected`` result; its unit of work is rolled back and the batch goes on, so
+the answer is always 200 with one result per item. Idempotent by instanceID: a resent item is
+a ``duplicate``. Every result carries the message a device would show for it.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import logging
 
-from flask import g
+from flask import current_app, g
 
 from server import receiving
 from server.api import bp
@@ -22,9 +26,12 @@ from server.api.schemas import (
     SyncResponseSchema,
 )
 from server.boundary import commits
+from server.extensions import db
 from server.problems import Problem
 from server.services import changes, submissions
 from sync import result_message
+
+log = logging.getLogger("sangloc.api")
 
 
 @bp.post("/sync")
@@ -35,16 +42,26 @@ def sync_submissions(payload):
 
 
 def _one(item: dict) -> dict:
-    result = {"client_id": item["client_id"], "reason": None, "score": None}
+    result = {"client_id": item["client_id"], "reason": None, "score": None, "message": None}
     try:
         upload = submissions.Upload(xml=item["xml"].encode("utf-8"),
                                     files=_decode(item["attachments"]), user_agent="web")
         receipt, merged = receiving.receive(actor(), g.scope, upload)
     except Problem as problem:
-        return {**result, "status": "rejected", "reason": f"{problem.code}: "
-                f"{problem.message('en')}"}
+        return {**result, "status": "rejected", "reason": _reason(problem)}
+    except Exception as exc:  # this item only: the batch goes on
+        db.session.rollback()
+        log.error("sync item failed: %s", type(exc).__name__, exc_info=exc)
+        return {**result, "status": "rejected", "reason": _reason(Problem("500.1"))}
     status = "duplicate" if receipt.outcome == "duplicate" else "accepted"
-    return {**result, "status": status, "score": _summary(merged)}
+    message = result_message(merged.outcome if merged else None,
+                             merged.actions if merged else (), g.user.language,
+                             merged.state if merged else None)
+    return {**result, "status": status, "score": _summary(merged), "message": message}
+
+
+def _reason(problem: Problem) -> str:
+    return f"{problem.code}: {problem.message('en')}"
 
 
 def _decode(attachments: dict[str, str]) -> dict[str, tuple[bytes, str | None]]:
@@ -70,4 +87,5 @@ def _summary(merged) -> dict | None:
 @bp.response(200, ChangesSchema)
 @commits
 def sync_changes(query):
-    return changes.changes_since(actor(), g.scope, query["cursor"])
+    return changes.changes_since(actor(), g.scope, query["cursor"],
+                                 current_app.config["SECRET_KEY"])

@@ -2,19 +2,19 @@
 
 Pages: persons and cases come in (updated_at, id) order, at most ``PAGE`` of each per call;
 ``more`` tells the client to call again at once with the returned cursor. The cursor is an
-opaque token holding, per kind, the position reached. Once a kind is read to its end, its
-position becomes the time the read started minus a safety margin, so a record written by a
-transaction that committed during the read is sent again next time rather than missed; clients
-keep the newest ``version`` of each id.
+opaque token holding, per kind, the position reached, signed with the instance's secret key
+(``SANGLOC_SECRET_KEY`` when several web nodes serve one database): a cursor the server did not
+give is refused (400) before anything is read, so a forged position never reaches a query.
+Once a kind is read to its end, its position becomes the time the read started minus a safety
+margin, so a record written by a transaction that committed during the read is sent again next
+time rather than missed; clients keep the newest ``version`` of each id.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import UTC, datetime, timedelta
 
+from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import select, tuple_
 
 from server.extensions import db
@@ -28,26 +28,35 @@ PAGE = 1000
 SAFETY_MARGIN = timedelta(seconds=10)
 BEGINNING = datetime(2000, 1, 1, tzinfo=UTC)
 Position = tuple[datetime, str | int]  # (updated_at, id) of the last row sent
+_SALT = "sangloc.sync-cursor"
+_MAX_ID = 2**63 - 1
+_KEY_TYPES = {"persons": str, "cases": int, "forms": int}
 
 
-def encode_cursor(positions: dict[str, Position]) -> str:
+def encode_cursor(positions: dict[str, Position], secret: str) -> str:
     data = {kind: [moment.isoformat(), key] for kind, (moment, key) in positions.items()}
-    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+    return URLSafeSerializer(secret, salt=_SALT).dumps(data)
 
 
-def decode_cursor(cursor: str | None) -> dict[str, Position]:
+def decode_cursor(cursor: str | None, secret: str) -> dict[str, Position]:
     if not cursor:
         return {"persons": (BEGINNING, ""), "cases": (BEGINNING, 0), "forms": (BEGINNING, 0)}
     try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        positions = {kind: (datetime.fromisoformat(data[kind][0]), data[kind][1])
-                     for kind in ("persons", "cases", "forms")}
-        if not isinstance(positions["persons"][1], str) or \
-                not isinstance(positions["cases"][1], int):
-            raise ValueError("cursor")
-        return positions
-    except (binascii.Error, ValueError, UnicodeDecodeError, KeyError, TypeError, IndexError):
+        data = URLSafeSerializer(secret, salt=_SALT).loads(cursor)
+        return {kind: _position(data[kind], kind_type) for kind, kind_type in _KEY_TYPES.items()}
+    except (BadData, ValueError, KeyError, TypeError, IndexError):
         raise Problem("400.7", detail="the cursor is not one this server gave") from None
+
+
+def _position(item: list, key_type: type) -> Position:
+    """A (time, id) pair as this server writes it: an aware time and an id in range."""
+    moment, key = datetime.fromisoformat(item[0]), item[1]
+    if moment.tzinfo is None or type(key) is not key_type:
+        raise ValueError("cursor")
+    in_range = 0 <= key <= _MAX_ID if key_type is int else len(key) <= 36
+    if not in_range:
+        raise ValueError("cursor")
+    return moment, key
 
 
 def _page(model, key, scope: Device, since: Position, *extra):
@@ -58,8 +67,8 @@ def _page(model, key, scope: Device, since: Position, *extra):
     return list(db.session.scalars(query.where(Person.commune_code.in_(scope.communes))))
 
 
-def changes_since(actor: Actor, scope: Device, cursor: str | None) -> dict:
-    since = decode_cursor(cursor)
+def changes_since(actor: Actor, scope: Device, cursor: str | None, secret: str) -> dict:
+    since = decode_cursor(cursor, secret)
     restart = utcnow() - SAFETY_MARGIN
     persons = _page(Person, Person.id, scope, since["persons"], Person.locked_at.is_(None),
                     Person.merged_into_id.is_(None))
@@ -73,7 +82,7 @@ def changes_since(actor: Actor, scope: Device, cursor: str | None) -> dict:
     record_event(actor, "sync.changes", "person", "*", persons=len(persons), cases=len(cases))
     return {"persons": persons, "cases": cases, "more": more,
             "form_versions": _forms_since(scope, since["forms"][0]),
-            "cursor": encode_cursor(positions)}
+            "cursor": encode_cursor(positions, secret)}
 
 
 def _forms_since(scope: Device, since: datetime) -> list[dict]:

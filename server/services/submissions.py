@@ -30,6 +30,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 import forms
 from server.extensions import db
+from server.inputs import check_length, column_limit
 from server.models import Person, Screening, Submission, SubmissionAttachment
 from server.models.submission import SubmissionConflict
 from server.models.types import utcnow
@@ -91,10 +92,17 @@ class Receipt:
 
 
 def parse_upload(xml: bytes) -> forms.ParsedInstance:
+    """The parsed instance; a Problem (400) for XML that cannot be read or an id longer than
+    its column (a final answer, so Collect stops resending it)."""
     try:
-        return forms.parse_instance(xml)
+        parsed = forms.parse_instance(xml)
     except forms.FormError as exc:
         raise Problem(_PARSE_PROBLEMS.get(exc.code, "400.3"), detail=exc.message) from exc
+    check_length("meta/instanceID", parsed.instance_id,
+                 column_limit(Submission.__table__.c.instance_id))
+    check_length("meta/deprecatedID", parsed.deprecated_id,
+                 column_limit(Submission.__table__.c.deprecated_id))
+    return parsed
 
 
 def receive_submission(actor: Actor, device: Device, upload: Upload, blobs: BlobStore, *,
@@ -212,7 +220,11 @@ def _keep_conflict(actor: Actor, device: Device, existing: Submission,
 
 def _expected_names(parsed: forms.ParsedInstance, target: Target) -> set[str]:
     """File names the instance names through the version's binary fields."""
-    return set(forms.attachment_names(parsed, target.binary_fields))
+    names = set(forms.attachment_names(parsed, target.binary_fields))
+    limit = column_limit(SubmissionAttachment.__table__.c.filename)
+    for name in names:
+        check_length("attachment file name", name, limit)
+    return names
 
 
 def _store_attachments(actor: Actor, submission: Submission, expected: set[str],

@@ -98,7 +98,7 @@ def test_cases_filtered_by_flag_and_urgent_first(client, records, token_for):
     assert [c["person_id"] for c in flagged] == [records["Phạm Thị Lan"]]
     assert flagged[0]["next_action"] == "safety_contact" and flagged[0]["urgent"] is True
     bad = client.get("/api/v1/cases", query_string={"state": "archived"}, headers=headers)
-    assert bad.status_code == 422 and "state" in json.dumps(bad.json)
+    assert bad.status_code == 400 and "state" in json.dumps(bad.json)
 
 
 def test_sync_batch_with_one_bad_item_keeps_the_others(client, publish_bundled, token_for):
@@ -137,10 +137,10 @@ def test_sync_outside_the_callers_forms_is_rejected(client, publish_bundled, tok
 def test_sync_request_is_validated(client, token_for):
     headers = token_for("ctv", "00004")
     response = client.post("/api/v1/sync", json={"submissions": []}, headers=headers)
-    assert response.status_code == 422
+    assert response.status_code == 400
     too_many = [{"client_id": str(i), "xml": "<x/>"} for i in range(501)]
     assert client.post("/api/v1/sync", json={"submissions": too_many},
-                       headers=headers).status_code == 422
+                       headers=headers).status_code == 400
 
 
 def test_changes_feed(client, records, token_for):
