@@ -4,6 +4,10 @@ Attached files (images, CSVs for ``select_one_from_file``) are stored per form v
 names are generated for each device when a form uses them and no file of that name is attached:
 ``communes.csv`` (the device's commune, for the identification block) and ``cases.csv`` (the
 people of the device's area as an entity list, see ``case_list``).
+
+An attached file whose blob is not in this node's blob store (web nodes that do not share the
+instance folder, or a lost file) is answered as not found (404.4) and logged for the operator
+with its file name and hash, never a server error.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,6 +24,8 @@ from server.problems import Problem
 from server.services import case_list
 from server.services.devices import Device
 from server.storage import BlobStore
+
+log = logging.getLogger("sangloc.media")
 
 
 @dataclass(frozen=True)
@@ -78,7 +85,16 @@ def get_media(version: FormVersion, device: Device, blobs: BlobStore,
     for attachment in version.attachments:
         if attachment.filename == filename:
             return MediaFile(filename, attachment.md5, attachment.content_type,
-                             blobs.get(attachment.blob_sha256))
+                             _blob(blobs, attachment.blob_sha256, filename))
     if filename in version.media and filename in GENERATED:
         return _file(filename, GENERATED[filename](device), "text/csv; charset=utf-8")
     raise Problem("404.4")
+
+
+def _blob(blobs: BlobStore, sha256: str, filename: str) -> bytes:
+    try:
+        return blobs.get(sha256)
+    except KeyError:
+        log.error("form media %s (blob %s) is not in this node's blob store: web nodes must "
+                  "share the instance folder", filename, sha256)
+        raise Problem("404.4") from None
