@@ -192,6 +192,17 @@ def test_blobs_already_in_the_blob_store_need_not_be_in_the_pool(
     assert collect.get(f"{device.server_url}/forms/photo_visit/attachments/logo.png").data == PNG
 
 
+def test_after_restoring_the_references_are_checked_against_the_blob_store_again(
+        app, screened, new_machine, tmp_path_factory, monkeypatch):
+    made = take_backup(app)
+    carried = carry_away(app, made, tmp_path_factory)
+    monkeypatch.setattr(backup, "_restore_blobs", lambda *_args: None)  # as if copying failed
+    result = restore_cli(new_machine, carried)
+    assert result.exit_code == 1
+    assert "the database was restored" in result.output and "2 blobs" in result.output
+    assert sha(PNG) in result.output and sha(JPEG) in result.output
+
+
 def test_pruning_keeps_the_blobs_of_kept_backups_and_deletes_the_others(app, publish):
     publish(photo_form(), "photo_visit.xlsx")
     old, new = b"old logo", b"new logo"
@@ -242,6 +253,8 @@ def test_a_blob_missing_from_the_store_is_reported_and_the_backup_kept(app, scre
     assert made.path.is_file()
     assert made.manifest.read_text() == "".join(f"{h}\n" for h in sorted([sha(PNG), sha(JPEG)]))
     assert raised.value.missing == [sha(JPEG)]
+    cli = app.test_cli_runner().invoke(args=["backup"])
+    assert cli.exit_code == 1 and sha(JPEG) in cli.output and "was written" in cli.output
     run = run_job(app, "backup_database")
     assert run.status == "failed"
     assert "1 blob" in run.detail["error"] and sha(JPEG) in run.detail["error"]
