@@ -158,8 +158,8 @@ def _restore_blobs(path: Path, references: list[str], blobs: BlobStore) -> None:
                           "blobs folder along with it)")
     damaged = copy_blobs(needed, pool, blobs)
     if damaged:
-        raise BackupError(f"nothing was restored: {pool.root} holds {_listed(damaged)} whose "
-                          "bytes do not match their hash (damaged)")
+        raise BackupError(f"nothing was restored: in {pool.root}, {_listed(damaged)} could "
+                          "not be read or do not match their hash (damaged)")
 
 
 def _prune(folder: Path, suffix: str, keep: int) -> None:
