@@ -48,8 +48,15 @@ def _register_blueprints(app: Flask) -> None:
 
     inputs.register(app)  # before every blueprint's own hooks
     app.register_blueprint(openrosa_bp)
+    from server.api.schemas import ErrorSchema
+
     app.config.update(API_TITLE="sangloc", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
-                      OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json")
+                      OPENAPI_URL_PREFIX="/api/v1", OPENAPI_JSON_PATH="openapi.json",
+                      API_SPEC_OPTIONS={
+                          "security": [{"bearer": []}],
+                          "components": {"securitySchemes": {
+                              "bearer": {"type": "http", "scheme": "bearer"}}}})
+    api.ERROR_SCHEMA = ErrorSchema  # documents the one error shape of server/api/errors.py
     api.init_app(app)
     api.register_blueprint(api_bp)
     errors.register(app)

@@ -86,6 +86,9 @@ CATALOGUE: dict[str, Entry] = {e.code: e for e in (
           "seconds."),
     Entry("500.1", "Lỗi máy chủ. Phiếu chưa được lưu; hãy gửi lại sau.",
           "Server error. The submission was not saved; send it again later."),
+    Entry("503.1", "Tệp {filename} hiện không có trên máy chủ này. Hãy thử lại sau hoặc báo "
+          "điều phối viên.", "The file {filename} is not available on this server right now. "
+          "Try again later or tell your coordinator."),
 )}
 
 

@@ -11,6 +11,7 @@ from server.api.schemas import (
     CaseQuerySchema,
     PersonDetailSchema,
     PersonListSchema,
+    PersonPathSchema,
     PersonQuerySchema,
     ReviewListSchema,
     ReviewQuerySchema,
@@ -28,6 +29,7 @@ def list_persons(query):
 
 
 @bp.get("/persons/<person_id>")
+@bp.arguments(PersonPathSchema, location="path", as_kwargs=True)
 @bp.response(200, PersonDetailSchema)
 @commits
 def get_person(person_id: str):

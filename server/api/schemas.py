@@ -8,6 +8,23 @@ from server.models.case import CASE_STATES
 
 MAX_BATCH = 500
 MAX_OFFSET = 1_000_000_000  # far beyond any list, far below the databases' integer range
+# what server/inputs.py lets through in a URL: no control characters
+NO_CONTROLS = validate.Regexp(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$",
+                              error="must not contain control characters")
+
+
+class ErrorDetailSchema(Schema):
+    code = fields.String(metadata={"description": "a catalogue code such as 404.5, or the "
+                                                  "HTTP status"})
+    status = fields.Integer()
+    message = fields.String()
+    errors = fields.Dict(metadata={"description": "argument -> what is wrong with it"})
+
+
+class ErrorSchema(Schema):
+    """The one error shape of the API (``server/api/errors.py``)."""
+
+    error = fields.Nested(ErrorDetailSchema, required=True)
 
 
 class SyncItemSchema(Schema):
@@ -46,21 +63,28 @@ class SyncResponseSchema(Schema):
 
 
 class ChangesQuerySchema(Schema):
-    cursor = fields.String(load_default=None, validate=validate.Length(max=2000),
+    cursor = fields.String(load_default=None, validate=[
+        validate.Length(max=2000), validate.Regexp(r"^[A-Za-z0-9_.-]*$")],
                            metadata={"description": "the cursor of the previous answer"})
+
+
+class PersonPathSchema(Schema):
+    person_id = fields.String(required=True, validate=validate.Regexp(
+        r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
+        metadata={"description": "a person's id (a UUID)"})
 
 
 class PersonQuerySchema(Schema):
     commune = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9]{5}$"),
                             metadata={"description": "a 5-digit commune code"})
-    q = fields.String(load_default=None, validate=validate.Length(max=200))
+    q = fields.String(load_default=None, validate=[validate.Length(max=200), NO_CONTROLS])
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
 class CaseQuerySchema(Schema):
     state = fields.String(load_default=None, validate=validate.OneOf(CASE_STATES))
-    flag = fields.String(load_default=None, validate=validate.Length(max=60))
+    flag = fields.String(load_default=None, validate=[validate.Length(max=60), NO_CONTROLS])
     due_before = fields.Date(load_default=None)
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=200))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))

@@ -6,8 +6,8 @@ names are generated for each device when a form uses them and no file of that na
 people of the device's area as an entity list, see ``case_list``).
 
 An attached file whose blob is not in this node's blob store (web nodes that do not share the
-instance folder, or a lost file) is answered as not found (404.4) and logged for the operator
-with its file name and hash, never a server error.
+instance folder, or a lost file) is answered "not available on this server" (503.1, naming the
+file) and logged for the operator with its file name and hash, never a server error.
 """
 
 from __future__ import annotations
@@ -97,4 +97,4 @@ def _blob(blobs: BlobStore, sha256: str, filename: str) -> bytes:
     except KeyError:
         log.error("form media %s (blob %s) is not in this node's blob store: web nodes must "
                   "share the instance folder", filename, sha256)
-        raise Problem("404.4") from None
+        raise Problem("503.1", filename=filename) from None
