@@ -44,8 +44,8 @@ def sync_submissions(payload):
 def _one(item: dict) -> dict:
     result = {"client_id": item["client_id"], "reason": None, "score": None, "message": None}
     try:
-        upload = submissions.Upload(xml=item["xml"].encode("utf-8"),
-                                    files=_decode(item["attachments"]), user_agent="web")
+        upload = submissions.Upload(xml=_utf8(item["xml"]), files=_decode(item["attachments"]),
+                                    user_agent="web")
         receipt, merged = receiving.receive(actor(), g.scope, upload)
     except Problem as problem:
         return {**result, "status": "rejected", "reason": _reason(problem)}
@@ -62,6 +62,13 @@ def _one(item: dict) -> dict:
 
 def _reason(problem: Problem) -> str:
     return f"{problem.code}: {problem.message('en')}"
+
+
+def _utf8(xml: str) -> bytes:
+    try:
+        return xml.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which JSON can carry and UTF-8 cannot
+        raise Problem("400.7", detail="the xml is not valid Unicode text") from None
 
 
 def _decode(attachments: dict[str, str]) -> dict[str, tuple[bytes, str | None]]:

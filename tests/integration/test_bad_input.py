@@ -198,3 +198,12 @@ def test_an_unexpected_failure_of_one_item_is_that_items_rejection(anchor, clien
     assert [r["status"] for r in results] == ["accepted", "rejected", "accepted"]
     assert results[1]["reason"].startswith("500.1") and "disk" not in results[1]["reason"]
     assert stored_count() == 2
+
+
+def test_a_lone_surrogate_in_a_sync_item_is_that_items_rejection(anchor, client, bearer):
+    body = '{"submissions": [{"client_id": "s", "xml": "<data>\\ud800</data>"}]}'
+    response = client.post("/api/v1/sync", data=body, content_type="application/json",
+                           headers=bearer)
+    assert response.status_code == 200
+    [result] = response.json["results"]
+    assert result["status"] == "rejected" and result["reason"].startswith("400.7")

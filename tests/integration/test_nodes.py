@@ -1,8 +1,10 @@
-"""Several web nodes on one database: what a node answers when a blob is not in its own store.
+"""Several web nodes on one database: blobs, and what the secret key signs.
 
 Until a shared object store exists, nodes must share the instance folder. A node that does not
-(a misconfiguration) must answer a clear error in the route's own format, never a 500. Runs on
-SQLite and on PostgreSQL: node 2 is a second app on the same database with its own instance.
+(a misconfiguration) must answer a clear error in the route's own format, never a 500. The
+secret key signs the sync cursor, so nodes that do not share the instance folder must share
+``SANGLOC_SECRET_KEY`` for a cursor from one to be accepted by another. Runs on SQLite and on
+PostgreSQL: node 2 is a second app on the same database with its own instance.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from flask import Flask
 from server import create_app
 from server.boundary import transaction
 from server.extensions import db
-from server.services import catalogue
+from server.services import api_tokens, catalogue, users
 from server.services.audit import SYSTEM
 from tests.integration.test_openrosa_forms import error_message, media_files
 from tests.support.collect import CollectClient
@@ -56,3 +58,29 @@ def test_media_attached_on_one_node_is_a_clear_openrosa_error_on_another(
     assert len(logged) == 1
     assert "logo.png" in logged[0] and digest in logged[0] and "instance folder" in logged[0]
     assert device.collect.get(url).data == PNG  # node 1, which holds the blob, serves it
+
+
+def _node(app, tmp_path_factory, **settings) -> Flask:
+    return create_app({"INSTANCE_DIR": str(tmp_path_factory.mktemp("node")),
+                       "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+                       "TESTING": True, **settings})
+
+
+def test_a_sync_cursor_is_accepted_by_a_node_with_the_same_secret_key(app, tmp_path_factory):
+    with transaction():
+        users.create_user(SYSTEM, "gs", "supervisor", ["00004"])
+        bearer = {"Authorization": f"Bearer {api_tokens.create_token(SYSTEM, 'gs')}"}
+    first, same, other = (_node(app, tmp_path_factory, SECRET_KEY=key)
+                          for key in ("shared-by-every-node", "shared-by-every-node",
+                                      "another-key"))
+    cursor = first.test_client().get("/api/v1/sync/changes", headers=bearer).json["cursor"]
+    query = {"cursor": cursor}
+    assert same.test_client().get("/api/v1/sync/changes", query_string=query,
+                                  headers=bearer).status_code == 200
+    refused = other.test_client().get("/api/v1/sync/changes", query_string=query,
+                                      headers=bearer)
+    assert refused.status_code == 400 and refused.json["error"]["code"] == "400.7"
+    for node in (first, same, other):
+        with node.app_context():
+            db.session.remove()
+            db.engine.dispose()
