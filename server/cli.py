@@ -91,7 +91,8 @@ def _first_run_demo() -> None:
 @click.command("serve")
 @with_appcontext
 def serve_command() -> None:
-    """Serve with gunicorn on SANGLOC_HOST:SANGLOC_PORT (SANGLOC_WORKERS processes)."""
+    """Serve with gunicorn on SANGLOC_HOST:SANGLOC_PORT (SANGLOC_WORKERS processes of
+    SANGLOC_THREADS threads; reading a request is bounded by SANGLOC_READ_TIMEOUT)."""
     import os
 
     config = current_app.config
@@ -99,7 +100,8 @@ def serve_command() -> None:
     bind = f"{config['SANGLOC_HOST']}:{config['SANGLOC_PORT']}"
     click.echo(f"sangloc serving on http://{bind}")
     args = [sys.executable, "-m", "gunicorn", "-c", str(conf), "-b", bind,
-            "-w", str(config["SANGLOC_WORKERS"]), "wsgi:app"]
+            "-w", str(config["SANGLOC_WORKERS"]), "--threads", str(config["SANGLOC_THREADS"]),
+            "wsgi:app"]
     os.execv(sys.executable, args)  # noqa: S606  (replaces this process with gunicorn)
 
 

@@ -1,15 +1,30 @@
-"""gunicorn settings for sangloc (``sangloc serve`` and the benchmarks).
+"""gunicorn settings for sangloc (``sangloc serve``, the benchmarks and the tests).
 
 The access log is off: app-user tokens are in URL paths, and ``server/requestlog.py`` logs
-requests with the token masked. Each request is short and CPU-bound, so one thread per
-worker process; gthread workers serve keep-alive connections.
+requests with the token masked.
+
+Slow clients: each worker process serves ``SANGLOC_THREADS`` requests at once (``threads``, also
+passed by ``sangloc serve``), and ``server/gunicorn_worker.py`` bounds how long reading a request
+may take (``SANGLOC_READ_TIMEOUT`` seconds of silence, and a minimum overall rate) and keeps
+silent connections from holding threads, so a few stalled, trickling or silent clients cannot
+hold every thread. In production a buffering reverse proxy (nginx) in front reads whole requests
+before they reach gunicorn (see the README).
 """
+
+from server.config import check_settings, read_environment
+
+_settings = read_environment()
+check_settings(_settings)
 
 accesslog = None
 errorlog = "-"
 loglevel = "info"
-worker_class = "gthread"  # keeps Collect's keep-alive connections without holding a worker
-threads = 1
+# gthread with a read deadline; keeps Collect's keep-alive connections without holding a thread
+worker_class = "server.gunicorn_worker.DeadlineWorker"
+threads = _settings["THREADS"]
 keepalive = 5
 timeout = 60  # Collect's read timeout is 60 s (openrosa.md b.1)
 graceful_timeout = 20
+# No gunicornc control socket: sangloc does not use it, and every instance on the machine would
+# share its default path ($HOME/.gunicorn/gunicorn.ctl).
+control_socket_disable = True

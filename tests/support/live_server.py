@@ -1,0 +1,87 @@
+"""A real ``sangloc serve`` (gunicorn) for tests that need real sockets and processes.
+
+The server runs on a copy of the session's migrated SQLite template in its own instance folder,
+with only the ``SANGLOC_*`` settings the test gives (nothing inherited from the caller's
+environment). ``sangloc(...)`` runs the command line against the same database, as an operator
+would. Every wait is bounded; ``stop()`` ends the server it started, by its process id.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    port: int
+    env: dict[str, str]
+    log: Path
+    process: subprocess.Popen | None = field(default=None)
+
+    def sangloc(self, *args: str, timeout: float = 120) -> str:
+        """Run ``sangloc ARGS`` against this server's database; its standard output."""
+        done = subprocess.run([str(BIN / "sangloc"), *args], env=self.env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=timeout, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def sangloc_in_background(self, *args: str) -> subprocess.Popen:
+        return subprocess.Popen([str(BIN / "sangloc"), *args], env=self.env, cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def start(self) -> LiveServer:
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen([str(BIN / "sangloc"), "serve"], env=self.env,
+                                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"sangloc serve exited:\n{self.log.read_text()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("sangloc serve did not start listening within 60 s")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=30)
+
+
+def live_server(template: Path, instance: Path, **settings: str) -> LiveServer:
+    """A server (not started) on a copy of ``template``; ``settings`` are SANGLOC_* names
+    without the prefix."""
+    instance.mkdir(parents=True, exist_ok=True)
+    shutil.copy(template, instance / "sangloc.db")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SANGLOC_")}
+    env.update({"SANGLOC_INSTANCE_DIR": str(instance),
+                "SANGLOC_DATABASE_URL": f"sqlite:///{instance / 'sangloc.db'}",
+                "SANGLOC_PORT": str(port), "SANGLOC_PUBLIC_URL": f"http://127.0.0.1:{port}",
+                "SANGLOC_LOG_LEVEL": "WARNING"})
+    env.update({f"SANGLOC_{name}": value for name, value in settings.items()})
+    return LiveServer(port, env, instance / "server.log")
