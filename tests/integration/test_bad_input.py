@@ -26,6 +26,7 @@ from tests.integration.conftest import anchor_instance
 from tests.integration.test_openrosa_forms import error_message
 from tests.integration.test_openrosa_submission import photo_instance
 from tests.support.collect import headers as collect_headers
+from tests.support.collect import multipart
 from tests.support.xlsform import photo_form
 
 
@@ -101,9 +102,11 @@ def test_a_nul_byte_on_an_openrosa_route_is_a_400(anchor, device, client, where)
 
 
 def test_a_nul_byte_in_the_device_id_of_a_submission_is_a_400(anchor, device):
+    """The device id is stored with the submission: PostgreSQL refused the NUL (a 500)."""
+    body, content_type = multipart(anchor_instance())
     response = device.collect.client.post(
-        f"{device.collect.base}/submission", data=b"", headers=collect_headers(),
-        query_string={"deviceID": "collect:\x00"})
+        f"{device.collect.base}/submission", data=body, content_type=content_type,
+        headers=collect_headers(), query_string={"deviceID": "collect:\x00"})
     assert_openrosa_4xx(response)
     assert stored_count() == 0
 
