@@ -26,7 +26,10 @@ waits of ``gthread`` are closed here as well (each found with a test, see below)
 The time limit is the application's ``SANGLOC_READ_TIMEOUT`` (only ``server/config.py`` reads
 the environment). TLS and HTTP/2 inside gunicorn are not used by sangloc (a reverse proxy
 terminates TLS); if they are configured, connections are served as by plain ``gthread``.
-Tests: ``tests/integration/test_live_server.py``.
+This leans on how gunicorn 27's ``gthread`` works inside (``TConn.wait_for_data``, ``_DEFER``,
+the parser created in the request's thread unless one is set); importing it with an older
+gunicorn fails at start, loudly. Tests: ``tests/integration/test_live_server.py`` and
+``tests/unit/server/test_gunicorn_worker.py``.
 """
 
 from __future__ import annotations
@@ -38,10 +41,16 @@ import time
 from gunicorn.http.errors import NoMoreData
 from gunicorn.http.parser import RequestParser
 from gunicorn.http.unreader import SocketUnreader
-from gunicorn.workers.gthread import _DEFER as DEFER  # "wait for data on the main loop"
 from gunicorn.workers.gthread import ThreadWorker
 
 from server.problems import Problem
+
+try:  # "wait for this connection's data on the main loop", and TConn.wait_for_data: gunicorn 27
+    from gunicorn.workers.gthread import _DEFER as DEFER
+except ImportError as missing:
+    raise ImportError("sangloc's gunicorn worker needs gunicorn 27 or newer (its gthread worker "
+                      "defers silent connections and creates parsers in the request's "
+                      "thread)") from missing
 
 MIN_RATE = 1024  # bytes per second: about 8 kbit/s, below the slowest mobile data (GPRS)
 DEFAULT_READ_TIMEOUT = 30  # when the loaded application has no SANGLOC_READ_TIMEOUT
