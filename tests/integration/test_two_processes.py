@@ -11,11 +11,9 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -23,16 +21,8 @@ from sqlalchemy import create_engine, text
 
 from tests.integration.conftest import anchor_instance
 from tests.support.collect import headers, multipart
+from tests.support.live_server import BIN, ROOT, free_port
 from tests.support.paths import ANCHOR_FORM
-
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -40,7 +30,7 @@ def server(pg_cluster, tmp_path):
     database = f"two_{uuid.uuid4().hex[:8]}"
     subprocess.run([str(pg_cluster.bindir / "createdb"), "-h", str(pg_cluster.root), "-U",
                     pg_cluster.user, database], check=True)
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SANGLOC_")}
     env.update(SANGLOC_DATABASE_URL=pg_cluster.url(database), SANGLOC_INSTANCE_DIR=str(tmp_path),
                SANGLOC_PUBLIC_URL=f"http://127.0.0.1:{port}", SANGLOC_LOG_LEVEL="WARNING")
