@@ -19,8 +19,10 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from server.boundary import transaction
 from server.collect_settings import server_url, settings_payload, write_qr_png
-from server.services import areas, publishing, setup, users
+from server.services import setup
+from server.services.access import areas, users
 from server.services.audit import SYSTEM
+from server.services.forms import publishing
 
 _EXPECTED = (ValueError, LookupError)
 

@@ -14,8 +14,8 @@ from server.boundary import transaction
 from server.cli import cli_errors, split_codes
 from server.extensions import db
 from server.models import Form
-from server.services import catalogue, publishing
 from server.services.audit import SYSTEM
+from server.services.forms import catalogue, publishing
 
 
 @click.group("forms")

@@ -21,7 +21,7 @@ from server.cli import cli_errors, fail
 from server.extensions import db
 from server.jobs.runner import run_job
 from server.jobs.table import JOBS
-from server.services import backup, job_runs, leases
+from server.services.ops import backup, job_runs, leases
 
 
 @click.command("scheduler")

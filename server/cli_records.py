@@ -14,8 +14,10 @@ from flask.cli import with_appcontext
 
 from server.boundary import transaction
 from server.cli import cli_errors
-from server.services import api_tokens, exports, persons, records
+from server.services.access import api_tokens
 from server.services.audit import SYSTEM
+from server.services.cases import exports, persons
+from server.services.intake import merge
 
 
 @click.group("api-tokens")
@@ -116,8 +118,8 @@ def persons_withdraw(person_id: str, reason: str) -> None:
 @click.argument("other_id")
 @with_appcontext
 def persons_merge(keep_id: str, other_id: str) -> None:
-    config = records.MergeConfig.from_settings(current_app.config)
-    today = datetime.now(records.VIETNAM).date()
+    config = merge.MergeConfig.from_settings(current_app.config)
+    today = datetime.now(merge.VIETNAM).date()
     with cli_errors(), transaction():
         persons.merge_persons(SYSTEM, keep_id, other_id, config.rules, today)
     click.echo(f"{other_id} merged into {keep_id}")

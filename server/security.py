@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from flask import Flask, Response, current_app, g, request
 
 from server.problems import Problem
-from server.services.media import GENERATED
+from server.services.forms.media import GENERATED
 from server.throttle import WrongTokenThrottle, address_key
 
 _THROTTLE = "sangloc_wrong_tokens"

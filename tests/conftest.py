@@ -30,7 +30,7 @@ def _template_app(instance: Path, url: str):
     from flask_migrate import upgrade
 
     from server.boundary import transaction
-    from server.services.areas import seed_admin_units
+    from server.services.access.areas import seed_admin_units
 
     app = create_app({"INSTANCE_DIR": str(instance), "DATABASE_URL": url, "STRICT": STRICT})
     with app.app_context():

@@ -14,7 +14,7 @@ from flask import g, request
 from server import security
 from server.api import bp
 from server.problems import Problem
-from server.services import api_tokens
+from server.services.access import api_tokens
 from server.services.audit import Actor
 
 

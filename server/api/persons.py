@@ -17,7 +17,7 @@ from server.api.schemas import (
     ReviewQuerySchema,
 )
 from server.boundary import commits
-from server.services import reads
+from server.services.cases import reads
 
 
 @bp.get("/persons")

@@ -1,7 +1,7 @@
 """``POST /api/v1/sync`` (submissions from the mobile web app) and ``GET /api/v1/sync/changes``.
 
 Each submission of a batch is its own unit of work, processed exactly like ODK Collect's
-``/submission`` (``server/receiving.py``): one bad item is rejected with its reason and the
+``/submission`` (``server/receive.py``): one bad item is rejected with its reason and the
 others are kept. Any failure of one item, expected (a Problem) or not (a bug, the database),
 is that item's ``rejected`` result; its unit of work is rolled back and the batch goes on, so
 the answer is always 200 with one result per item. Idempotent by instanceID: a resent item is
@@ -16,7 +16,6 @@ import logging
 
 from flask import current_app, g
 
-from server import receiving
 from server.api import bp
 from server.api.auth import actor
 from server.api.schemas import (
@@ -28,7 +27,8 @@ from server.api.schemas import (
 from server.boundary import commits
 from server.extensions import db
 from server.problems import Problem
-from server.services import changes, submissions
+from server.services.cases import changes
+from server.services.intake import receive, store
 from sync import result_message
 
 log = logging.getLogger("sangloc.api")
@@ -44,9 +44,9 @@ def sync_submissions(payload):
 def _one(item: dict) -> dict:
     result = {"client_id": item["client_id"], "reason": None, "score": None, "message": None}
     try:
-        upload = submissions.Upload(xml=_utf8(item["xml"]), files=_decode(item["attachments"]),
+        upload = store.Upload(xml=_utf8(item["xml"]), files=_decode(item["attachments"]),
                                     user_agent="web")
-        receipt, merged = receiving.receive(actor(), g.scope, upload)
+        receipt, merged = receive.receive(actor(), g.scope, upload)
     except Problem as problem:
         return {**result, "status": "rejected", "reason": _reason(problem)}
     except Exception as exc:  # this item only: the batch goes on

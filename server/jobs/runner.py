@@ -19,7 +19,7 @@ from flask import Flask
 from server.boundary import transaction
 from server.jobs.table import JOBS, Job, find_job
 from server.models import JobRun
-from server.services import job_runs
+from server.services.ops import job_runs
 
 log = logging.getLogger("sangloc.jobs")
 

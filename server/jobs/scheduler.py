@@ -38,8 +38,8 @@ from server.boundary import transaction
 from server.jobs.runner import run_job
 from server.jobs.table import JOBS, Job, check_jobs
 from server.models import JobRun
-from server.services import leases
-from server.services.job_runs import describe_error
+from server.services.ops import leases
+from server.services.ops.job_runs import describe_error
 
 log = logging.getLogger("sangloc.scheduler")
 

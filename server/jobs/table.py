@@ -19,7 +19,7 @@ from typing import Any
 from flask import current_app
 
 from server.jobs import workflow
-from server.services import backup, job_runs
+from server.services.ops import backup, job_runs
 
 
 @dataclass(frozen=True)

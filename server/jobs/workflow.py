@@ -14,9 +14,11 @@ from typing import Any
 from flask import current_app
 
 from server.boundary import transaction
-from server.services import api_tokens, cases, intake, rescoring
+from server.services.access import api_tokens
 from server.services.audit import SYSTEM
-from server.services.records import VIETNAM, MergeConfig
+from server.services.cases import casework, rescoring
+from server.services.intake import retry
+from server.services.intake.merge import VIETNAM, MergeConfig
 
 log = logging.getLogger("sangloc.jobs")
 
@@ -30,7 +32,7 @@ def _today():
 
 
 def mark_overdue_actions() -> dict[str, Any]:
-    return {"marked_overdue": cases.mark_overdue(_today())}
+    return {"marked_overdue": casework.mark_overdue(_today())}
 
 
 def expire_tokens() -> dict[str, Any]:
@@ -41,15 +43,15 @@ def retry_failed_merges() -> dict[str, Any]:
     """Merge the due failed submissions; a new failure waits longer, or is given up."""
     config = _config()
     counts = {"merged": 0, "held": 0, "failed": 0, "unmergeable": 0}
-    for submission_id in intake.due_submission_ids():
+    for submission_id in retry.due_submission_ids():
         try:
             with transaction():
-                state = intake.retry_one(SYSTEM, submission_id, config)
+                state = retry.retry_one(SYSTEM, submission_id, config)
         except Exception as exc:
             log.warning("merge retry of submission %s failed: %s", submission_id,
                         type(exc).__name__)
             with transaction():
-                state = intake.record_failure(submission_id, exc)
+                state = retry.record_failure(submission_id, exc)
         counts[state if state in counts else "merged"] += 1
     return counts
 

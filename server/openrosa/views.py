@@ -16,12 +16,15 @@ from urllib.parse import quote
 from flask import current_app, g, request, url_for
 
 import forms
-from server import receiving, security
+from server import security
 from server.openrosa import bp, multipart
 from server.openrosa.responses import error_response, message_response, xml_response
 from server.problems import Problem
-from server.services import case_list, device_forms, devices, media, submissions
+from server.services.access import devices
 from server.services.audit import Actor
+from server.services.cases import case_list
+from server.services.forms import device_forms, media
+from server.services.intake import receive, store
 from sync import result_message
 
 # Routes that must carry X-OpenRosa-Version: 1.0 (a.1); downloads need not.
@@ -127,10 +130,10 @@ def submission_head():
 @bp.post("/submission")
 def submission():
     xml, files = _read_small_body() or (_read_xml_part(), _read_files())
-    upload = submissions.Upload(
+    upload = store.Upload(
         xml=xml, files=files, device_id=request.args.get("deviceID"),
         user_agent=request.headers.get("User-Agent"))
-    receipt, result = receiving.receive(_actor(), g.device, upload)
+    receipt, result = receive.receive(_actor(), g.device, upload)
     english = g.device.language == "en" or receipt.target.english
     text = result_message(result.outcome if result else None, result.actions if result else (),
                           "en" if english else "vi", result.state if result else None)

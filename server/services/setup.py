@@ -14,8 +14,9 @@ from sqlalchemy import select
 from server.boundary import transaction
 from server.extensions import db
 from server.models import AdminUnit, User
-from server.services import areas, publishing, users
+from server.services.access import areas, users
 from server.services.audit import SYSTEM
+from server.services.forms import publishing
 
 DEMO_COMMUNE = "00004"  # Phường Ba Đình, Hà Nội
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import pytest
 
 from server.boundary import transaction
-from server.services import publishing, users
+from server.services.access import users
 from server.services.audit import SYSTEM
+from server.services.forms import publishing
 from tests.conftest import STRICT
 from tests.support.collect import CollectClient
 from tests.support.paths import DATA
@@ -79,7 +80,7 @@ def bundled_xform(form_id: str) -> bytes:
     """A bundled form converted once per test session."""
     if form_id not in _XFORMS:
         import forms
-        from server.services.publishing import bundled_definitions
+        from server.services.forms.publishing import bundled_definitions
 
         data = dict(bundled_definitions())[f"{form_id}.xlsx"]
         _XFORMS[form_id] = forms.convert_xlsform(data, f"{form_id}.xlsx").xml

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from server.boundary import transaction
 from server.extensions import db
 from server.models import AuditEvent, Person
-from server.services import api_tokens, users
+from server.services.access import api_tokens, users
 from server.services.audit import SYSTEM
 from tests.integration.conftest import OTHER_PROVINCE_COMMUNE
 from tests.support.instances import mchat_answers, phq9_answers, screening_instance
@@ -190,7 +190,7 @@ def test_export_screenings(runner, records, tmp_path, fmt):
 
 def test_changes_feed_pages_and_resumes(client, publish_bundled, token_for, device,
                                         monkeypatch):
-    from server.services import changes
+    from server.services.cases import changes
 
     publish_bundled("mchat_r")
     monkeypatch.setattr(changes, "PAGE", 2)

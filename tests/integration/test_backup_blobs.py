@@ -26,9 +26,10 @@ from server.boundary import transaction
 from server.extensions import db
 from server.jobs.runner import run_job
 from server.models import Submission, SubmissionAttachment
-from server.services import backup, catalogue
 from server.services.audit import SYSTEM
-from server.services.backup import BackupError
+from server.services.forms import catalogue
+from server.services.ops import backup
+from server.services.ops.backup import BackupError
 from tests.integration.test_openrosa_submission import photo_instance
 from tests.support.collect import CollectClient
 from tests.support.xlsform import photo_form

@@ -21,8 +21,8 @@ from server.boundary import transaction
 from server.extensions import db
 from server.jobs.runner import run_job
 from server.models import JobRun
-from server.services import backup
-from server.services.backup import BackupError
+from server.services.ops import backup
+from server.services.ops.backup import BackupError
 
 T0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 

@@ -20,8 +20,9 @@ from sqlalchemy import func, select
 from server.boundary import transaction
 from server.extensions import db
 from server.models import Submission
-from server.services import api_tokens, submissions, users
+from server.services.access import api_tokens, users
 from server.services.audit import SYSTEM
+from server.services.intake import store
 from tests.integration.conftest import anchor_instance
 from tests.integration.test_openrosa_forms import error_message
 from tests.integration.test_openrosa_submission import photo_instance
@@ -184,14 +185,14 @@ def test_one_bad_item_is_rejected_and_the_others_are_kept(anchor, client, bearer
 def test_an_unexpected_failure_of_one_item_is_that_items_rejection(anchor, client, bearer,
                                                                    monkeypatch):
     poisoned = f"uuid:{uuid.uuid4()}"
-    real = submissions.receive_submission
+    real = store.receive_submission
 
     def failing(actor, device, upload, blobs, **kwargs):
         if poisoned.encode() in upload.xml:
             raise RuntimeError("disk on fire")
         return real(actor, device, upload, blobs, **kwargs)
 
-    monkeypatch.setattr(submissions, "receive_submission", failing)
+    monkeypatch.setattr(store, "receive_submission", failing)
     batch = {"submissions": [{"client_id": "a", "xml": anchor_instance().decode()},
                              {"client_id": "b", "xml": anchor_instance(poisoned).decode()},
                              {"client_id": "c", "xml": anchor_instance().decode()}]}

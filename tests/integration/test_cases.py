@@ -10,9 +10,9 @@ from sqlalchemy import select
 from server.boundary import transaction
 from server.extensions import db
 from server.models import Case, CaseEvent, Person, PersonLink, Screening, ScreeningResult
-from server.services import cases, persons, rescoring
 from server.services.audit import SYSTEM
-from server.services.records import VIETNAM, MergeConfig
+from server.services.cases import casework, persons, rescoring
+from server.services.intake.merge import VIETNAM, MergeConfig
 from sync import RuleConfig
 from tests.support.instances import mchat_answers, phq9_answers, screening_instance
 
@@ -39,7 +39,7 @@ def test_done_safety_contact_does_not_hide_a_later_self_harm_answer(forms_ready,
                                              dob=date(1990, 1, 1)))
     case = the_case()
     with transaction():
-        cases.complete_action(SYSTEM, case.id, "safety_contact", "self_harm_item_positive",
+        casework.complete_action(SYSTEM, case.id, "safety_contact", "self_harm_item_positive",
                               "called, safe", RULES, today())
     case = the_case()
     assert case.urgent is False and case.next_action is None
@@ -55,10 +55,10 @@ def test_done_safety_contact_does_not_hide_a_later_self_harm_answer(forms_ready,
 def test_state_changes_are_events_with_a_reason(forms_ready, device):
     device.collect.submit(screening_instance("mchat_r", mchat_answers(8), dob=date(2025, 1, 1)))
     case = the_case()
-    with pytest.raises(cases.CaseError, match="reason"), transaction():
-        cases.set_case_state(SYSTEM, case.id, "in_review", " ")
+    with pytest.raises(casework.CaseError, match="reason"), transaction():
+        casework.set_case_state(SYSTEM, case.id, "in_review", " ")
     with transaction():
-        cases.set_case_state(SYSTEM, case.id, "referred", "sent to provincial hospital")
+        casework.set_case_state(SYSTEM, case.id, "referred", "sent to provincial hospital")
     case = the_case()
     assert (case.state, case.referral_status) == ("referred", "referred")
     event = db.session.scalar(select(CaseEvent).where(CaseEvent.kind == "state"))
@@ -70,7 +70,7 @@ def test_closed_case_reopens_on_a_new_concern(forms_ready, device):
     device.collect.submit(screening_instance("mchat_r", mchat_answers(0), dob=date(2023, 1, 1)))
     case = the_case()
     with transaction():
-        cases.set_case_state(SYSTEM, case.id, "closed", "screen negative")
+        casework.set_case_state(SYSTEM, case.id, "closed", "screen negative")
     person = db.session.scalar(select(Person))
     device.collect.submit(screening_instance("mchat_r", mchat_answers(9), dob=date(2023, 1, 1),
                                              person_id=person.id))
@@ -120,10 +120,10 @@ def test_rescoring_after_a_threshold_change_keeps_the_old_result(forms_ready, de
 def test_case_management_step_changes_with_its_reason(forms_ready, device):
     device.collect.submit(screening_instance("mchat_r", mchat_answers(8), dob=date(2025, 1, 1)))
     case = the_case()
-    with pytest.raises(cases.CaseError, match="unknown case step"), transaction():
-        cases.set_case_state(SYSTEM, case.id, "in_review", "checking", step="dancing")
+    with pytest.raises(casework.CaseError, match="unknown case step"), transaction():
+        casework.set_case_state(SYSTEM, case.id, "in_review", "checking", step="dancing")
     with transaction():
-        cases.set_case_state(SYSTEM, case.id, "in_review", "home visit planned", step="plan")
+        casework.set_case_state(SYSTEM, case.id, "in_review", "home visit planned", step="plan")
     case = the_case()
     assert (case.state, case.step) == ("in_review", "plan")
     kinds = [e.kind for e in db.session.scalars(select(CaseEvent).order_by(CaseEvent.id))]

@@ -25,7 +25,7 @@ def test_users_create_with_password_from_stdin(runner):
     user = db.session.scalar(select(User).where(User.username == "gs-hanoi"))
     assert user.role == "supervisor" and user.area_codes == ["01", "02680"]
     assert user.password_hash.startswith("$argon2")
-    from server.services.users import verify_password
+    from server.services.access.users import verify_password
     assert verify_password(user, "mật khẩu dài") and not verify_password(user, "wrong")
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from server.boundary import transaction
 from server.extensions import db
 from server.models import Case, Person, Screening, Submission
-from server.services import api_tokens, users
+from server.services.access import api_tokens, users
 from server.services.audit import SYSTEM
 from tests.integration.conftest import OTHER_PROVINCE_COMMUNE
 from tests.support.instances import mchat_answers, screening_instance

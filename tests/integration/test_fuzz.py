@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from server.boundary import transaction
-from server.services import api_tokens, users
+from server.services.access import api_tokens, users
 from server.services.audit import SYSTEM
 from tests.integration.test_openrosa_forms import RESPONSE_NS
 from tests.support.collect import headers as collect_headers

@@ -24,8 +24,8 @@ from server.jobs.runner import run_job
 from server.jobs.scheduler import LeaseKeeper, build_scheduler, run_if_holder
 from server.jobs.table import JOBS, Job, check_jobs, every
 from server.models import JobRun, SchedulerLease
-from server.services import backup, leases
-from server.services.backup import BackupError
+from server.services.ops import backup, leases
+from server.services.ops.backup import BackupError
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)

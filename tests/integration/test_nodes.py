@@ -18,8 +18,9 @@ from flask import Flask
 from server import create_app
 from server.boundary import transaction
 from server.extensions import db
-from server.services import api_tokens, catalogue, users
+from server.services.access import api_tokens, users
 from server.services.audit import SYSTEM
+from server.services.forms import catalogue
 from tests.integration.test_openrosa_forms import error_message, media_files
 from tests.support.collect import CollectClient
 from tests.support.xlsform import photo_form

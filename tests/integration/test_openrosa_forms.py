@@ -8,8 +8,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from server.boundary import transaction
-from server.services import catalogue, users
+from server.services.access import users
 from server.services.audit import SYSTEM
+from server.services.forms import catalogue
 from tests.integration.conftest import OTHER_PROVINCE_COMMUNE
 from tests.support.xlsform import photo_form
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from server.boundary import transaction
 from server.extensions import db
 from server.models import AuditEvent, Submission, SubmissionConflict
-from server.services import catalogue
 from server.services.audit import SYSTEM
+from server.services.forms import catalogue
 from tests.integration.conftest import anchor_instance
 from tests.integration.test_openrosa_forms import error_message
 from tests.support.xlsform import photo_form
@@ -301,7 +301,7 @@ def test_get_on_submission_is_an_openrosa_error(device, client):
 
 
 def test_crash_mid_request_leaves_nothing_and_retry_succeeds(anchor, device, monkeypatch):
-    from server.services import submissions
+    from server.services.intake import store
 
     instance_id = new_id()
     xml = anchor_instance(instance_id)
@@ -309,7 +309,7 @@ def test_crash_mid_request_leaves_nothing_and_retry_succeeds(anchor, device, mon
     def crash(*_args, **_kwargs):
         raise RuntimeError("simulated crash after the submission row was written")
 
-    monkeypatch.setattr(submissions, "record_event", crash)
+    monkeypatch.setattr(store, "record_event", crash)
     response = device.collect.submit(xml)
     assert response.status_code == 500
     assert error_message(response)

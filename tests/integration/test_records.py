@@ -27,7 +27,7 @@ from server.models import (
     Screening,
     Submission,
 )
-from server.services.records import VIETNAM
+from server.services.intake.merge import VIETNAM
 from tests.integration.test_openrosa_forms import RESPONSE_NS
 from tests.support.instances import mchat_answers, phq9_answers, screening_instance
 
@@ -182,13 +182,13 @@ def test_self_harm_item_alone_opens_an_urgent_case_due_today(forms_ready, device
 def test_failed_merge_keeps_the_submission_and_the_retry_merges_it(forms_ready, device,
                                                                    monkeypatch, app):
     from server.boundary import transaction
-    from server.services import intake, records
     from server.services.audit import SYSTEM
+    from server.services.intake import merge, retry
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("scoring service down")
 
-    monkeypatch.setattr(records, "score_instance", broken)
+    monkeypatch.setattr(merge, "score_instance", broken)
     xml = screening_instance("mchat_r", mchat_answers(8), dob=months_ago(20))
     response = device.collect.submit(xml)
     assert response.status_code == 201  # the data is safe
@@ -196,12 +196,12 @@ def test_failed_merge_keeps_the_submission_and_the_retry_merges_it(forms_ready, 
     assert submission.merge_state == "failed" and "scoring service down" in submission.merge_error
     assert count(Person) == 0 and count(Screening) == 0
     monkeypatch.undo()
-    config = records.MergeConfig.from_settings(app.config)
+    config = merge.MergeConfig.from_settings(app.config)
     later = submission.next_retry_at + timedelta(seconds=1)
-    assert intake.due_submission_ids(now=later) == [submission.id]
-    for submission_id in intake.due_submission_ids(now=later):
+    assert retry.due_submission_ids(now=later) == [submission.id]
+    for submission_id in retry.due_submission_ids(now=later):
         with transaction():
-            assert intake.retry_one(SYSTEM, submission_id, config) == "merged"
+            assert retry.retry_one(SYSTEM, submission_id, config) == "merged"
     assert only(Submission).merge_state == "merged"
     assert only(Screening).band == "high"
     # resending after the retry is still a duplicate, not a second screening
@@ -211,8 +211,8 @@ def test_failed_merge_keeps_the_submission_and_the_retry_merges_it(forms_ready, 
 
 def test_withdrawn_person_is_locked(forms_ready, device, client):
     from server.boundary import transaction
-    from server.services import persons
     from server.services.audit import SYSTEM
+    from server.services.cases import persons
 
     device.collect.submit(screening_instance("mchat_r", mchat_answers(0), dob=months_ago(20)))
     person = only(Person)

@@ -15,7 +15,7 @@ from werkzeug.test import TestResponse
 from server import create_app
 from server.boundary import transaction
 from server.extensions import db
-from server.services import api_tokens, users
+from server.services.access import api_tokens, users
 from server.services.audit import SYSTEM
 from server.throttle import WRONG_TOKEN_LIMIT
 from tests.support.collect import headers as collect_headers

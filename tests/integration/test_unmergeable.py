@@ -21,8 +21,9 @@ from server.boundary import transaction
 from server.extensions import db
 from server.models import Consent, Person, Screening, Submission
 from server.models.types import utcnow
-from server.services import api_tokens, intake, records, users
+from server.services.access import api_tokens, users
 from server.services.audit import SYSTEM
+from server.services.intake import merge, retry
 from tests.integration.test_openrosa_forms import RESPONSE_NS
 from tests.support.instances import mchat_answers, screening_instance
 
@@ -134,7 +135,7 @@ def test_a_failing_merge_is_retried_with_back_off_and_given_up(forms_ready, devi
     def broken(*_args, **_kwargs):
         raise RuntimeError("scoring service down")
 
-    monkeypatch.setattr(records, "score_instance", broken)
+    monkeypatch.setattr(merge, "score_instance", broken)
     response = device.collect.submit(screening_instance(
         "mchat_r", mchat_answers(8), dob=date(2025, 2, 10)))
     assert response.status_code == 201
@@ -145,7 +146,7 @@ def test_a_failing_merge_is_retried_with_back_off_and_given_up(forms_ready, devi
     # not due yet: the job leaves it alone
     assert run_retry_job(app)["failed"] == 0
     waits = []
-    for attempt in range(2, intake.MAX_ATTEMPTS + 1):
+    for attempt in range(2, retry.MAX_ATTEMPTS + 1):
         _make_due(first.id)
         run_retry_job(app)
         current = only_submission()
@@ -157,7 +158,7 @@ def test_a_failing_merge_is_retried_with_back_off_and_given_up(forms_ready, devi
     assert given_up.merge_state == "unmergeable"
     assert "scoring service down" in given_up.merge_error
     [item] = client.get("/api/v1/reviews", headers=supervisor("gs", "00004")).json["items"]
-    assert item["kind"] == "unmergeable" and item["attempts"] == intake.MAX_ATTEMPTS
+    assert item["kind"] == "unmergeable" and item["attempts"] == retry.MAX_ATTEMPTS
 
 
 def test_new_failures_are_not_starved_by_old_ones(forms_ready, device, app, monkeypatch):
@@ -166,11 +167,11 @@ def test_new_failures_are_not_starved_by_old_ones(forms_ready, device, app, monk
     def broken(*_args, **_kwargs):
         raise RuntimeError("down")
 
-    monkeypatch.setattr(records, "score_instance", broken)
+    monkeypatch.setattr(merge, "score_instance", broken)
     for _ in range(3):
         device.collect.submit(screening_instance("mchat_r", mchat_answers(8),
                                                  dob=date(2025, 2, 10)))
-    monkeypatch.setattr(intake, "RETRY_BATCH", 2)
+    monkeypatch.setattr(retry, "RETRY_BATCH", 2)
     db.session.expire_all()
     ids = sorted(db.session.scalars(select(Submission.id)))
     for submission_id in ids:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from server.extensions import db
 from server.models import Form, FormAssignment, FormVersion
 from server.problems import Problem
-from server.services.devices import Device, covers
+from server.services.access.devices import Device, covers
 
 
 @dataclass(frozen=True)

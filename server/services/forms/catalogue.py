@@ -13,7 +13,7 @@ from sqlalchemy import select
 from server.extensions import db
 from server.models import Form, FormAssignment, FormAttachment, FormVersion
 from server.models.form import FORM_STATES
-from server.services import areas
+from server.services.access import areas
 from server.services.audit import Actor, record_event
 from server.storage import BlobStore
 

@@ -28,8 +28,8 @@ from server.models import (
 )
 from server.models.submission import REVIEW_STATES
 from server.problems import Problem
+from server.services.access.devices import Device
 from server.services.audit import Actor, record_event
-from server.services.devices import Device
 from sync import normalise_name
 
 PAGE_LIMIT = 200

@@ -22,9 +22,9 @@ from server.extensions import db
 from server.models import AppUser, User, UserArea
 from server.models.types import utcnow
 from server.models.user import ROLES
-from server.services import areas
+from server.services.access import areas
+from server.services.access.devices import token_hash
 from server.services.audit import Actor, record_event
-from server.services.devices import token_hash
 
 _hasher = PasswordHasher()
 

@@ -18,9 +18,9 @@ from server.extensions import db
 from server.models import ApiToken, User
 from server.models.types import utcnow
 from server.problems import Problem
+from server.services.access.devices import Device, scope_of, token_hash
+from server.services.access.users import get_user
 from server.services.audit import Actor, record_event
-from server.services.devices import Device, scope_of, token_hash
-from server.services.users import get_user
 
 
 class ApiTokenError(LookupError):

@@ -35,10 +35,10 @@ from server.models import Person, Screening, Submission, SubmissionAttachment
 from server.models.submission import SubmissionConflict
 from server.models.types import utcnow
 from server.problems import Problem
-from server.services import device_forms
+from server.services.access.devices import Device
 from server.services.audit import Actor, record_event
-from server.services.device_forms import Target
-from server.services.devices import Device
+from server.services.forms import device_forms
+from server.services.forms.device_forms import Target
 from server.storage import BlobStore
 
 # forms.FormError code -> problem code

@@ -15,8 +15,8 @@ from sqlalchemy import select, update
 from server.extensions import db
 from server.models import Case, Consent, Person, PersonLink, Screening
 from server.models.types import utcnow
-from server.services import cases
 from server.services.audit import Actor, record_event
+from server.services.cases import casework
 from sync import RuleConfig
 
 
@@ -72,6 +72,6 @@ def merge_persons(actor: Actor, keep_id: str, other_id: str, rules: RuleConfig,
     db.session.flush()
     other_case = db.session.scalar(select(Case).where(Case.person_id == other.id))
     if other_case is not None:
-        cases.set_case_state(actor, other_case.id, "closed", f"merged into {keep.id}")
-    cases.refresh_case(actor, keep, rules, today)
+        casework.set_case_state(actor, other_case.id, "closed", f"merged into {keep.id}")
+    casework.refresh_case(actor, keep, rules, today)
     return keep

@@ -25,10 +25,10 @@ from sqlalchemy import or_, select, update
 from server.extensions import db
 from server.models import Submission
 from server.models.types import utcnow
-from server.services import records
 from server.services.audit import SYSTEM, Actor, record_event
-from server.services.job_runs import describe_error
-from server.services.submissions import Incoming, Receipt
+from server.services.intake import merge
+from server.services.intake.store import Incoming, Receipt
+from server.services.ops.job_runs import describe_error
 from sync import SyncError
 
 log = logging.getLogger("sangloc.intake")
@@ -54,16 +54,16 @@ class MergeFailed(Exception):
 
 
 def merge_receipt(actor: Actor, receipt: Receipt,
-                  config: records.MergeConfig) -> records.MergeResult | None:
+                  config: merge.MergeConfig) -> merge.MergeResult | None:
     """Merge a new or edited scored submission; repeat the result for a resubmission."""
     if not receipt.target.scored:
         return None
     if receipt.outcome == "duplicate":
-        return records.result_for(receipt.submission_id, config)
+        return merge.result_for(receipt.submission_id, config)
     target = receipt.target
-    ref = records.FormRef(target.form_id, target.version, records.binding_of(target.binding))
+    ref = merge.FormRef(target.form_id, target.version, merge.binding_of(target.binding))
     try:
-        return records.merge_submission(actor, receipt.incoming, config, ref)
+        return merge.merge_submission(actor, receipt.incoming, config, ref)
     except Exception as exc:
         # the log gets the kind of error only: messages may quote a submitted value
         log.error("merging submission %s failed: %s %s", receipt.submission_id,
@@ -117,12 +117,12 @@ def due_submission_ids(now: datetime | None = None, limit: int | None = None) ->
         .limit(limit or RETRY_BATCH)))
 
 
-def retry_one(actor: Actor, submission_id: int, config: records.MergeConfig) -> str:
+def retry_one(actor: Actor, submission_id: int, config: merge.MergeConfig) -> str:
     """Merge one failed submission again (the job gives each its own transaction)."""
     submission = db.session.get(Submission, submission_id)
     if submission.merge_state not in ("failed", "pending"):
         return submission.merge_state
-    state = records.merge_submission(actor, Incoming.of(submission), config).state
+    state = merge.merge_submission(actor, Incoming.of(submission), config).state
     db.session.execute(update(Submission).where(Submission.id == submission_id)
                        .values(next_retry_at=None))
     return state

@@ -21,8 +21,8 @@ from server.extensions import db
 from server.models import Case, Form, FormAssignment, FormVersion, Person
 from server.models.types import utcnow
 from server.problems import Problem
+from server.services.access.devices import Device, covers
 from server.services.audit import Actor, record_event
-from server.services.devices import Device, covers
 
 PAGE = 1000
 SAFETY_MARGIN = timedelta(seconds=10)

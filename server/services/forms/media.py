@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 from server.models import FormVersion
 from server.problems import Problem
-from server.services import case_list
-from server.services.devices import Device
+from server.services.access.devices import Device
+from server.services.cases import case_list
 from server.storage import BlobStore
 
 log = logging.getLogger("sangloc.media")

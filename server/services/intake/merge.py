@@ -1,6 +1,6 @@
 """Merging a stored submission into the person's screening record.
 
-Runs in the request, right after the raw submission is stored (``server/receiving.py``), and
+Runs in the request, right after the raw submission is stored (``receive.py``), and
 again from the retry job when it failed. Steps (sync decides, screening_tools scores):
 consent -> which person (existing from the case list, the edited submission's person, or a new
 registration with possible duplicates linked) -> consent row -> score -> screening (an edit
@@ -32,10 +32,10 @@ from server.models import (
 )
 from server.models.person import new_uuid
 from server.models.types import utcnow
-from server.services import cases
+from server.services.access.devices import scope_of
 from server.services.audit import Actor, record_event
-from server.services.devices import scope_of
-from server.services.submissions import Incoming
+from server.services.cases import casework
+from server.services.intake.store import Incoming
 from sync import (
     Action,
     Binding,
@@ -106,7 +106,7 @@ def result_for(submission_id: int, config: MergeConfig) -> MergeResult:
         state = db.session.scalar(select(Submission.merge_state).where(
             Submission.id == submission_id))
         return MergeResult("refused" if state == "merged" else state)
-    outcome = cases.outcome_of(screening)
+    outcome = casework.outcome_of(screening)
     person = db.session.get(Person, screening.person_id)
     actions = actions_for(outcome, screening_date=screening.screened_on, dob=person.dob,
                           config=config.rules)
@@ -142,7 +142,7 @@ def merge_submission(actor: Actor, submission: Incoming, config: MergeConfig,
                              dob=person.dob or registration.dob, thresholds=config.thresholds)
     step = _Merging(actor, submission, version, today, config.thresholds)
     screening = _add_screening(step, person, outcome, previous, created)
-    cases.refresh_case(actor, person, config.rules, today,
+    casework.refresh_case(actor, person, config.rules, today,
                        only=screening if created else None)
     _set_state(submission, "merged")
     actions = actions_for(outcome, screening_date=today, dob=person.dob or registration.dob,

@@ -15,9 +15,9 @@ from sqlalchemy import select
 import screening_tools
 from server.extensions import db
 from server.models import Person, Screening, ScreeningResult
-from server.services import cases
 from server.services.audit import Actor, record_event
-from server.services.records import MergeConfig, table_label
+from server.services.cases import casework
+from server.services.intake.merge import MergeConfig, table_label
 from sync import rescore
 
 
@@ -40,7 +40,7 @@ def rescore_screening(actor: Actor, screening_id: int, config: MergeConfig,
                       today: date) -> bool:
     """Re-score one screening; returns whether its result changed."""
     screening = db.session.get(Screening, screening_id)
-    outcome = rescore(cases.outcome_of(screening), thresholds=config.thresholds)
+    outcome = rescore(casework.outcome_of(screening), thresholds=config.thresholds)
     db.session.add(ScreeningResult(
         screening_id=screening.id, result=screening.result, error=screening.error,
         thresholds=screening.thresholds, rules_version=screening.rules_version,
@@ -56,5 +56,5 @@ def rescore_screening(actor: Actor, screening_id: int, config: MergeConfig,
     screening.rules_version = result.get("rules_version") or \
         screening_tools.get_instrument(screening.instrument).rules_version
     record_event(actor, "screening.rescore", "screening", screening.id, changed=changed)
-    cases.refresh_case(actor, db.session.get(Person, screening.person_id), config.rules, today)
+    casework.refresh_case(actor, db.session.get(Person, screening.person_id), config.rules, today)
     return changed

@@ -1,0 +1,6 @@
+"""One submission from upload to merged record.
+
+``receive`` opens the units of work (the only place that does for a submission) and calls
+``store`` (the raw submission, idempotently), then ``merge`` (person, consent, screening, case);
+``retry`` records why a merge failed and merges again later.
+"""

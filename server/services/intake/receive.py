@@ -1,0 +1,40 @@
+"""The commit points for receiving one submission, shared by OpenRosa and the sync API.
+
+Store and merge in one unit of work; if merging fails, store the raw submission alone, marked
+``failed`` for the retry job or ``unmergeable`` for a supervisor (``services/retry.py``), so a
+device never loses what it sent (openrosa.md a.12: "stored, but processing failed" is still a
+201), and the result says which, for the device's message.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from server.boundary import commits
+from server.services.access.devices import Device
+from server.services.audit import Actor
+from server.services.intake import merge, retry, store
+
+
+def receive(actor: Actor, device: Device, upload: store.Upload
+            ) -> tuple[store.Receipt, merge.MergeResult | None]:
+    """Store (idempotently) and merge one submission; Problems propagate to the caller."""
+    blobs = current_app.extensions["sangloc_blobs"]
+    config = merge.MergeConfig.from_settings(current_app.config)
+    try:
+        return _store_and_merge(actor, device, upload, blobs, config)
+    except retry.MergeFailed as failure:
+        receipt, state = _store_only(actor, device, upload, blobs, failure)
+        return receipt, merge.MergeResult(state) if state else None
+
+
+@commits
+def _store_and_merge(actor, device, upload, blobs, config):
+    receipt = store.receive_submission(actor, device, upload, blobs, merging=True)
+    return receipt, retry.merge_receipt(actor, receipt, config)
+
+
+@commits
+def _store_only(actor, device, upload, blobs, failure: retry.MergeFailed):
+    receipt = store.receive_submission(actor, device, upload, blobs)
+    return receipt, retry.mark_unmerged(receipt, failure)

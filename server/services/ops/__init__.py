@@ -1,0 +1,1 @@
+"""Running the server: backups and restore, job runs, the scheduler lease."""
