@@ -62,6 +62,18 @@ class Binding:
     person: Mapping[str, str]
     device_score: str | None
 
+    def to_data(self) -> dict[str, object]:
+        """Plain JSON data, as a published form version stores it."""
+        return {"instrument_id": self.instrument_id, "items": dict(self.items),
+                "followup": dict(self.followup), "person": dict(self.person),
+                "device_score": self.device_score}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, object]) -> Binding:
+        """The binding :meth:`to_data` wrote."""
+        return cls(data["instrument_id"], dict(data["items"]), dict(data["followup"]),
+                   dict(data["person"]), data["device_score"])
+
 
 class _Ref(NamedTuple):
     """One parsed ``sangloc:item`` attribute."""

@@ -16,10 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
-
-from server.jobs import workflow
-from server.services.ops import backup, job_runs
+from server.jobs import bodies
 
 
 @dataclass(frozen=True)
@@ -40,30 +37,18 @@ def daily(hour: int, minute: int = 0) -> dict[str, Any]:
     return {"trigger": "cron", "hour": hour, "minute": minute}
 
 
-def backup_database() -> dict[str, Any]:
-    """The backup job: the instance folder, database URL and blob store come from the app.
-
-    A blob the database references but the store lacks fails the run (the backup is kept).
-    """
-    config = current_app.config
-    made = backup.backup_database(config["SANGLOC_INSTANCE_DIR"],
-                                  config["SQLALCHEMY_DATABASE_URI"],
-                                  blobs=current_app.extensions["sangloc_blobs"])
-    return {"file": made.path.name, "bytes": made.path.stat().st_size, "blobs": made.blobs}
-
-
 JOBS: tuple[Job, ...] = (
-    Job("backup_database", daily(19, 30), backup_database,
+    Job("backup_database", daily(19, 30), bodies.backup_database,
         "Back up the database and its blobs at 02:30 Vietnam time; keep the 14 newest"),
-    Job("prune_job_runs", daily(20, 0), job_runs.prune_job_runs,
+    Job("prune_job_runs", daily(20, 0), bodies.prune_job_runs,
         "Delete job runs older than 90 days; close runs a dead process left running"),
-    Job("mark_overdue_actions", every(minutes=15), workflow.mark_overdue_actions,
+    Job("mark_overdue_actions", every(minutes=15), bodies.mark_overdue_actions,
         "Mark cases whose next action is past due"),
-    Job("retry_failed_merges", every(minutes=10), workflow.retry_failed_merges,
+    Job("retry_failed_merges", every(minutes=10), bodies.retry_failed_merges,
         "Merge again the submissions whose merge failed (each in its own transaction)"),
-    Job("rescore_screenings", daily(20, 30), workflow.rescore_screenings,
+    Job("rescore_screenings", daily(20, 30), bodies.rescore_screenings,
         "Re-score screenings after a threshold table or rules change; old results kept"),
-    Job("expire_tokens", every(hours=1), workflow.expire_tokens,
+    Job("expire_tokens", every(hours=1), bodies.expire_tokens,
         "Revoke API tokens past their expiry"),
 )
 

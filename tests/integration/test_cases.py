@@ -10,9 +10,9 @@ from sqlalchemy import select
 from server.boundary import transaction
 from server.extensions import db
 from server.models import Case, CaseEvent, Person, PersonLink, Screening, ScreeningResult
+from server.programme import VIETNAM, Programme
 from server.services.audit import SYSTEM
 from server.services.cases import casework, persons, rescoring
-from server.services.intake.merge import VIETNAM, MergeConfig
 from sync import RuleConfig
 from tests.support.instances import mchat_answers, phq9_answers, screening_instance
 
@@ -102,7 +102,7 @@ def test_rescoring_after_a_threshold_change_keeps_the_old_result(forms_ready, de
     marks it screen-positive at >= 4: the re-score names the new table and keeps the old."""
     device.collect.submit(screening_instance("phq9", phq9_answers(q01=2, q02=3), group="phq9",
                                              dob=date(1985, 6, 1)))
-    config = MergeConfig("vietnam", RULES)
+    config = Programme("vietnam", RULES)
     assert rescoring.stale_screening_ids("international") == []
     stale = rescoring.stale_screening_ids("vietnam")
     assert len(stale) == 1

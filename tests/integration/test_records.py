@@ -27,7 +27,7 @@ from server.models import (
     Screening,
     Submission,
 )
-from server.services.intake.merge import VIETNAM
+from server.programme import VIETNAM
 from tests.integration.test_openrosa_forms import RESPONSE_NS
 from tests.support.instances import mchat_answers, phq9_answers, screening_instance
 
@@ -182,6 +182,7 @@ def test_self_harm_item_alone_opens_an_urgent_case_due_today(forms_ready, device
 def test_failed_merge_keeps_the_submission_and_the_retry_merges_it(forms_ready, device,
                                                                    monkeypatch, app):
     from server.boundary import transaction
+    from server.programme import Programme
     from server.services.audit import SYSTEM
     from server.services.intake import merge, retry
 
@@ -196,7 +197,7 @@ def test_failed_merge_keeps_the_submission_and_the_retry_merges_it(forms_ready, 
     assert submission.merge_state == "failed" and "scoring service down" in submission.merge_error
     assert count(Person) == 0 and count(Screening) == 0
     monkeypatch.undo()
-    config = merge.MergeConfig.from_settings(app.config)
+    config = Programme.from_settings(app.config)
     later = submission.next_retry_at + timedelta(seconds=1)
     assert retry.due_submission_ids(now=later) == [submission.id]
     for submission_id in retry.due_submission_ids(now=later):

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from server.extensions import db
 from server.models import Case, Person, Screening
-from server.services.intake.merge import VIETNAM
+from server.programme import VIETNAM
 from tests.integration.test_openrosa_forms import entries, media_files
 from tests.support.javarosa_fill import fill_form, inline_csv
 

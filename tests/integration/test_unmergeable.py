@@ -50,10 +50,10 @@ def impossible_dob(**overrides) -> bytes:
 
 
 def run_retry_job(app) -> dict:
-    from server.jobs import workflow
+    from server.jobs import bodies
 
     with app.app_context():
-        return workflow.retry_failed_merges()
+        return bodies.retry_failed_merges()
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from sqlalchemy import select
 import screening_tools
 from server.extensions import db
 from server.models import Person, Screening, ScreeningResult
+from server.programme import Programme, table_label
 from server.services.audit import Actor, record_event
 from server.services.cases import casework
-from server.services.intake.merge import MergeConfig, table_label
 from sync import rescore
 
 
@@ -36,7 +36,7 @@ def stale_screening_ids(thresholds: str, limit: int = 1000) -> list[int]:
     return stale
 
 
-def rescore_screening(actor: Actor, screening_id: int, config: MergeConfig,
+def rescore_screening(actor: Actor, screening_id: int, config: Programme,
                       today: date) -> bool:
     """Re-score one screening; returns whether its result changed."""
     screening = db.session.get(Screening, screening_id)

@@ -96,7 +96,7 @@ def _new_version(form: Form, info: forms.XFormInfo, xml: bytes, binding: Binding
         sha256=hashlib.sha256(xml).hexdigest(), fields=fields,
         binary_fields=list(info.binary_fields), media=list(info.media),
         default_language=info.default_language,
-        binding=binding_data(binding),
+        binding=binding.to_data() if binding else None,
         source_filename=filename, published_by=actor.id if actor.type == "user" else None)
     db.session.add(version)
     db.session.flush()
@@ -105,15 +105,6 @@ def _new_version(form: Form, info: forms.XFormInfo, xml: bytes, binding: Binding
                  version=label)
     db.session.flush()
     return version
-
-
-def binding_data(binding: Binding | None) -> dict[str, object] | None:
-    """A ``sync.Binding`` as plain JSON data for the form version row."""
-    if binding is None:
-        return None
-    return {"instrument_id": binding.instrument_id, "items": dict(binding.items),
-            "followup": dict(binding.followup), "person": dict(binding.person),
-            "device_score": binding.device_score}
 
 
 def _check_field_types(form_id: str, earlier: list[FormVersion], fields: dict[str, str]) -> None:

@@ -12,8 +12,8 @@ registered the person corrects it, and never moves it out of the sender's area.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta, timezone
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select, update
 
@@ -32,6 +32,7 @@ from server.models import (
 )
 from server.models.person import new_uuid
 from server.models.types import utcnow
+from server.programme import Programme, local_date, table_label
 from server.services.access.devices import scope_of
 from server.services.audit import Actor, record_event
 from server.services.cases import casework
@@ -40,7 +41,6 @@ from sync import (
     Action,
     Binding,
     Registration,
-    RuleConfig,
     ScreeningOutcome,
     actions_for,
     differences,
@@ -50,21 +50,6 @@ from sync import (
     score_instance,
 )
 
-# Vietnam has one time zone and no daylight saving: screening dates are local dates.
-VIETNAM = timezone(timedelta(hours=7), "ICT")
-
-
-@dataclass(frozen=True)
-class MergeConfig:
-    thresholds: str = "international"
-    rules: RuleConfig = field(default_factory=RuleConfig)
-
-    @classmethod
-    def from_settings(cls, config) -> MergeConfig:
-        return cls(config["SANGLOC_THRESHOLDS"], RuleConfig(
-            referral_days=config["SANGLOC_REFERRAL_DAYS"],
-            interview_days=config["SANGLOC_INTERVIEW_DAYS"]))
-
 
 @dataclass(frozen=True)
 class MergeResult:
@@ -73,10 +58,6 @@ class MergeResult:
     state: str
     outcome: ScreeningOutcome | None = None
     actions: tuple[Action, ...] = ()
-
-
-def local_date(submission: Incoming) -> date:
-    return submission.received_at.astimezone(VIETNAM).date()
 
 
 @dataclass(frozen=True)
@@ -89,15 +70,10 @@ class FormRef:
 
     @classmethod
     def of(cls, version: FormVersion) -> FormRef:
-        return cls(version.form.xml_form_id, version.version, binding_of(version.binding))
+        return cls(version.form.xml_form_id, version.version, Binding.from_data(version.binding))
 
 
-def binding_of(data: dict) -> Binding:
-    return Binding(data["instrument_id"], data["items"], data["followup"], data["person"],
-                   data["device_score"])
-
-
-def result_for(submission_id: int, config: MergeConfig) -> MergeResult:
+def result_for(submission_id: int, config: Programme) -> MergeResult:
     """The result a stored submission gave (repeated to a device that resends it): its
     screening's, or its merge state (merged without a screening: consent was refused)."""
     screening = db.session.scalar(select(Screening).where(
@@ -120,7 +96,7 @@ def _set_state(submission: Incoming, state: str, error: str | None = None) -> No
                            .values(merge_state=state, merge_error=error))
 
 
-def merge_submission(actor: Actor, submission: Incoming, config: MergeConfig,
+def merge_submission(actor: Actor, submission: Incoming, config: Programme,
                      ref: FormRef | None = None) -> MergeResult:
     """Turn one stored, scored-form submission into person, consent, screening and case."""
     version = ref or FormRef.of(db.session.get(FormVersion, submission.form_version_id))
@@ -137,7 +113,7 @@ def merge_submission(actor: Actor, submission: Incoming, config: MergeConfig,
         _set_state(submission, "held", "person_locked")
         return MergeResult("held")
     _add_consent(person, submission, version, registration)
-    today = local_date(submission)
+    today = local_date(submission.received_at)
     outcome = score_instance(binding, values, screening_date=today,
                              dob=person.dob or registration.dob, thresholds=config.thresholds)
     step = _Merging(actor, submission, version, today, config.thresholds)
@@ -311,12 +287,6 @@ def _add_consent(person: Person | None, submission: Incoming, version: FormRef,
         given=consent.given, given_by=consent.by if person else None,
         relation=consent.relation, method=consent.method, child_assent=consent.child_assent,
         form_id=version.form_id, form_version=version.version))
-
-
-def table_label(name: str) -> str:
-    """``international@1``: the threshold table in force, as results name it."""
-    table = screening_tools.THRESHOLD_TABLES[name]
-    return f"{table.name}@{table.version}"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from server import programme
 from server.boundary import commits
 from server.services.access.devices import Device
 from server.services.audit import Actor
@@ -20,7 +21,7 @@ def receive(actor: Actor, device: Device, upload: store.Upload
             ) -> tuple[store.Receipt, merge.MergeResult | None]:
     """Store (idempotently) and merge one submission; Problems propagate to the caller."""
     blobs = current_app.extensions["sangloc_blobs"]
-    config = merge.MergeConfig.from_settings(current_app.config)
+    config = programme.current()
     try:
         return _store_and_merge(actor, device, upload, blobs, config)
     except retry.MergeFailed as failure:

@@ -25,11 +25,12 @@ from sqlalchemy import or_, select, update
 from server.extensions import db
 from server.models import Submission
 from server.models.types import utcnow
+from server.programme import Programme
 from server.services.audit import SYSTEM, Actor, record_event
 from server.services.intake import merge
 from server.services.intake.store import Incoming, Receipt
 from server.services.ops.job_runs import describe_error
-from sync import SyncError
+from sync import Binding, SyncError
 
 log = logging.getLogger("sangloc.intake")
 
@@ -54,14 +55,14 @@ class MergeFailed(Exception):
 
 
 def merge_receipt(actor: Actor, receipt: Receipt,
-                  config: merge.MergeConfig) -> merge.MergeResult | None:
+                  config: Programme) -> merge.MergeResult | None:
     """Merge a new or edited scored submission; repeat the result for a resubmission."""
     if not receipt.target.scored:
         return None
     if receipt.outcome == "duplicate":
         return merge.result_for(receipt.submission_id, config)
     target = receipt.target
-    ref = merge.FormRef(target.form_id, target.version, merge.binding_of(target.binding))
+    ref = merge.FormRef(target.form_id, target.version, Binding.from_data(target.binding))
     try:
         return merge.merge_submission(actor, receipt.incoming, config, ref)
     except Exception as exc:
@@ -117,7 +118,7 @@ def due_submission_ids(now: datetime | None = None, limit: int | None = None) ->
         .limit(limit or RETRY_BATCH)))
 
 
-def retry_one(actor: Actor, submission_id: int, config: merge.MergeConfig) -> str:
+def retry_one(actor: Actor, submission_id: int, config: Programme) -> str:
     """Merge one failed submission again (the job gives each its own transaction)."""
     submission = db.session.get(Submission, submission_id)
     if submission.merge_state not in ("failed", "pending"):

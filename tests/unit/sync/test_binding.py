@@ -261,3 +261,15 @@ def test_extract_answers_without_follow_up():
     items, followup = extract_answers(binding, {"/data/a7": "3"})
     assert followup == {}
     assert items == {f"q{n:02d}": ("3" if n == 7 else None) for n in range(1, 8)}
+
+
+def test_a_binding_round_trips_through_its_stored_data():
+    """A published form version stores ``to_data()`` as JSON; ``from_data`` reads it back."""
+    import json
+
+    from tests.unit.sync.bundled import bundled_binding
+
+    binding = bundled_binding("mchat_rf")
+    data = json.loads(json.dumps(binding.to_data()))
+    assert Binding.from_data(data) == binding
+    assert data["instrument_id"] == "mchat_rf" and len(data["items"]) == 20

@@ -1,4 +1,4 @@
-"""The screening-workflow jobs: thin calls into services, listed in ``table.JOBS``.
+"""The bodies of the periodic jobs: thin calls into services, listed in ``table.JOBS``.
 
 Jobs that work item by item (retrying merges, re-scoring) give each item its own unit of work
 through ``transaction()``, so one bad item cannot hold the others back; their counts go to the
@@ -8,31 +8,23 @@ run row. Nothing here holds personal data in what it returns or logs.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from typing import Any
 
 from flask import current_app
 
+from server import programme
 from server.boundary import transaction
 from server.services.access import api_tokens
 from server.services.audit import SYSTEM
 from server.services.cases import casework, rescoring
 from server.services.intake import retry
-from server.services.intake.merge import VIETNAM, MergeConfig
+from server.services.ops import backup, job_runs
 
 log = logging.getLogger("sangloc.jobs")
 
 
-def _config() -> MergeConfig:
-    return MergeConfig.from_settings(current_app.config)
-
-
-def _today():
-    return datetime.now(VIETNAM).date()
-
-
 def mark_overdue_actions() -> dict[str, Any]:
-    return {"marked_overdue": casework.mark_overdue(_today())}
+    return {"marked_overdue": casework.mark_overdue(programme.today())}
 
 
 def expire_tokens() -> dict[str, Any]:
@@ -41,7 +33,7 @@ def expire_tokens() -> dict[str, Any]:
 
 def retry_failed_merges() -> dict[str, Any]:
     """Merge the due failed submissions; a new failure waits longer, or is given up."""
-    config = _config()
+    config = programme.current()
     counts = {"merged": 0, "held": 0, "failed": 0, "unmergeable": 0}
     for submission_id in retry.due_submission_ids():
         try:
@@ -57,10 +49,26 @@ def retry_failed_merges() -> dict[str, Any]:
 
 
 def rescore_screenings() -> dict[str, Any]:
-    config, counts = _config(), {"rescored": 0, "changed": 0}
+    config, counts = programme.current(), {"rescored": 0, "changed": 0}
     for screening_id in rescoring.stale_screening_ids(config.thresholds):
         with transaction():
-            changed = rescoring.rescore_screening(SYSTEM, screening_id, config, _today())
+            changed = rescoring.rescore_screening(SYSTEM, screening_id, config, programme.today())
         counts["rescored"] += 1
         counts["changed"] += changed
     return counts
+
+
+def backup_database() -> dict[str, Any]:
+    """The backup job: the instance folder, database URL and blob store come from the app.
+
+    A blob the database references but the store lacks fails the run (the backup is kept).
+    """
+    config = current_app.config
+    made = backup.backup_database(config["SANGLOC_INSTANCE_DIR"],
+                                  config["SQLALCHEMY_DATABASE_URI"],
+                                  blobs=current_app.extensions["sangloc_blobs"])
+    return {"file": made.path.name, "bytes": made.path.stat().st_size, "blobs": made.blobs}
+
+
+def prune_job_runs() -> dict[str, Any]:
+    return job_runs.prune_job_runs()

@@ -17,7 +17,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from server.cli import cli_errors, fail
+from server.cli.common import cli_errors, fail
 from server.extensions import db
 from server.jobs.runner import run_job
 from server.jobs.table import JOBS

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from server.boundary import transaction
-from server.cli import cli_errors, split_codes
+from server.cli.common import cli_errors, split_codes
 from server.extensions import db
 from server.models import Form
 from server.services.audit import SYSTEM

@@ -1,110 +1,21 @@
-"""The ``sangloc`` command: set-up, users, devices, areas and forms.
-
-Each command is thin: parse options -> one service call inside ``transaction()`` -> print.
-Errors from services are printed as one clear line (or JSON with ``--json``) with exit code 1.
-"""
+"""``sangloc users``, ``app-users``, ``areas`` and ``api-tokens``: who may use sangloc, from
+where, and with which credentials."""
 
 from __future__ import annotations
 
 import json
-import secrets
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from server.boundary import transaction
+from server.cli.common import cli_errors, public_url, split_codes
 from server.collect_settings import server_url, settings_payload, write_qr_png
-from server.services import setup
-from server.services.access import areas, users
+from server.services.access import api_tokens, areas, users
 from server.services.audit import SYSTEM
-from server.services.forms import publishing
-
-_EXPECTED = (ValueError, LookupError)
-
-
-def main() -> None:
-    from server import create_app
-
-    group = FlaskGroup(create_app=create_app, name="sangloc", add_version_option=False,
-                       load_dotenv=False, set_debug_flag=False)
-    group.main(prog_name="sangloc")
-
-
-@contextmanager
-def cli_errors(as_json: bool = False) -> Iterator[None]:
-    """Turn an expected service error into one line on stderr and exit code 1."""
-    try:
-        yield
-    except publishing.PublishError as exc:
-        fail(exc.as_dict(), as_json)
-    except _EXPECTED as exc:
-        fail({"code": type(exc).__name__, "message": str(exc)}, as_json)
-
-
-def fail(error: dict, as_json: bool) -> None:
-    if as_json:
-        click.echo(json.dumps({"error": error}, ensure_ascii=False))
-    else:
-        where = ", ".join(f"{k} {error[k]}" for k in ("sheet", "row", "field") if error.get(k))
-        click.echo(f"error: {error['message']}" + (f" ({where})" if where else ""), err=True)
-    sys.exit(1)
-
-
-def split_codes(value: str) -> list[str]:
-    return [code.strip() for code in value.split(",") if code.strip()]
-
-
-def public_url() -> str:
-    config = current_app.config
-    return config["SANGLOC_PUBLIC_URL"] or \
-        f"http://{config['SANGLOC_HOST']}:{config['SANGLOC_PORT']}"
-
-
-@click.command("init")
-@click.option("--demo", is_flag=True, help="On first run, create an admin and a demo device.")
-@with_appcontext
-def init_command(demo: bool) -> None:
-    """Migrate the database, seed areas, publish bundled forms (idempotent)."""
-    with cli_errors():
-        report = setup.initialise(strict=current_app.config["SANGLOC_STRICT"])
-        for line in report:
-            click.echo(line)
-        if demo:
-            _first_run_demo()
-
-
-def _first_run_demo() -> None:
-    with transaction():
-        created = setup.create_demo_accounts(secrets.token_urlsafe(12))
-    if created is None:
-        return
-    url = server_url(public_url(), created.token)
-    click.echo("\n=== First run: keep these, they are shown only once ===")
-    click.echo(f"Admin login:     {created.admin_username} / {created.admin_password}")
-    click.echo(f"Demo collaborator device ({created.commune_name}):")
-    click.echo(f"  ODK Collect server URL: {url}")
-
-
-@click.command("serve")
-@with_appcontext
-def serve_command() -> None:
-    """Serve with gunicorn on SANGLOC_HOST:SANGLOC_PORT (SANGLOC_WORKERS processes of
-    SANGLOC_THREADS threads; reading a request is bounded by SANGLOC_READ_TIMEOUT)."""
-    import os
-
-    config = current_app.config
-    conf = Path(__file__).with_name("gunicorn_conf.py")
-    bind = f"{config['SANGLOC_HOST']}:{config['SANGLOC_PORT']}"
-    click.echo(f"sangloc serving on http://{bind}")
-    args = [sys.executable, "-m", "gunicorn", "-c", str(conf), "-b", bind,
-            "-w", str(config["SANGLOC_WORKERS"]), "--threads", str(config["SANGLOC_THREADS"]),
-            "wsgi:app"]
-    os.execv(sys.executable, args)  # noqa: S606  (replaces this process with gunicorn)
 
 
 @click.group("users")
@@ -206,13 +117,58 @@ def areas_list(province: str | None, as_json: bool) -> None:
         click.echo(f"{row['code']}\t{row['name']}\t{row['type']}")
 
 
-def register(app: Flask) -> None:
-    from server.cli_forms import forms_group
-    from server.cli_jobs import JOB_COMMANDS
-    from server.cli_records import api_tokens_group, export_group, persons_group
+@click.group("api-tokens")
+def api_tokens_group() -> None:
+    """Bearer tokens for the JSON API."""
 
-    commands: list[Callable] = [init_command, serve_command, users_group, app_users_group,
-                                areas_group, forms_group, api_tokens_group, export_group,
-                                persons_group, *JOB_COMMANDS]
-    for command in commands:
-        app.cli.add_command(command)
+
+@api_tokens_group.command("create")
+@click.argument("username")
+@click.option("--days", default=90, show_default=True, help="Days until the token expires")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def api_tokens_create(username: str, days: int, as_json: bool) -> None:
+    with cli_errors(as_json), transaction():
+        token = api_tokens.create_token(SYSTEM, username, days)
+    click.echo(json.dumps({"token": token}) if as_json else f"API token (shown once): {token}")
+
+
+@api_tokens_group.command("list")
+@click.argument("username", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def api_tokens_list(username: str | None, as_json: bool) -> None:
+    """Tokens (id, user, created, expires, revoked), never the token itself."""
+    with cli_errors(as_json):
+        rows = [{"id": t.id, "user": t.username, "created": _when(t.created_at),
+                 "expires": _when(t.expires_at), "revoked": _when(t.revoked_at)}
+                for t in api_tokens.list_tokens(username)]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    click.echo("id\tuser\tcreated\texpires\trevoked")
+    for row in rows:
+        click.echo("\t".join(str(row[k] or "-") for k in row))
+
+
+def _when(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment is not None else None
+
+
+@api_tokens_group.command("revoke")
+@click.argument("token_id", type=int, required=False)
+@click.option("--user", "username", help="Revoke every token of this user instead.")
+@with_appcontext
+def api_tokens_revoke(token_id: int | None, username: str | None) -> None:
+    """Revoke one token (by its id in ``api-tokens list``) or all of a user's tokens."""
+    if (token_id is None) == (username is None):
+        raise click.UsageError("give either a token ID or --user USERNAME")
+    with cli_errors(), transaction():
+        if username is not None:
+            count = api_tokens.revoke_user_tokens(SYSTEM, username)
+            message = f"revoked {count} API token(s) of {username}"
+        elif api_tokens.revoke_token(SYSTEM, token_id):
+            message = f"revoked API token {token_id}"
+        else:
+            message = f"API token {token_id} was already revoked"
+    click.echo(message)

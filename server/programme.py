@@ -1,0 +1,52 @@
+"""The programme's settings as merging, the jobs and the CLI use them, and the date in Vietnam.
+
+``Programme`` holds the threshold table in force and the rule days (referral, Follow-Up
+interview), built from the ``SANGLOC_*`` settings; ``current()`` reads them from the running
+app. Screening dates are local dates: Vietnam has one time zone (UTC+7) and no daylight saving.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from flask import current_app
+
+import screening_tools
+from sync import RuleConfig
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+
+
+@dataclass(frozen=True)
+class Programme:
+    thresholds: str = "international"
+    rules: RuleConfig = field(default_factory=RuleConfig)
+
+    @classmethod
+    def from_settings(cls, config: Any) -> Programme:
+        return cls(config["SANGLOC_THRESHOLDS"], RuleConfig(
+            referral_days=config["SANGLOC_REFERRAL_DAYS"],
+            interview_days=config["SANGLOC_INTERVIEW_DAYS"]))
+
+
+def current() -> Programme:
+    """The settings of the running app."""
+    return Programme.from_settings(current_app.config)
+
+
+def today() -> date:
+    """Today's date in Vietnam."""
+    return datetime.now(VIETNAM).date()
+
+
+def local_date(moment: datetime) -> date:
+    """The date in Vietnam of an aware moment."""
+    return moment.astimezone(VIETNAM).date()
+
+
+def table_label(name: str) -> str:
+    """``international@1``: the threshold table in force, as results name it."""
+    table = screening_tools.THRESHOLD_TABLES[name]
+    return f"{table.name}@{table.version}"
