@@ -113,9 +113,10 @@ def communes_of(env, province: str) -> list[str]:
 
 def province_case_list(env) -> list[str]:
     """The case list of every commune of province 01, in process: (max ms of 5, rows)."""
-    code = ("import time; from server import create_app; from server.services import "
-            "case_list, areas; app=create_app(); ctx=app.app_context(); ctx.push();"
-            "cs=[u.code for u in areas.list_units('01') if len(u.code)==5]; ts=[]\n"
+    code = ("import time; from server import create_app; from server.services.cases import "
+            "case_list; from server.services.access.scope import scope_for_areas; "
+            "app=create_app(); ctx=app.app_context(); ctx.push();"
+            "cs=scope_for_areas(['01']); ts=[]\n"
             "for _ in range(5):\n t=time.perf_counter(); d=case_list.case_list_csv(cs); "
             "ts.append((time.perf_counter()-t)*1000)\n"
             "print(round(max(ts)), d.count(b'\\n'))")

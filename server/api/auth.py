@@ -4,7 +4,7 @@
 revoked, not expired, user active) on every request, nothing cached, so a revocation applies to
 the next request. An address that sent too many wrong tokens is refused first (429.1,
 ``server/security.py``). The caller's scope is their areas expanded both ways, as a
-``Device`` so the submission services can treat the web app like a phone.
+``Scope`` so the submission services can treat the web app like a phone.
 """
 
 from __future__ import annotations

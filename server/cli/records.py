@@ -12,6 +12,8 @@ from flask.cli import with_appcontext
 from server import programme
 from server.boundary import transaction
 from server.cli.common import cli_errors
+from server.services.access import areas
+from server.services.access.scope import scope_for_areas
 from server.services.audit import SYSTEM
 from server.services.cases import exports, persons
 
@@ -29,11 +31,14 @@ def export_group() -> None:
 @with_appcontext
 def export_screenings(fmt: str, area: str | None, output: Path | None) -> None:
     with cli_errors(), transaction():
+        if area is not None:
+            areas.get_unit(area)
+        scope = scope_for_areas([area] if area else None)
         if output is None:
-            count = exports.export_screenings(SYSTEM, sys.stdout.buffer, fmt, area)
+            count = exports.export_screenings(SYSTEM, sys.stdout.buffer, fmt, scope, area)
         else:
             with output.open("wb") as handle:
-                count = exports.export_screenings(SYSTEM, handle, fmt, area)
+                count = exports.export_screenings(SYSTEM, handle, fmt, scope, area)
     click.echo(f"{count} screenings exported", err=True)
 
 

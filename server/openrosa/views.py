@@ -58,7 +58,7 @@ bp.register_error_handler(Exception, error_response)
 
 
 def _actor() -> Actor:
-    return Actor("app_user", g.device.id, request.remote_addr)
+    return Actor("app_user", g.device.app_user_id, request.remote_addr)
 
 
 def _blobs():
@@ -116,7 +116,7 @@ def media_file(form_id: str, filename: str):
 def integrity():
     """Which of the listed people still exist for this device (openrosa.md a.7)."""
     ids = [i for i in request.args.get("id", "").split(",") if i]
-    states = case_list.deleted_states(ids, g.device.communes)
+    states = case_list.deleted_states(ids, g.device)
     return xml_response(forms.render_integrity(states), no_store=True)
 
 

@@ -18,7 +18,8 @@ from server.extensions import db
 from server.models import ApiToken, User
 from server.models.types import utcnow
 from server.problems import Problem
-from server.services.access.devices import Device, scope_of, token_hash
+from server.services.access.devices import token_hash
+from server.services.access.scope import Scope, scope_of
 from server.services.access.users import get_user
 from server.services.audit import Actor, record_event
 
@@ -82,7 +83,7 @@ def _revoke(actor: Actor, row: ApiToken) -> bool:
     return True
 
 
-def authenticate(token: str) -> tuple[User, Device]:
+def authenticate(token: str) -> tuple[User, Scope]:
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
     if row is None or row.revoked_at is not None or \
             (row.expires_at is not None and row.expires_at <= utcnow()):

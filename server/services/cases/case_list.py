@@ -3,8 +3,8 @@
 Columns ``name,label,__version`` (openrosa.md a.7) plus properties the forms and collaborators
 use: date of birth, sex, village, last screening, due action. The first row is always the
 "new person" entry (JavaRosa refuses an empty choice list). Rows are ordered by normalised name
-and id, so the bytes (and so the manifest hash) change only when the content changes. Locked
-(withdrawn) and merged-away persons are left out.
+and id, so the bytes (and so the manifest hash) change only when the content changes. The
+persons are those the device's scope sees (``access.scope.visible``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from server.extensions import db
 from server.models import Case, Person
+from server.services.access.scope import Scope, visible
 from sync import NEW_PERSON
 
 HEADER = ["name", "label", "__version", "dob", "sex", "village", "last_screening", "due_action"]
@@ -36,39 +37,34 @@ _CACHE: OrderedDict[tuple, bytes] = OrderedDict()
 _CACHE_SIZE = 64
 
 
-def _content_key(communes: list[str]) -> tuple:
+def _content_key(scope: Scope) -> tuple:
     """Count and newest change of the people (and their cases) the list would show."""
     row = db.session.execute(
         select(func.count(Person.id), func.max(Person.updated_at), func.max(Case.updated_at),
                func.sum(Person.version))
-        .outerjoin(Case, Case.person_id == Person.id)
-        .where(Person.commune_code.in_(communes), Person.locked_at.is_(None),
-               Person.merged_into_id.is_(None))).one()
+        .outerjoin(Case, Case.person_id == Person.id).where(*visible(scope))).one()
     return tuple(row)
 
 
-def case_list_csv(communes: Collection[str]) -> bytes:
-    """The CSV for these communes, rebuilt only when its content changed."""
-    codes = sorted(communes)
-    key = (tuple(codes), _content_key(codes))
+def case_list_csv(scope: Scope) -> bytes:
+    """The CSV of the persons ``scope`` sees, rebuilt only when its content changed."""
+    key = (tuple(sorted(scope.communes)), _content_key(scope))
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    data = _build(codes)
+    data = _build(scope)
     _CACHE[key] = data
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return data
 
 
-def _build(communes: list[str]) -> bytes:
+def _build(scope: Scope) -> bytes:
     rows = db.session.execute(
         select(Person.id, Person.full_name, Person.version, Person.dob, Person.sex,
                Person.village, Case.last_instrument, Case.last_screened_on, Case.next_action,
                Case.next_action_due)
-        .outerjoin(Case, Case.person_id == Person.id)
-        .where(Person.commune_code.in_(communes), Person.locked_at.is_(None),
-               Person.merged_into_id.is_(None))
+        .outerjoin(Case, Case.person_id == Person.id).where(*visible(scope))
         .order_by(Person.name_key, Person.id))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -84,9 +80,8 @@ def _build(communes: list[str]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def deleted_states(ids: Collection[str], communes: Collection[str]) -> list[tuple[str, bool]]:
+def deleted_states(ids: Collection[str], scope: Scope) -> list[tuple[str, bool]]:
     """Integrity check: each id -> deleted (unknown, out of the area, locked or merged)."""
-    alive = set(db.session.scalars(select(Person.id).where(
-        Person.id.in_(list(ids)), Person.commune_code.in_(list(communes)),
-        Person.locked_at.is_(None), Person.merged_into_id.is_(None))))
+    alive = set(db.session.scalars(select(Person.id).where(Person.id.in_(list(ids)),
+                                                           *visible(scope))))
     return [(i, i not in alive) for i in ids]

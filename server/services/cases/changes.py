@@ -21,7 +21,7 @@ from server.extensions import db
 from server.models import Case, Form, FormAssignment, FormVersion, Person
 from server.models.types import utcnow
 from server.problems import Problem
-from server.services.access.devices import Device, covers
+from server.services.access.scope import Scope, visible
 from server.services.audit import Actor, record_event
 
 PAGE = 1000
@@ -59,20 +59,19 @@ def _position(item: list, key_type: type) -> Position:
     return moment, key
 
 
-def _page(model, key, scope: Device, since: Position, *extra):
-    query = (select(model).where(tuple_(model.updated_at, key) > since, *extra)
+def _page(model, key, scope: Scope, since: Position):
+    query = (select(model).where(tuple_(model.updated_at, key) > since)
              .order_by(model.updated_at, key).limit(PAGE))
     if model is Case:
         query = query.join(Person, Person.id == Case.person_id)
-    return list(db.session.scalars(query.where(Person.commune_code.in_(scope.communes))))
+    return list(db.session.scalars(query.where(*visible(scope))))
 
 
-def changes_since(actor: Actor, scope: Device, cursor: str | None, secret: str) -> dict:
+def changes_since(actor: Actor, scope: Scope, cursor: str | None, secret: str) -> dict:
     since = decode_cursor(cursor, secret)
     restart = utcnow() - SAFETY_MARGIN
-    persons = _page(Person, Person.id, scope, since["persons"], Person.locked_at.is_(None),
-                    Person.merged_into_id.is_(None))
-    cases = _page(Case, Case.id, scope, since["cases"], Person.locked_at.is_(None))
+    persons = _page(Person, Person.id, scope, since["persons"])
+    cases = _page(Case, Case.id, scope, since["cases"])
     more = len(persons) == PAGE or len(cases) == PAGE
     positions = {
         "persons": (persons[-1].updated_at, persons[-1].id) if len(persons) == PAGE
@@ -85,7 +84,7 @@ def changes_since(actor: Actor, scope: Device, cursor: str | None, secret: str) 
             "cursor": encode_cursor(positions, secret)}
 
 
-def _forms_since(scope: Device, since: datetime) -> list[dict]:
+def _forms_since(scope: Scope, since: datetime) -> list[dict]:
     rows = db.session.execute(
         select(Form.id, Form.xml_form_id, FormVersion.version, FormVersion.title,
                FormVersion.md5, FormAssignment.area_code)
@@ -97,7 +96,7 @@ def _forms_since(scope: Device, since: datetime) -> list[dict]:
         assigned.setdefault(row.id, set()).update({row.area_code} - {None})
     seen, found = set(), []
     for row in rows:
-        if row.id not in seen and covers(assigned[row.id], scope):
+        if row.id not in seen and scope.covers_assignment(assigned[row.id]):
             seen.add(row.id)
             found.append({"form_id": row.xml_form_id, "version": row.version,
                           "title": row.title, "hash": f"md5:{row.md5}"})

@@ -1,8 +1,9 @@
 """Exporting screenings: one row per screening, streamed, scoped, audited.
 
 Rows: person id, instrument, date, total, subscales, band, flags (plus form id/version,
-instance id, thresholds and whether the screening was superseded). Withdrawn (locked) and
-merged-away persons are left out. Formats: JSON lines, CSV, XLSX (openpyxl write-only mode so
+instance id, thresholds and whether the screening was superseded). The persons are those the
+export's scope sees (``access.scope.visible``: by the person's commune today, withdrawn and
+merged-away persons left out). Formats: JSON lines, CSV, XLSX (openpyxl write-only mode so
 that large exports do not build the whole workbook in memory).
 """
 
@@ -17,7 +18,8 @@ from typing import IO
 from sqlalchemy import select
 
 from server.extensions import db
-from server.models import AdminUnit, Person, Screening
+from server.models import Person, Screening
+from server.services.access.scope import Scope, visible
 from server.services.audit import Actor, record_event
 
 COLUMNS = ["person_id", "instrument", "date", "total", "subscales", "band", "flags",
@@ -25,15 +27,9 @@ COLUMNS = ["person_id", "instrument", "date", "total", "subscales", "band", "fla
 FORMATS = ("jsonl", "csv", "xlsx")
 
 
-def _rows(area: str | None) -> Iterator[dict]:
+def _rows(scope: Scope) -> Iterator[dict]:
     query = (select(Screening).join(Person, Person.id == Screening.person_id)
-             .where(Person.locked_at.is_(None), Person.merged_into_id.is_(None))
-             .order_by(Screening.id).execution_options(yield_per=1000))
-    if area and len(area) == 2:
-        query = query.join(AdminUnit, AdminUnit.code == Screening.commune_code).where(
-            AdminUnit.province_code == area)
-    elif area:
-        query = query.where(Screening.commune_code == area)
+             .where(*visible(scope)).order_by(Screening.id).execution_options(yield_per=1000))
     for s in db.session.scalars(query):
         yield {"person_id": s.person_id, "instrument": s.instrument,
                "date": s.screened_on.isoformat(), "total": s.total,
@@ -43,12 +39,14 @@ def _rows(area: str | None) -> Iterator[dict]:
                "thresholds": s.thresholds, "superseded": s.superseded_by_id is not None}
 
 
-def export_screenings(actor: Actor, out: IO[bytes], fmt: str, area: str | None = None) -> int:
-    """Write the export to ``out``; return the number of rows. Audited."""
+def export_screenings(actor: Actor, out: IO[bytes], fmt: str, scope: Scope,
+                      area: str | None = None) -> int:
+    """Write the export of ``scope`` (asked for as ``area``) to ``out``; return the number of
+    rows. Audited."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
     writer = {"jsonl": _jsonl, "csv": _csv, "xlsx": _xlsx}[fmt]
-    count = writer(_rows(area), out)
+    count = writer(_rows(scope), out)
     record_event(actor, "screening.export", "screening", "*", format=fmt, area=area, rows=count)
     return count
 

@@ -1,11 +1,10 @@
 """Reading persons, cases and the review list within the caller's scope (API, later the UI).
 
-Every query is filtered to the caller's communes; a person outside the scope is "not found",
-never "forbidden", so ids reveal nothing. Locked (withdrawn) and merged-away persons are left
-out of lists. Reading a person's record is audited. The review list holds what a supervisor
-of the commune has to look at: submissions that could not be merged (``unmergeable``, with
-their reason) or are held (the person's record is locked), and refused bodies kept as
-conflicts (an instanceID reused with different content).
+Every query of persons goes through the access room's one rule (``visible(scope)``); a person
+outside the scope is "not found", never "forbidden". Reading a person's record is audited.
+The review list holds what a supervisor of the commune has to look at: submissions that could
+not be merged (``unmergeable``, with their reason) or are held (the person's record is locked),
+and refused bodies kept as conflicts (an instanceID reused with different content).
 """
 
 from __future__ import annotations
@@ -28,21 +27,16 @@ from server.models import (
 )
 from server.models.submission import REVIEW_STATES
 from server.problems import Problem
-from server.services.access.devices import Device
+from server.services.access.scope import Scope, visible, visible_persons
 from server.services.audit import Actor, record_event
 from sync import normalise_name
 
 PAGE_LIMIT = 200
 
 
-def _visible(scope: Device):
-    return (Person.commune_code.in_(scope.communes), Person.locked_at.is_(None),
-            Person.merged_into_id.is_(None))
-
-
-def list_persons(actor: Actor, scope: Device, *, commune: str | None = None,
+def list_persons(actor: Actor, scope: Scope, *, commune: str | None = None,
                  q: str | None = None, limit: int = 50, offset: int = 0) -> list[Person]:
-    query = select(Person).where(*_visible(scope)).order_by(Person.name_key, Person.id)
+    query = visible_persons(scope).order_by(Person.name_key, Person.id)
     if commune:
         query = query.where(Person.commune_code == commune)
     if q:
@@ -52,8 +46,8 @@ def list_persons(actor: Actor, scope: Device, *, commune: str | None = None,
     return persons
 
 
-def get_person(actor: Actor, scope: Device, person_id: str) -> Person:
-    person = db.session.scalar(select(Person).where(Person.id == person_id, *_visible(scope)))
+def get_person(actor: Actor, scope: Scope, person_id: str) -> Person:
+    person = db.session.scalar(visible_persons(scope).where(Person.id == person_id))
     if person is None:
         raise Problem("404.5", person_id=person_id)
     record_event(actor, "person.read", "person", person.id)
@@ -83,10 +77,10 @@ def open_conflicts(person: Person) -> list[RegistrationConflict]:
         RegistrationConflict.resolved_at.is_(None)).order_by(RegistrationConflict.id)))
 
 
-def list_cases(actor: Actor, scope: Device, *, state: str | None = None,
+def list_cases(actor: Actor, scope: Scope, *, state: str | None = None,
                flag: str | None = None, due_before: date | None = None,
                limit: int = 100, offset: int = 0) -> list[Case]:
-    query = (select(Case).join(Person, Person.id == Case.person_id).where(*_visible(scope))
+    query = (select(Case).join(Person, Person.id == Case.person_id).where(*visible(scope))
              .order_by(Case.urgent.desc(), Case.next_action_due.is_(None),
                        Case.next_action_due, Case.id))
     if state:
@@ -100,7 +94,7 @@ def list_cases(actor: Actor, scope: Device, *, state: str | None = None,
     return cases
 
 
-def list_reviews(actor: Actor, scope: Device, *, limit: int = 100,
+def list_reviews(actor: Actor, scope: Scope, *, limit: int = 100,
                  offset: int = 0) -> list[dict]:
     """Submissions and kept conflicts of the caller's communes that need a supervisor."""
     submissions = (

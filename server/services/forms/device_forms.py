@@ -15,7 +15,7 @@ from sqlalchemy import select
 from server.extensions import db
 from server.models import Form, FormAssignment, FormVersion
 from server.problems import Problem
-from server.services.access.devices import Device, covers
+from server.services.access.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def _assignments(rows) -> dict[int, set[str]]:
     return codes
 
 
-def list_forms_for(device: Device, form_id: str | None = None) -> list[ListedForm]:
+def list_forms_for(device: Scope, form_id: str | None = None) -> list[ListedForm]:
     """Current versions of the open forms the device may use, by form id (formList)."""
     query = (
         select(Form.id.label("form_pk"), Form.xml_form_id, FormVersion.title, FormVersion.version,
@@ -68,13 +68,13 @@ def list_forms_for(device: Device, form_id: str | None = None) -> list[ListedFor
     allowed = _assignments(rows)
     seen: dict[int, ListedForm] = {}
     for row in rows:
-        if row.form_pk not in seen and covers(allowed[row.form_pk], device):
+        if row.form_pk not in seen and device.covers_assignment(allowed[row.form_pk]):
             seen[row.form_pk] = ListedForm(row.xml_form_id, row.title, row.version, row.md5,
                                            bool(row.media))
     return list(seen.values())
 
 
-def _check_access(device: Device, form_id: str) -> None:
+def _check_access(device: Scope, form_id: str) -> None:
     """Problem 404.1 when the form does not exist, 403.2 when it is not the device's."""
     rows = db.session.execute(
         select(Form.id.label("form_pk"), Form.current_version_id, FormAssignment.area_code)
@@ -82,18 +82,18 @@ def _check_access(device: Device, form_id: str) -> None:
         .where(Form.xml_form_id == form_id)).all()
     if not rows or rows[0].current_version_id is None:
         raise Problem("404.1", form_id=form_id)
-    if not covers(_assignments(rows)[rows[0].form_pk], device):
+    if not device.covers_assignment(_assignments(rows)[rows[0].form_pk]):
         raise Problem("403.2", form_id=form_id)
 
 
-def get_current_version(device: Device, form_id: str) -> FormVersion:
+def get_current_version(device: Scope, form_id: str) -> FormVersion:
     """The current version of a form the device may use (download, manifest, media)."""
     _check_access(device, form_id)
     return db.session.scalar(select(FormVersion).join(
         Form, Form.current_version_id == FormVersion.id).where(Form.xml_form_id == form_id))
 
 
-def get_target(device: Device, form_id: str, version: str | None) -> Target:
+def get_target(device: Scope, form_id: str, version: str | None) -> Target:
     """The published ``version`` a submission names; 404.1, 403.2 or 404.2 otherwise."""
     rows = db.session.execute(
         select(FormVersion.id, Form.id.label("form_pk"), Form.state, FormVersion.version,
@@ -105,7 +105,7 @@ def get_target(device: Device, form_id: str, version: str | None) -> Target:
     if not rows:
         _check_access(device, form_id)
         raise Problem("404.2", form_id=form_id, version=version or "")
-    if not covers(_assignments(rows)[rows[0].form_pk], device):
+    if not device.covers_assignment(_assignments(rows)[rows[0].form_pk]):
         raise Problem("403.2", form_id=form_id)
     row = rows[0]
     english = (row.default_language or "").lower().startswith("english")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from server.models import FormVersion
 from server.problems import Problem
-from server.services.access.devices import Device
+from server.services.access.scope import Scope
 from server.services.cases import case_list
 from server.storage import BlobStore
 
@@ -45,16 +45,16 @@ def _csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def communes_csv(device: Device) -> bytes:
+def communes_csv(device: Scope) -> bytes:
     return _csv_bytes(["name", "label"], [[device.commune_code, device.commune_name]])
 
 
-def cases_csv(device: Device) -> bytes:
-    return case_list.case_list_csv(device.communes)
+def cases_csv(device: Scope) -> bytes:
+    return case_list.case_list_csv(device)
 
 
 CASE_LIST = "cases.csv"
-GENERATED: dict[str, Callable[[Device], bytes]] = {
+GENERATED: dict[str, Callable[[Scope], bytes]] = {
     "communes.csv": communes_csv,
     CASE_LIST: cases_csv,
 }
@@ -66,7 +66,7 @@ def _file(filename: str, data: bytes, content_type: str, *,
                      content_type, data, entity_list)
 
 
-def media_for(version: FormVersion, device: Device) -> list[MediaFile]:
+def media_for(version: FormVersion, device: Scope) -> list[MediaFile]:
     """Every file the manifest lists for this device: only files the server really holds."""
     attached = {a.filename: a for a in version.attachments}
     files = []
@@ -80,7 +80,7 @@ def media_for(version: FormVersion, device: Device) -> list[MediaFile]:
     return files
 
 
-def get_media(version: FormVersion, device: Device, blobs: BlobStore,
+def get_media(version: FormVersion, device: Scope, blobs: BlobStore,
               filename: str) -> MediaFile:
     for attachment in version.attachments:
         if attachment.filename == filename:

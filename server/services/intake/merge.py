@@ -33,7 +33,7 @@ from server.models import (
 from server.models.person import new_uuid
 from server.models.types import utcnow
 from server.programme import Programme, local_date, table_label
-from server.services.access.devices import scope_of
+from server.services.access.scope import scope_of
 from server.services.audit import Actor, record_event
 from server.services.cases import casework
 from server.services.intake.store import Incoming

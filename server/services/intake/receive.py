@@ -12,12 +12,12 @@ from flask import current_app
 
 from server import programme
 from server.boundary import commits
-from server.services.access.devices import Device
+from server.services.access.scope import Scope
 from server.services.audit import Actor
 from server.services.intake import merge, retry, store
 
 
-def receive(actor: Actor, device: Device, upload: store.Upload
+def receive(actor: Actor, device: Scope, upload: store.Upload
             ) -> tuple[store.Receipt, merge.MergeResult | None]:
     """Store (idempotently) and merge one submission; Problems propagate to the caller."""
     blobs = current_app.extensions["sangloc_blobs"]

@@ -35,7 +35,7 @@ from server.models import Person, Screening, Submission, SubmissionAttachment
 from server.models.submission import SubmissionConflict
 from server.models.types import utcnow
 from server.problems import Problem
-from server.services.access.devices import Device
+from server.services.access.scope import Scope
 from server.services.audit import Actor, record_event
 from server.services.forms import device_forms
 from server.services.forms.device_forms import Target
@@ -105,7 +105,7 @@ def parse_upload(xml: bytes) -> forms.ParsedInstance:
     return parsed
 
 
-def receive_submission(actor: Actor, device: Device, upload: Upload, blobs: BlobStore, *,
+def receive_submission(actor: Actor, device: Scope, upload: Upload, blobs: BlobStore, *,
                        merging: bool = False) -> Receipt:
     """Store a submission idempotently. ``merging``: the caller merges it in this same unit of
     work, so a scored submission is stored as ``merged`` at once (the merge changes that only
@@ -133,12 +133,12 @@ def receive_submission(actor: Actor, device: Device, upload: Upload, blobs: Blob
     record_event(actor, "submission.edit" if previous else "submission.create", "submission",
                  new_id, form_id=target.form_id, instance_id=parsed.instance_id)
     incoming = Incoming(new_id, target.form_pk, target.version_id, parsed.instance_id,
-                        parsed.deprecated_id, parsed.values, received_at, device.id,
+                        parsed.deprecated_id, parsed.values, received_at, device.app_user_id,
                         device.user_id, state, (device.commune_code, device.communes))
     return Receipt(new_id, "edited" if previous else "created", target, incoming)
 
 
-def _insert(target: Target, parsed: forms.ParsedInstance, device: Device, upload: Upload,
+def _insert(target: Target, parsed: forms.ParsedInstance, device: Scope, upload: Upload,
             state: str, received_at: datetime) -> int | None:
     """INSERT ... ON CONFLICT DO NOTHING: the new row's id, or None when the instanceID is used.
 
@@ -150,7 +150,7 @@ def _insert(target: Target, parsed: forms.ParsedInstance, device: Device, upload
     statement = insert.values(
         form_id=target.form_pk, form_version_id=target.version_id,
         instance_id=parsed.instance_id, deprecated_id=parsed.deprecated_id, xml=upload.xml,
-        xml_sha256=hashlib.sha256(upload.xml).hexdigest(), app_user_id=device.id,
+        xml_sha256=hashlib.sha256(upload.xml).hexdigest(), app_user_id=device.app_user_id,
         user_id=device.user_id,
         device_id=_clip(upload.device_id), user_agent=_clip(upload.user_agent, 300),
         commune_code=device.commune_code or None,
@@ -177,7 +177,7 @@ def submission_commune(submission: Submission) -> str | None:
     return person_commune or submission.commune_code
 
 
-def _edit_target(device: Device, target: Target, parsed: forms.ParsedInstance) -> Submission:
+def _edit_target(device: Scope, target: Target, parsed: forms.ParsedInstance) -> Submission:
     """The submission an edit replaces; one outside the sender's area is "unknown"."""
     previous = _find(target.form_pk, parsed.deprecated_id)
     if previous is None or previous.deleted_at is not None or \
@@ -188,7 +188,7 @@ def _edit_target(device: Device, target: Target, parsed: forms.ParsedInstance) -
     return previous
 
 
-def _resubmission(actor: Actor, device: Device, existing: Submission,
+def _resubmission(actor: Actor, device: Scope, existing: Submission,
                   parsed: forms.ParsedInstance, target: Target, upload: Upload,
                   blobs: BlobStore) -> Receipt:
     if existing.deleted_at is not None:
@@ -201,7 +201,7 @@ def _resubmission(actor: Actor, device: Device, existing: Submission,
     return Receipt(existing.id, "duplicate", target)
 
 
-def _keep_conflict(actor: Actor, device: Device, existing: Submission,
+def _keep_conflict(actor: Actor, device: Scope, existing: Submission,
                    parsed: forms.ParsedInstance, upload: Upload) -> None:
     """Keep a refused body for review (once per distinct body); the 409 raised after this
     is a ``Problem(..., keep=True)``, so the boundary commits this row before answering."""
