@@ -1,10 +1,15 @@
 """The commit points. Services flush; only these wrappers commit or roll back.
 
-``commits`` wraps a view: one commit per request when the view returns, a rollback when it
-raises (except a ``Problem`` raised with ``keep=True``, whose writes are committed before the
-error is answered). A unique-constraint race (two copies of one submission arriving together)
-rolls back and runs the view once more, so the loser gets the sequential answer.
-``transaction()`` does the same for the CLI and jobs.
+``unit_of_work_per_request(bp)`` is applied once per blueprint (each wire format's package:
+``openrosa``, ``api``): every view of the blueprint is wrapped in ``commits``, so no view can
+forget its commit and an audited read never loses its audit row. ``commits``: one commit per
+request when the view returns, a rollback when it raises (except a ``Problem`` raised with
+``keep=True``, whose writes are committed before the error is answered). A unique-constraint
+race (two copies of one submission arriving together) rolls back and runs the view once more,
+so the loser gets the sequential answer. ``transaction()`` does the same for the CLI and jobs.
+Receiving a submission opens its own units of work inside the request
+(``services/intake/receive.py``, the one service allowed to), which the view's own commit
+then finds empty.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from flask import Blueprint
+from flask.blueprints import BlueprintSetupState
 from sqlalchemy.exc import IntegrityError
 
 from server.extensions import db
@@ -51,7 +58,24 @@ def commits(view: Callable[..., Any]) -> Callable[..., Any]:
                     raise
         raise AssertionError("unreachable")
 
+    wrapper.commits_per_request = True  # type: ignore[attr-defined]
     return wrapper
+
+
+def unit_of_work_per_request(bp: Blueprint) -> None:
+    """Wrap every view of ``bp`` in ``commits`` when it is registered on an app.
+
+    Call it after the blueprint's routes are declared (end of its package's ``__init__``).
+    """
+
+    def wrap_views(state: BlueprintSetupState) -> None:
+        views = state.app.view_functions
+        for endpoint, view in list(views.items()):
+            if endpoint.startswith(f"{bp.name}.") and \
+                    not getattr(view, "commits_per_request", False):
+                views[endpoint] = commits(view)
+
+    bp.record(wrap_views)
 
 
 @contextmanager

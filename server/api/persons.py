@@ -16,14 +16,12 @@ from server.api.schemas import (
     ReviewListSchema,
     ReviewQuerySchema,
 )
-from server.boundary import commits
 from server.services.cases import reads
 
 
 @bp.get("/persons")
 @bp.arguments(PersonQuerySchema, location="query")
 @bp.response(200, PersonListSchema)
-@commits
 def list_persons(query):
     return {"items": reads.list_persons(actor(), g.scope, **query)}
 
@@ -31,7 +29,6 @@ def list_persons(query):
 @bp.get("/persons/<person_id>")
 @bp.arguments(PersonPathSchema, location="path", as_kwargs=True)
 @bp.response(200, PersonDetailSchema)
-@commits
 def get_person(person_id: str):
     person = reads.get_person(actor(), g.scope, person_id)
     fields = ("id", "full_name", "dob", "sex", "commune_code", "village", "version",
@@ -45,7 +42,6 @@ def get_person(person_id: str):
 @bp.get("/cases")
 @bp.arguments(CaseQuerySchema, location="query")
 @bp.response(200, CaseListSchema)
-@commits
 def list_cases(query):
     return {"items": reads.list_cases(actor(), g.scope, **query)}
 
@@ -53,7 +49,6 @@ def list_cases(query):
 @bp.get("/reviews")
 @bp.arguments(ReviewQuerySchema, location="query")
 @bp.response(200, ReviewListSchema)
-@commits
 def list_reviews(query):
     """What a supervisor of the caller's communes has to look at: unmergeable and held
     submissions (with their reason) and refused bodies kept as conflicts."""

@@ -24,7 +24,6 @@ from server.api.schemas import (
     SyncRequestSchema,
     SyncResponseSchema,
 )
-from server.boundary import commits
 from server.extensions import db
 from server.problems import Problem
 from server.services.cases import changes
@@ -92,7 +91,6 @@ def _summary(merged) -> dict | None:
 @bp.get("/sync/changes")
 @bp.arguments(ChangesQuerySchema, location="query")
 @bp.response(200, ChangesSchema)
-@commits
 def sync_changes(query):
     return changes.changes_since(actor(), g.scope, query["cursor"],
                                  current_app.config["SECRET_KEY"])
