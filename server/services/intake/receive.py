@@ -24,7 +24,7 @@ def receive(actor: Actor, device: Scope, upload: store.Upload
     config = programme.current()
     try:
         return _store_and_merge(actor, device, upload, blobs, config)
-    except retry.MergeFailed as failure:
+    except merge.MergeFailed as failure:
         receipt, state = _store_only(actor, device, upload, blobs, failure)
         return receipt, merge.MergeResult(state) if state else None
 
@@ -32,10 +32,10 @@ def receive(actor: Actor, device: Scope, upload: store.Upload
 @commits
 def _store_and_merge(actor, device, upload, blobs, config):
     receipt = store.receive_submission(actor, device, upload, blobs, merging=True)
-    return receipt, retry.merge_receipt(actor, receipt, config)
+    return receipt, merge.merge_receipt(actor, receipt, config)
 
 
 @commits
-def _store_only(actor, device, upload, blobs, failure: retry.MergeFailed):
+def _store_only(actor, device, upload, blobs, failure: merge.MergeFailed):
     receipt = store.receive_submission(actor, device, upload, blobs)
     return receipt, retry.mark_unmerged(receipt, failure)

@@ -1,8 +1,9 @@
-"""After a submission is stored: merge it into the records, or say truthfully why not.
+"""When merging fails: record why, say it truthfully, and merge again later.
 
-``merge_receipt`` runs in the same unit of work as storing the raw submission. If merging
-raises, the view rolls everything back and stores the raw submission alone (``mark_unmerged``),
-so nothing that was sent is lost. What happens next depends on why merging failed:
+``merge.merge_receipt`` runs in the same unit of work as storing the raw submission. If merging
+raises, ``receive`` rolls everything back and stores the raw submission alone, and
+``mark_unmerged`` records the failure, so nothing that was sent is lost. What happens next
+depends on why merging failed:
 
 - the submission itself can never be merged as it was sent (a ``SyncError``: an impossible
   date of birth, a value longer than its column...): it is ``unmergeable`` at once, with its
@@ -29,8 +30,6 @@ from server.programme import Programme
 from server.services.audit import SYSTEM, Actor, record_event
 from server.services.intake import merge
 from server.services.intake.store import Incoming, Receipt
-from server.services.ops.job_runs import describe_error
-from sync import Binding, SyncError
 
 log = logging.getLogger("sangloc.intake")
 
@@ -40,39 +39,7 @@ MAX_WAIT = timedelta(hours=12)
 RETRY_BATCH = 500
 
 
-class MergeFailed(Exception):
-    """Merging failed; ``error`` is a short description without personal data, ``permanent``
-    says the submission can never be merged as it was sent."""
-
-    def __init__(self, error: str, *, permanent: bool):
-        super().__init__(error)
-        self.error = error
-        self.permanent = permanent
-
-    @classmethod
-    def of(cls, exc: BaseException) -> MergeFailed:
-        return cls(describe_error(exc), permanent=isinstance(exc, SyncError))
-
-
-def merge_receipt(actor: Actor, receipt: Receipt,
-                  config: Programme) -> merge.MergeResult | None:
-    """Merge a new or edited scored submission; repeat the result for a resubmission."""
-    if not receipt.target.scored:
-        return None
-    if receipt.outcome == "duplicate":
-        return merge.result_for(receipt.submission_id, config)
-    target = receipt.target
-    ref = merge.FormRef(target.form_id, target.version, Binding.from_data(target.binding))
-    try:
-        return merge.merge_submission(actor, receipt.incoming, config, ref)
-    except Exception as exc:
-        # the log gets the kind of error only: messages may quote a submitted value
-        log.error("merging submission %s failed: %s %s", receipt.submission_id,
-                  type(exc).__name__, getattr(exc, "code", ""))
-        raise MergeFailed.of(exc) from exc
-
-
-def mark_unmerged(receipt: Receipt, failure: MergeFailed) -> str | None:
+def mark_unmerged(receipt: Receipt, failure: merge.MergeFailed) -> str | None:
     """Record the first failure of a just-stored submission; returns its merge state."""
     if not receipt.target.scored or receipt.outcome == "duplicate":
         return None
@@ -81,10 +48,10 @@ def mark_unmerged(receipt: Receipt, failure: MergeFailed) -> str | None:
 
 def record_failure(submission_id: int, exc: BaseException) -> str:
     """Record a failed retry (in a new unit of work); returns the new merge state."""
-    return _record_failure(db.session.get(Submission, submission_id), MergeFailed.of(exc))
+    return _record_failure(db.session.get(Submission, submission_id), merge.MergeFailed.of(exc))
 
 
-def _record_failure(submission: Submission, failure: MergeFailed,
+def _record_failure(submission: Submission, failure: merge.MergeFailed,
                     now: datetime | None = None) -> str:
     submission.merge_attempts = (submission.merge_attempts or 0) + 1
     gave_up = submission.merge_attempts >= MAX_ATTEMPTS
