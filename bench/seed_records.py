@@ -73,7 +73,7 @@ def seed(form_id: str, commune_sizes: dict[str, int], screenings_per_person: int
                     "xml_sha256": "0" * 64, "received_at": now, "merge_state": "merged"})
                 rows["screenings"].append({
                     "person_id": person_id, "submission_id": next_submission,
-                    "commune_code": commune, "instrument": "mchat_r", "form_id": form_id,
+                    "instrument": "mchat_r", "form_id": form_id,
                     "form_version": "1", "instance_id": rows["submissions"][-1]["instance_id"],
                     "screened_on": date.today() - timedelta(days=30 * (screenings_per_person - k)),
                     "answers": {}, "followup": {}, "result": result, "total": result["total"],
@@ -86,8 +86,7 @@ def seed(form_id: str, commune_sizes: dict[str, int], screenings_per_person: int
             rows["case_flags"] += [{"case_id": next_case, "flag": f} for f in flags]
             rows["cases"].append({
                 "id": next_case, "person_id": person_id, "state": "new",
-                "step": "intake", "risk": risk, "risk_rank": {"high": 3, "medium": 2}.get(band, 1),
-                "open_flags": flags, "urgent": False, "overdue": False, "referral_status": "none",
+                "step": "intake", "risk": risk, "urgent": False, "referral_status": "none",
                 "done_actions": [], "created_at": now, "updated_at": now,
                 "next_action": "referral" if band == "high" else None,
                 "next_action_due": date.today() + timedelta(days=rng.randint(-5, 20))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from server import programme
 from server.models.case import CASE_STATES
 
 MAX_BATCH = 500
@@ -101,8 +102,12 @@ class CaseSchema(Schema):
     next_action_reason = fields.String(allow_none=True)
     due = fields.Date(attribute="next_action_due", allow_none=True)
     urgent = fields.Boolean()
-    overdue = fields.Boolean()
+    overdue = fields.Method("_overdue", metadata={
+        "description": "the next action was due before today (Vietnam time)"})
     referral_status = fields.String()
+
+    def _overdue(self, case) -> bool:
+        return case.overdue_on(programme.today())
 
 
 class ScreeningSchema(Schema):

@@ -16,15 +16,11 @@ from server import programme
 from server.boundary import transaction
 from server.services.access import api_tokens
 from server.services.audit import SYSTEM
-from server.services.cases import casework, rescoring
+from server.services.cases import rescoring
 from server.services.intake import retry
 from server.services.ops import backup, job_runs
 
 log = logging.getLogger("sangloc.jobs")
-
-
-def mark_overdue_actions() -> dict[str, Any]:
-    return {"marked_overdue": casework.mark_overdue(programme.today())}
 
 
 def expire_tokens() -> dict[str, Any]:

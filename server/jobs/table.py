@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from server import problems
 from server.jobs import bodies
 
 
@@ -42,8 +43,6 @@ JOBS: tuple[Job, ...] = (
         "Back up the database and its blobs at 02:30 Vietnam time; keep the 14 newest"),
     Job("prune_job_runs", daily(20, 0), bodies.prune_job_runs,
         "Delete job runs older than 90 days; close runs a dead process left running"),
-    Job("mark_overdue_actions", every(minutes=15), bodies.mark_overdue_actions,
-        "Mark cases whose next action is past due"),
     Job("retry_failed_merges", every(minutes=10), bodies.retry_failed_merges,
         "Merge again the submissions whose merge failed (each in its own transaction)"),
     Job("rescore_screenings", daily(20, 30), bodies.rescore_screenings,
@@ -54,12 +53,11 @@ JOBS: tuple[Job, ...] = (
 
 
 def find_job(name: str, jobs: Sequence[Job] = JOBS) -> Job:
-    """The job called ``name``; ``LookupError`` naming the known jobs otherwise."""
+    """The job called ``name``; problem 404.12 naming the known jobs otherwise."""
     for job in jobs:
         if job.name == name:
             return job
-    known = ", ".join(job.name for job in jobs)
-    raise LookupError(f"no job called {name!r}; known jobs: {known}")
+    raise problems.job_unknown(name, [job.name for job in jobs])
 
 
 def check_jobs(jobs: Iterable[Job]) -> None:

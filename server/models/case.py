@@ -34,13 +34,10 @@ class Case(db.Model):
     state: Mapped[str] = mapped_column(String(20), default="new", index=True)
     step: Mapped[str] = mapped_column(String(20), default="intake")
     risk: Mapped[str] = mapped_column(String(10), default="none")
-    risk_rank: Mapped[int] = mapped_column(default=0, index=True)
-    open_flags: Mapped[list[str]] = mapped_column(JSON, default=list)  # mirrored in CaseFlag
     next_action: Mapped[str | None] = mapped_column(String(40), default=None)
     next_action_reason: Mapped[str | None] = mapped_column(String(60), default=None)
     next_action_due: Mapped[date | None] = mapped_column(Date, default=None, index=True)
     urgent: Mapped[bool] = mapped_column(default=False, index=True)
-    overdue: Mapped[bool] = mapped_column(default=False)
     referral_status: Mapped[str] = mapped_column(String(20), default="none")
     # [kind, reason, completed on (ISO date), id of the last screening it covered]
     done_actions: Mapped[list[list]] = mapped_column(JSON, default=list)
@@ -51,10 +48,20 @@ class Case(db.Model):
 
     # the unit of work inserts a new person before their case
     person: Mapped[Person] = relationship()
+    flags: Mapped[list[CaseFlag]] = relationship(cascade="all, delete-orphan",
+                                                 order_by="CaseFlag.flag")
+
+    @property
+    def open_flags(self) -> list[str]:
+        return sorted(row.flag for row in self.flags)
+
+    def overdue_on(self, day: date) -> bool:
+        """Whether the next action was due before ``day``."""
+        return self.next_action_due is not None and self.next_action_due < day
 
 
 class CaseFlag(db.Model):
-    """An open flag of a case (kept in step with ``Case.open_flags``), indexed for lists."""
+    """An open flag of a case, indexed for lists (``Case.open_flags`` reads them)."""
 
     __tablename__ = "case_flags"
 

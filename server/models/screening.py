@@ -27,7 +27,6 @@ class Screening(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), index=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), unique=True)
-    commune_code: Mapped[str] = mapped_column(ForeignKey("admin_units.code"), index=True)
     instrument: Mapped[str] = mapped_column(String(40), index=True)
     form_id: Mapped[str] = mapped_column(String(200))
     form_version: Mapped[str] = mapped_column(String(100))

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 
+from server import problems
 from server.extensions import db
 from server.models import Case, CaseEvent, CaseFlag, Person, Screening
 from server.models.case import CASE_STATES, CASE_STEPS, RISK_RANK
 from server.models.types import utcnow
 from server.services.audit import Actor, record_event
 from sync import RuleConfig, ScreeningOutcome, derive_case
-
-
-class CaseError(ValueError):
-    """A case change that is not allowed."""
 
 
 def outcome_of(screening: Screening) -> ScreeningOutcome:
@@ -51,9 +48,8 @@ def _case_for(person: Person, *, new: bool) -> tuple[Case, bool]:
     case = None if new else db.session.scalar(select(Case).where(Case.person_id == person.id))
     if case is not None:
         return case, False
-    case = Case(person=person, open_flags=[],
-                done_actions=[], state="new", referral_status="none", risk="none",
-                next_action=None, next_action_due=None)
+    case = Case(person=person, flags=[], done_actions=[], state="new",
+                referral_status="none", risk="none", next_action=None, next_action_due=None)
     db.session.add(case)
     return case, True
 
@@ -73,14 +69,13 @@ def refresh_case(actor: Actor, person: Person, config: RuleConfig, today: date, 
         case.last_instrument, case.last_screened_on = current[-1].instrument, \
             current[-1].screened_on
     action = view.next_action
-    before = (case.risk, case.next_action, case.next_action_due, tuple(case.open_flags or ()))
-    case.risk, case.risk_rank = view.risk, RISK_RANK[view.risk]
-    case.open_flags = list(view.open_flags)
+    before = (case.risk, case.next_action, case.next_action_due, tuple(case.open_flags))
+    case.risk = view.risk
+    _set_flags(case, view.open_flags)
     case.next_action = action.kind if action else None
     case.next_action_reason = action.reason if action else None
     case.next_action_due = action.due if action else None
     case.urgent = bool(action and action.urgent)
-    case.overdue = bool(action and action.due < today)
     if any(a.kind == "referral" for a in view.actions) and case.referral_status == "none":
         case.referral_status = "due"
     changed = before != (case.risk, case.next_action, case.next_action_due,
@@ -92,7 +87,6 @@ def refresh_case(actor: Actor, person: Person, config: RuleConfig, today: date, 
         _event(actor, case, "created")
         record_event(actor, "case.create", "case", case.id, person_id=person.id)
     if changed:
-        _sync_flags(case, new=created)
         _reopen_if_needed(actor, case, view.risk)
         _event(actor, case, "derived", risk=case.risk, next_action=case.next_action,
                due=case.next_action_due.isoformat() if case.next_action_due else None,
@@ -112,11 +106,14 @@ def _effective_done(case: Case, current: list[Screening]) -> list[tuple[str, str
     return effective
 
 
-def _sync_flags(case: Case, *, new: bool) -> None:
-    if not new:
-        db.session.execute(delete(CaseFlag).where(CaseFlag.case_id == case.id))
-    for flag in case.open_flags:
-        db.session.add(CaseFlag(case_id=case.id, flag=flag))
+def _set_flags(case: Case, flags: tuple[str, ...]) -> None:
+    """Make the case's flag rows ``flags``: rows that stay are left alone (no delete and
+    re-insert of one key in one flush)."""
+    wanted = set(flags)
+    for row in [row for row in case.flags if row.flag not in wanted]:
+        case.flags.remove(row)
+    have = {row.flag for row in case.flags}
+    case.flags.extend(CaseFlag(flag=flag) for flag in sorted(wanted - have))
 
 
 def _reopen_if_needed(actor: Actor, case: Case, risk: str) -> None:
@@ -130,14 +127,14 @@ def set_case_state(actor: Actor, case_id: int, state: str, reason: str,
                    step: str | None = None) -> Case:
     """Change the review state (and, optionally, the case-management step), with a reason."""
     if state not in CASE_STATES:
-        raise CaseError(f"unknown case state {state!r}; one of {', '.join(CASE_STATES)}")
+        raise problems.case_state_unknown(state, CASE_STATES)
     if step is not None and step not in CASE_STEPS:
-        raise CaseError(f"unknown case step {step!r}; one of {', '.join(CASE_STEPS)}")
+        raise problems.case_step_unknown(step, CASE_STEPS)
     if not reason.strip():
-        raise CaseError("a reason is required")
+        raise problems.reason_missing()
     case = db.session.get(Case, case_id)
     if case is None:
-        raise CaseError(f"no case {case_id}")
+        raise problems.case_unknown(case_id)
     if step is not None and case.step != step:
         _event(actor, case, "step", reason=reason, before=case.step, after=step)
         case.step, case.updated_at = step, utcnow()
@@ -156,18 +153,10 @@ def complete_action(actor: Actor, case_id: int, kind: str, reason_id: str, note:
     """Mark an open action done (e.g. the referral was made); the case is re-derived."""
     case = db.session.get(Case, case_id)
     if case is None:
-        raise CaseError(f"no case {case_id}")
+        raise problems.case_unknown(case_id)
     # the action is done for the screenings received so far, not for later ones
     person = db.session.get(Person, case.person_id)
     last = max((s.id for s in current_screenings(person.id)), default=0)
     case.done_actions = [*(case.done_actions or []), [kind, reason_id, today.isoformat(), last]]
     _event(actor, case, "action_done", reason=note, action=kind, because=reason_id)
     return refresh_case(actor, person, config, today)
-
-
-def mark_overdue(today: date) -> int:
-    """Flag cases whose next action is past due (a job); returns how many changed."""
-    result = db.session.execute(
-        update(Case).where(Case.next_action_due < today, Case.overdue.is_(False))
-        .values(overdue=True))
-    return result.rowcount or 0

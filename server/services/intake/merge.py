@@ -178,7 +178,7 @@ def _add_screening(step: _Merging, person: Person, outcome: ScreeningOutcome,
     actor, submission, version, today = step.actor, step.submission, step.version, step.today
     result = outcome.result or {}
     screening = Screening(
-        person=person, submission_id=submission.id, commune_code=person.commune_code,
+        person=person, submission_id=submission.id,
         instrument=outcome.instrument_id, form_id=version.form_id,
         form_version=version.version, instance_id=submission.instance_id, screened_on=today,
         age_months=outcome.age_months, age_years=outcome.age_years,
