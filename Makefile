@@ -6,17 +6,20 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test venv system-deps lint bench clean
 
+# Installation is quiet: pip's output goes to $(VENV)/install.log, shown only if it fails.
 $(STAMP): pyproject.toml
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@echo "installing sangloc into $(VENV) (log: $(VENV)/install.log)"
+	@{ $(BIN)/pip install --upgrade pip && $(BIN)/pip install -e '.[test]'; } \
+	  > $(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; echo "installation failed"; exit 1; }
+	@touch $(STAMP)
 
 venv: $(STAMP)
 
+# The web server and the scheduler together; Ctrl-C stops both. On a first run the admin
+# login and a demo device are shown last, once the server answers.
 run: $(STAMP)
-	$(BIN)/sangloc init --demo
-	$(BIN)/sangloc serve
+	@$(BIN)/sangloc serve --demo
 
 system-deps:
 	@missing=""; \

@@ -66,9 +66,17 @@ def _register_blueprints(app: Flask) -> None:
     cli.register(app)
 
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
 def _configure_logging(app: Flask) -> None:
+    """sangloc's loggers at SANGLOC_LOG_LEVEL; when nothing has configured logging yet (a
+    gunicorn worker, the scheduler, a command), one line per record on standard error. A host
+    that configured logging itself (pytest, an embedding application) keeps its handlers."""
     level = getattr(logging, str(app.config["SANGLOC_LOG_LEVEL"]).upper(), logging.INFO)
     logging.getLogger("sangloc").setLevel(level)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(format=LOG_FORMAT, level=logging.WARNING)
 
 
 _HOOKED = []

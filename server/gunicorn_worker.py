@@ -11,7 +11,7 @@ waits of ``gthread`` are closed here as well (each found with a test, see below)
    take at most ``SANGLOC_READ_TIMEOUT`` seconds plus one second per ``MIN_RATE`` bytes
    received, so a client sending a byte now and then is cut off too, while a slow but steady
    phone (even GPRS, a few kB/s) never is. When a bound is reached the read side of the socket
-   is shut and, while the application reads the body, ``Problem("408.1")`` is raised inside
+   is shut and, while the application reads the body, problem 408.1 is raised inside
    it, so the route answers in its own format (OpenRosaResponse XML on ``/key/``, the JSON error
    on ``/api/``) with ``Connection: close``; while gunicorn reads the request line and headers,
    or drains a body the application did not read, the connection is closed without an answer
@@ -43,7 +43,7 @@ from gunicorn.http.parser import RequestParser
 from gunicorn.http.unreader import SocketUnreader
 from gunicorn.workers.gthread import ThreadWorker
 
-from server.problems import Problem
+from server import problems
 
 try:  # "wait for this connection's data on the main loop", and TConn.wait_for_data: gunicorn 27
     from gunicorn.workers.gthread import _DEFER as DEFER
@@ -96,7 +96,7 @@ class DeadlineReader(SocketUnreader):
             self.sock.shutdown(socket.SHUT_RD)
         if self.request is not None:
             self.request.force_close()  # answered with Connection: close, then closed
-            raise Problem("408.1") from None
+            raise problems.request_too_slow() from None
         raise ReadTimedOut() from None
 
 

@@ -21,7 +21,7 @@ import re
 from flask import Flask, request
 from sqlalchemy import Column
 
-from server.problems import Problem
+from server import problems
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -33,13 +33,13 @@ def register(app: Flask) -> None:
 def reject_control_characters() -> None:
     """Problem 400.9 for a control character in the path, a query parameter or a header."""
     if _CONTROL.search(request.path):
-        raise Problem("400.9", field="path")
+        raise problems.control_character("path")
     for key, value in request.args.items(multi=True):
         if _CONTROL.search(key) or _CONTROL.search(value):
-            raise Problem("400.9", field=_printable(key))
+            raise problems.control_character(_printable(key))
     for key, value in request.headers.items():
         if _CONTROL.search(value):
-            raise Problem("400.9", field=_printable(key))
+            raise problems.control_character(_printable(key))
 
 
 def _printable(name: str) -> str:
@@ -54,4 +54,4 @@ def column_limit(column: Column) -> int:
 def check_length(field: str, value: str | None, limit: int) -> None:
     """Problem 400.8 when ``value`` is longer than ``limit`` characters."""
     if value is not None and len(value) > limit:
-        raise Problem("400.8", field=field, limit=limit)
+        raise problems.value_too_long(field, limit)

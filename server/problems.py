@@ -1,111 +1,39 @@
-"""The problem catalogue: every error a client can get, with its code, status and texts.
+"""Every refusal a person can meet, as a named constructor returning a coded ``Problem``.
 
-A ``Problem`` is raised by services and views; only the per-wire-format error writers
-(``server/openrosa/responses.py``, the JSON API) turn it into a response. Codes follow ODK
-Central's ``<status>.<n>`` style; texts exist in Vietnamese (default) and English and name what
-the collaborator can do next. Texts never contain answers or personal data.
+Services and views ``raise problems.user_unknown(username)``; nothing else builds a Problem, so
+a call site never spells a code. The texts (Vietnamese and English) are in
+``server/problem_catalogue.py``. Each surface renders a Problem in its own format, and only
+there: OpenRosaResponse XML for Collect (``server/openrosa/responses.py``), the JSON error shape
+for the API (``server/api/errors.py``), one line on stderr and exit code 1 for the CLI
+(``server/cli/common.py``). A Problem may carry ``data``: structured, JSON-safe detail (the
+sheet and row of an XLSForm error, the missing blobs of a backup) that the CLI shows beside the
+text; texts and data never hold personal data.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-
-@dataclass(frozen=True)
-class Entry:
-    code: str
-    vi: str
-    en: str
-
-    @property
-    def status(self) -> int:
-        return int(self.code.split(".", 1)[0])
-
-
-CATALOGUE: dict[str, Entry] = {e.code: e for e in (
-    Entry("400.1", "Thiếu tiêu đề X-OpenRosa-Version: 1.0.",
-          "The X-OpenRosa-Version: 1.0 header is required."),
-    Entry("400.2", "Yêu cầu không có tệp phiếu (xml_submission_file).",
-          "The request has no xml_submission_file part."),
-    Entry("400.3", "Tệp phiếu không phải XML hợp lệ: {detail}",
-          "The submission is not well-formed XML: {detail}"),
-    Entry("400.4", "Phiếu chứa khai báo DOCTYPE hoặc thực thể XML, không được chấp nhận.",
-          "The submission contains a DOCTYPE or entity declaration, which is not accepted."),
-    Entry("400.5", "Phiếu không có mã phiếu (meta/instanceID).",
-          "The submission has no meta/instanceID."),
-    Entry("400.6", "Phiếu không cho biết mã biểu mẫu (thuộc tính id).",
-          "The submission does not name its form (id attribute)."),
-    Entry("400.7", "Yêu cầu không hợp lệ: {detail}", "Bad request: {detail}"),
-    Entry("400.8", "Giá trị của {field} dài quá {limit} ký tự.",
-          "The value of {field} is longer than {limit} characters."),
-    Entry("400.9", "Giá trị của {field} chứa ký tự điều khiển (như NUL), không được chấp nhận.",
-          "The value of {field} contains a control character (such as NUL), which is not "
-          "accepted."),
-    Entry("401.1", "Mã truy cập của thiết bị không hợp lệ. Hãy quét lại mã QR do điều phối "
-          "viên cung cấp.", "This device's access key is not valid. Scan the QR code from "
-          "your coordinator again."),
-    Entry("401.2", "Cần mã truy cập API hợp lệ (Authorization: Bearer ...).",
-          "A valid API token is required (Authorization: Bearer ...)."),
-    Entry("403.1", "Mã truy cập của thiết bị đã bị thu hồi. Hãy liên hệ điều phối viên.",
-          "This device's access key has been revoked. Contact your coordinator."),
-    Entry("403.2", "Thiết bị này không được dùng biểu mẫu '{form_id}'.",
-          "This device may not use the form '{form_id}'."),
-    Entry("404.1", "Không tìm thấy biểu mẫu '{form_id}' trên máy chủ.",
-          "The form '{form_id}' does not exist on this server."),
-    Entry("404.2", "Phiên bản '{version}' của biểu mẫu '{form_id}' chưa được công bố. Hãy tải "
-          "lại biểu mẫu mới nhất.", "Version '{version}' of the form '{form_id}' is not "
-          "published. Download the latest form."),
-    Entry("404.3", "Không tìm thấy phiếu gốc {deprecated_id} cần sửa.",
-          "The submission {deprecated_id} that this edit replaces does not exist."),
-    Entry("404.4", "Không tìm thấy địa chỉ này.", "Not found."),
-    Entry("404.5", "Không tìm thấy hồ sơ {person_id}.", "No record {person_id}."),
-    Entry("405.1", "Phương thức không được hỗ trợ ở địa chỉ này.",
-          "This method is not allowed here."),
-    Entry("408.1", "Gửi dữ liệu quá chậm, kết nối đã bị đóng. Hãy gửi lại khi mạng tốt hơn.",
-          "The request was sent too slowly and the connection was closed. Send it again when "
-          "the network is better."),
-    Entry("409.1", "Đã có phiếu với mã {instance_id} nhưng nội dung khác. Nội dung mới đã được "
-          "lưu để người giám sát xem xét; muốn sửa phiếu hãy dùng chức năng sửa phiếu.",
-          "A submission with ID {instance_id} already exists with different content. The new "
-          "content was kept for a supervisor to review; to change a form, edit it instead."),
-    Entry("409.2", "Biểu mẫu '{form_id}' đã đóng, không nhận phiếu mới.",
-          "The form '{form_id}' is closed and no longer accepts submissions."),
-    Entry("409.3", "Phiếu {instance_id} đã bị xóa và không thể gửi lại.",
-          "The submission {instance_id} was deleted and cannot be sent again."),
-    Entry("409.4", "Phiếu {deprecated_id} đã được sửa trước đó. Hãy sửa từ bản mới nhất.",
-          "The submission {deprecated_id} has already been edited. Edit its latest version."),
-    Entry("409.5", "Mã phiếu {instance_id} của bản sửa đã được dùng.",
-          "The edit's instance ID {instance_id} is already in use."),
-    Entry("413.1", "Yêu cầu quá lớn (tối đa {limit} byte).",
-          "The request is too large (at most {limit} bytes)."),
-    Entry("423.1", "Phiếu này đang được xử lý, hãy gửi lại sau ít phút.",
-          "This submission is being processed; send it again in a few minutes."),
-    Entry("429.1", "Quá nhiều lần dùng mã truy cập sai từ địa chỉ này. Hãy thử lại sau {seconds} "
-          "giây.", "Too many wrong access keys from this address. Try again in {seconds} "
-          "seconds."),
-    Entry("500.1", "Lỗi máy chủ. Phiếu chưa được lưu; hãy gửi lại sau.",
-          "Server error. The submission was not saved; send it again later."),
-    Entry("503.1", "Tệp {filename} hiện không có trên máy chủ này. Hãy thử lại sau hoặc báo "
-          "điều phối viên.", "The file {filename} is not available on this server right now. "
-          "Try again later or tell your coordinator."),
-)}
+from server.problem_catalogue import CATALOGUE, DETAIL_LABELS, LISTED, MORE
 
 
 class Problem(Exception):
-    """An error with a catalogue code; ``params`` fill the message templates.
+    """A refusal with a catalogue code; ``params`` fill the text templates.
 
-    ``keep=True`` asks the boundary to commit what the request wrote before failing (e.g. a
+    ``keep=True`` asks the boundary to commit what the request wrote before failing (a
     conflicting body kept for review); by default a Problem rolls everything back.
     """
 
-    def __init__(self, code: str, *, keep: bool = False, **params: Any):
+    def __init__(self, code: str, /, *, keep: bool = False, data: Mapping[str, Any] | None = None,
+                 **params: Any):
         if code not in CATALOGUE:
             raise KeyError(f"unknown problem code {code}")
         super().__init__(code)
         self.code = code
         self.keep = keep
         self.params = params
+        self.data = {key: value for key, value in (data or {}).items() if value is not None}
 
     @property
     def status(self) -> int:
@@ -115,3 +43,343 @@ class Problem(Exception):
         entry = CATALOGUE[self.code]
         template = entry.en if language == "en" else entry.vi
         return template.format(**self.params)
+
+    def where(self, language: str = "vi") -> str:
+        """The labelled detail as text (``sheet survey, row 3``); empty when there is none."""
+        labels = DETAIL_LABELS["en" if language == "en" else "vi"]
+        parts = [f"{label} {_shown(self.data[key], language)}"
+                 for key, label in labels.items() if self.data.get(key) not in (None, "", [])]
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        """Code, English text and detail: for logs and job runs (no personal data)."""
+        where = self.where("en")
+        return f"{self.code}: {self.message('en')}" + (f" ({where})" if where else "")
+
+
+def _shown(value: Any, language: str) -> str:
+    if not isinstance(value, list | tuple):
+        return str(value)
+    more = len(value) - LISTED
+    extra = [MORE["en" if language == "en" else "vi"].format(count=more)] if more > 0 else []
+    return ", ".join([*map(str, value[:LISTED]), *extra])
+
+
+def _listed(values: Sequence[str]) -> str:
+    return ", ".join(values) or "-"
+
+
+# --- OpenRosa and HTTP: what Collect or a client sent -------------------------------------
+
+def openrosa_version_missing() -> Problem:
+    return Problem("400.1")
+
+
+def submission_file_missing() -> Problem:
+    return Problem("400.2")
+
+
+def submission_not_xml(detail: str) -> Problem:
+    return Problem("400.3", detail=detail)
+
+
+def submission_has_doctype() -> Problem:
+    return Problem("400.4")
+
+
+def instance_id_missing() -> Problem:
+    return Problem("400.5")
+
+
+def form_id_missing() -> Problem:
+    return Problem("400.6")
+
+
+def bad_request(detail: str) -> Problem:
+    return Problem("400.7", detail=detail)
+
+
+def value_too_long(field: str, limit: int) -> Problem:
+    return Problem("400.8", field=field, limit=limit)
+
+
+def control_character(field: str) -> Problem:
+    return Problem("400.9", field=field)
+
+
+def not_found() -> Problem:
+    return Problem("404.4")
+
+
+def method_not_allowed() -> Problem:
+    return Problem("405.1")
+
+
+def request_too_slow() -> Problem:
+    return Problem("408.1")
+
+
+def request_too_large(limit: int) -> Problem:
+    return Problem("413.1", limit=limit)
+
+
+def too_many_wrong_keys(seconds: int) -> Problem:
+    return Problem("429.1", seconds=seconds)
+
+
+def server_error() -> Problem:
+    return Problem("500.1")
+
+
+def file_unavailable(filename: str) -> Problem:
+    return Problem("503.1", filename=filename)
+
+
+# --- credentials ---------------------------------------------------------------------------
+
+def device_key_unknown() -> Problem:
+    return Problem("401.1")
+
+
+def api_token_invalid() -> Problem:
+    return Problem("401.2")
+
+
+def device_key_revoked() -> Problem:
+    return Problem("403.1")
+
+
+# --- forms as a device sees them, and submissions ------------------------------------------
+
+def form_not_for_device(form_id: str) -> Problem:
+    return Problem("403.2", form_id=form_id)
+
+
+def form_unknown(form_id: str) -> Problem:
+    return Problem("404.1", form_id=form_id)
+
+
+def form_version_unpublished(form_id: str, version: str) -> Problem:
+    return Problem("404.2", form_id=form_id, version=version)
+
+
+def edit_target_unknown(deprecated_id: str) -> Problem:
+    return Problem("404.3", deprecated_id=deprecated_id)
+
+
+def submission_conflict(instance_id: str) -> Problem:
+    """409.1: the text promises the body was kept for review, so the unit of work is kept."""
+    return Problem("409.1", keep=True, instance_id=instance_id)
+
+
+def form_closed(form_id: str) -> Problem:
+    return Problem("409.2", form_id=form_id)
+
+
+def submission_deleted(instance_id: str) -> Problem:
+    return Problem("409.3", instance_id=instance_id)
+
+
+def edit_target_superseded(deprecated_id: str) -> Problem:
+    return Problem("409.4", deprecated_id=deprecated_id)
+
+
+def edit_id_taken(instance_id: str) -> Problem:
+    """409.5: like 409.1, the refused edit's body is kept for review."""
+    return Problem("409.5", keep=True, instance_id=instance_id)
+
+
+# --- users, devices, areas, API tokens -------------------------------------------------------
+
+def role_unknown(role: str, allowed: Sequence[str]) -> Problem:
+    return Problem("400.10", role=role, allowed=_listed(allowed))
+
+
+def areas_missing() -> Problem:
+    return Problem("400.11")
+
+
+def commune_needed(code: str) -> Problem:
+    return Problem("400.12", code=code)
+
+
+def user_unknown(username: str) -> Problem:
+    return Problem("404.6", username=username)
+
+
+def app_user_unknown(name: str) -> Problem:
+    return Problem("404.7", name=name)
+
+
+def area_unknown(code: str) -> Problem:
+    return Problem("404.8", code=code)
+
+
+def api_token_unknown(token_id: int) -> Problem:
+    return Problem("404.9", token_id=token_id)
+
+
+def user_exists(username: str) -> Problem:
+    return Problem("409.6", username=username)
+
+
+def app_user_exists(name: str) -> Problem:
+    return Problem("409.7", name=name)
+
+
+def collaborator_outside_commune(username: str, commune: str) -> Problem:
+    return Problem("409.8", username=username, commune=commune)
+
+
+def user_not_collaborator(username: str, role: str) -> Problem:
+    return Problem("409.9", username=username, role=role)
+
+
+# --- persons and cases -------------------------------------------------------------------------
+
+def reason_missing() -> Problem:
+    return Problem("400.13")
+
+
+def person_merge_same() -> Problem:
+    return Problem("400.14")
+
+
+def case_state_unknown(state: str, allowed: Sequence[str]) -> Problem:
+    return Problem("400.15", state=state, allowed=_listed(allowed))
+
+
+def case_step_unknown(step: str, allowed: Sequence[str]) -> Problem:
+    return Problem("400.16", step=step, allowed=_listed(allowed))
+
+
+def export_format_unknown(fmt: str, allowed: Sequence[str]) -> Problem:
+    return Problem("400.18", format=fmt, allowed=_listed(allowed))
+
+
+def person_unknown(person_id: str) -> Problem:
+    return Problem("404.5", person_id=person_id)
+
+
+def case_unknown(case_id: int) -> Problem:
+    return Problem("404.10", case_id=case_id)
+
+
+def person_merge_inactive() -> Problem:
+    return Problem("409.10")
+
+
+# --- publishing and managing forms ---------------------------------------------------------
+
+def form_state_unknown(state: str, allowed: Sequence[str]) -> Problem:
+    return Problem("400.17", state=state, allowed=_listed(allowed))
+
+
+def form_has_no_version(form_id: str, version: str) -> Problem:
+    return Problem("404.11", form_id=form_id, version=version)
+
+
+def form_version_exists(form_id: str, version: str) -> Problem:
+    return Problem("409.11", form_id=form_id, version=version)
+
+
+def form_version_not_newer(form_id: str, version: str, current: str) -> Problem:
+    return Problem("409.12", form_id=form_id, version=version, current=current)
+
+
+def field_type_changed(form_id: str, field: str, before: str, after: str,
+                       version: str) -> Problem:
+    return Problem("409.13", data={"field": field}, form_id=form_id, field=field,
+                   before=before, after=after, version=version)
+
+
+def xlsform_invalid(reason: str, detail: str, sheet: str | None = None,
+                    row: int | None = None) -> Problem:
+    """422.1; ``reason`` is the ``forms`` package's code, ``detail`` pyxform's message."""
+    return Problem("422.1", data={"reason": reason, "sheet": sheet, "row": row},
+                   detail=detail)
+
+
+def xform_invalid(reason: str, detail: str) -> Problem:
+    return Problem("422.2", data={"reason": reason}, detail=detail)
+
+
+def javarosa_refused(reason: str, detail: str, field: str | None = None) -> Problem:
+    return Problem("422.3", data={"reason": reason, "field": field}, detail=detail)
+
+
+def binding_invalid(reason: str, detail: str, field: str | None = None) -> Problem:
+    """422.4; ``reason`` is the ``sync`` package's code (``binding_item_missing`` ...)."""
+    return Problem("422.4", data={"reason": reason, "field": field}, detail=detail)
+
+
+def form_version_missing(form_id: str) -> Problem:
+    return Problem("422.5", form_id=form_id)
+
+
+def media_not_used(form_id: str, version: str, filename: str, used: Sequence[str]) -> Problem:
+    return Problem("422.6", form_id=form_id, version=version, filename=filename,
+                   used=_listed(used))
+
+
+def validation_unavailable(reason: str, detail: str) -> Problem:
+    """503.2: Java or ODK Validate is missing or failed (strict mode needs them)."""
+    return Problem("503.2", data={"reason": reason}, detail=detail)
+
+
+# --- jobs, backups and restores (the CLI) ----------------------------------------------------
+
+def job_unknown(name: str, known: Sequence[str]) -> Problem:
+    return Problem("404.12", name=name, known=_listed(known))
+
+
+def job_failed(name: str, run_id: int, error: str) -> Problem:
+    return Problem("500.2", name=name, run_id=run_id, error=error)
+
+
+def backup_file_missing(path: str) -> Problem:
+    return Problem("404.13", path=path)
+
+
+def backup_wrong_kind(name: str, backend: str, suffix: str) -> Problem:
+    return Problem("422.7", name=name, backend=backend, suffix=suffix)
+
+
+def backup_unreadable(name: str, reason: str) -> Problem:
+    return Problem("422.8", name=name, reason=reason)
+
+
+def backup_blobs_missing(name: str, missing: Sequence[str], pool: str) -> Problem:
+    """422.9: restore refused before touching anything; ``data['missing']`` lists them."""
+    return Problem("422.9", data={"missing": list(missing)}, name=name, count=len(missing),
+                   pool=pool)
+
+
+def backup_blobs_damaged(damaged: Sequence[str], pool: str) -> Problem:
+    return Problem("422.10", data={"damaged": list(damaged)}, count=len(damaged), pool=pool)
+
+
+def backup_incomplete(name: str, missing: Sequence[str]) -> Problem:
+    """500.3: the backup ``name`` was written and kept, but lacks ``missing`` blobs."""
+    return Problem("500.3", data={"file": name, "missing": list(missing)}, name=name,
+                   count=len(missing))
+
+
+def restored_blobs_missing(name: str, missing: Sequence[str]) -> Problem:
+    return Problem("500.4", data={"missing": list(missing)}, name=name, count=len(missing))
+
+
+def pg_tool_failed(tool: str, exit_code: int, reason: str) -> Problem:
+    return Problem("500.5", tool=tool, exit_code=exit_code, reason=reason)
+
+
+def backup_backend_unsupported(backend: str) -> Problem:
+    return Problem("500.6", backend=backend)
+
+
+def sqlite_file_missing(path: str) -> Problem:
+    return Problem("500.7", path=path)
+
+
+def pg_tool_missing(tool: str) -> Problem:
+    return Problem("503.3", tool=tool)

@@ -26,12 +26,16 @@ from contextlib import contextmanager
 
 from flask import Flask, Response, current_app, g, request
 
+from server import problems
 from server.problems import Problem
 from server.services.forms.media import GENERATED
 from server.throttle import WrongTokenThrottle, address_key
 
 _THROTTLE = "sangloc_wrong_tokens"
-WRONG_TOKEN_CODES = frozenset({"401.1", "401.2"})
+# the problems counted as a wrong token; a revoked device (403.1) is not, so it cannot lock out
+# its colleagues behind the same address
+WRONG_TOKEN_CODES = frozenset(wrong().code for wrong in (problems.device_key_unknown,
+                                                         problems.api_token_invalid))
 HSTS = "max-age=31536000"  # one year; no includeSubDomains: other hosts of the domain are not ours
 
 
@@ -49,7 +53,7 @@ def checked_token() -> Iterator[None]:
     seconds = throttle.wait_seconds(key)
     if seconds:
         g.retry_after = seconds
-        raise Problem("429.1", seconds=seconds)
+        raise problems.too_many_wrong_keys(seconds)
     try:
         yield
     except Problem as problem:

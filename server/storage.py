@@ -32,7 +32,11 @@ class BlobStore(Protocol):
 
 
 class DamagedBlob(ValueError):
-    """A stored blob whose bytes do not hash to its address."""
+    """A stored blob whose bytes do not hash to its address.
+
+    Internal: ``copy_blobs`` turns it into a failed address, which the backup service reports
+    as a named problem (422.10); it never reaches a person as such.
+    """
 
 
 def is_address(value: str) -> bool:

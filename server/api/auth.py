@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from flask import g, request
 
-from server import security
+from server import problems, security
 from server.api import bp
-from server.problems import Problem
 from server.services.access import api_tokens
 from server.services.audit import Actor
 
@@ -23,7 +22,7 @@ def _authenticate() -> None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Problem("401.2")
+        raise problems.api_token_invalid()
     with security.checked_token():  # 429.1 for an address sending wrong tokens
         g.user, g.scope = api_tokens.authenticate(token.strip())
 

@@ -16,6 +16,7 @@ import logging
 
 from flask import current_app, g
 
+from server import problems
 from server.api import bp
 from server.api.auth import actor
 from server.api.schemas import (
@@ -47,11 +48,12 @@ def _one(item: dict) -> dict:
                                     user_agent="web")
         receipt, merged = receive.receive(actor(), g.scope, upload)
     except Problem as problem:
+        log.warning("rejected sync item: %s", problem.code)  # the code only: no answers
         return {**result, "status": "rejected", "reason": _reason(problem)}
     except Exception as exc:  # this item only: the batch goes on
         db.session.rollback()
         log.error("sync item failed: %s", type(exc).__name__, exc_info=exc)
-        return {**result, "status": "rejected", "reason": _reason(Problem("500.1"))}
+        return {**result, "status": "rejected", "reason": _reason(problems.server_error())}
     status = "duplicate" if receipt.outcome == "duplicate" else "accepted"
     message = result_message(merged.outcome if merged else None,
                              merged.actions if merged else (), g.user.language,
@@ -67,7 +69,7 @@ def _utf8(xml: str) -> bytes:
     try:
         return xml.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate, which JSON can carry and UTF-8 cannot
-        raise Problem("400.7", detail="the xml is not valid Unicode text") from None
+        raise problems.bad_request("the xml is not valid Unicode text") from None
 
 
 def _decode(attachments: dict[str, str]) -> dict[str, tuple[bytes, str | None]]:
@@ -75,7 +77,7 @@ def _decode(attachments: dict[str, str]) -> dict[str, tuple[bytes, str | None]]:
         return {name: (base64.b64decode(data, validate=True), None)
                 for name, data in attachments.items()}
     except (binascii.Error, ValueError):
-        raise Problem("400.7", detail="an attachment is not valid base64") from None
+        raise problems.bad_request("an attachment is not valid base64") from None
 
 
 def _summary(merged) -> dict | None:

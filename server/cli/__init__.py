@@ -1,8 +1,8 @@
 """The ``sangloc`` command: a Flask CLI group whose commands live one group per module.
 
-``common`` (error output and helpers), ``setup`` (init, serve, first-time set-up),
-``people`` (users, devices, areas, API tokens), ``forms``, ``records`` (exports and the person
-register) and ``jobs`` (scheduler, jobs, backup, restore).
+``common`` (error output and helpers), ``setup`` (init, first-time set-up), ``serve`` (the web
+server and the scheduler together), ``people`` (users, devices, areas, API tokens), ``forms``,
+``records`` (exports and the person register) and ``jobs`` (scheduler, jobs, backup, restore).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ def register(app: Flask) -> None:
     from server.cli.jobs import JOB_COMMANDS
     from server.cli.people import api_tokens_group, app_users_group, areas_group, users_group
     from server.cli.records import export_group, persons_group
-    from server.cli.setup import init_command, serve_command
+    from server.cli.serve import serve_command
+    from server.cli.setup import init_command
 
     commands: list[Callable] = [init_command, serve_command, users_group, app_users_group,
                                 areas_group, forms_group, api_tokens_group, export_group,

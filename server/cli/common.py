@@ -1,7 +1,8 @@
 """What every ``sangloc`` command shares: error output, area-code lists, the public URL.
 
 Each command is thin: parse options -> one service call inside ``transaction()`` -> print.
-Errors from services are printed as one clear line (or JSON with ``--json``) with exit code 1.
+A refusal (a ``Problem`` from ``server/problems.py``) is printed as one line on stderr in the
+instance's language, with its code (or as JSON with ``--json``), and exit code 1.
 """
 
 from __future__ import annotations
@@ -9,33 +10,47 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import current_app
 
-from server.services.forms import publishing
+from server.problems import Problem
 
-_EXPECTED = (ValueError, LookupError)
+_ERROR = {"vi": "lỗi", "en": "error"}
 
 
 @contextmanager
 def cli_errors(as_json: bool = False) -> Iterator[None]:
-    """Turn an expected service error into one line on stderr and exit code 1."""
+    """Turn a Problem raised inside into one line on stderr (or JSON) and exit code 1.
+
+    Anything else is a bug and keeps its traceback.
+    """
     try:
         yield
-    except publishing.PublishError as exc:
-        fail(exc.as_dict(), as_json)
-    except _EXPECTED as exc:
-        fail({"code": type(exc).__name__, "message": str(exc)}, as_json)
+    except Problem as problem:
+        fail(problem, as_json)
 
 
-def fail(error: dict, as_json: bool) -> None:
+def fail(problem: Problem, as_json: bool = False) -> NoReturn:
+    """Print ``problem`` in the instance's language (SANGLOC_DEFAULT_LANGUAGE) and exit 1.
+
+    Text: ``lỗi 404.6: <text> (<detail>)`` on stderr. JSON, on stdout like the command's own
+    JSON: ``{"error": {"code", "status", "message", "detail"}}``, ``detail`` being the
+    Problem's structured data (e.g. sheet and row of an XLSForm error).
+    """
+    language = current_app.config["SANGLOC_DEFAULT_LANGUAGE"]
     if as_json:
+        error = {"code": problem.code, "status": problem.status,
+                 "message": problem.message(language), "detail": problem.data}
         click.echo(json.dumps({"error": error}, ensure_ascii=False))
     else:
-        where = ", ".join(f"{k} {error[k]}" for k in ("sheet", "row", "field") if error.get(k))
-        click.echo(f"error: {error['message']}" + (f" ({where})" if where else ""), err=True)
+        where = problem.where(language)
+        text = " ".join(problem.message(language).split())  # one line, whatever the detail
+        click.echo(f"{_ERROR.get(language, 'error')} {problem.code}: {text}"
+                   + (f" ({where})" if where else ""), err=True)
     sys.exit(1)
 
 
@@ -43,7 +58,19 @@ def split_codes(value: str) -> list[str]:
     return [code.strip() for code in value.split(",") if code.strip()]
 
 
+PUBLIC_URL_FILE = "public_url"  # in the instance folder; ``sangloc serve`` writes it
+
+
 def public_url() -> str:
+    """The origin of Collect URLs and QR codes, so the CLI and the server always agree:
+    SANGLOC_PUBLIC_URL if this command has it, else the one the server last started with
+    (``<instance>/public_url``, written by ``sangloc serve``), else ``http://HOST:PORT``."""
     config = current_app.config
-    return config["SANGLOC_PUBLIC_URL"] or \
-        f"http://{config['SANGLOC_HOST']}:{config['SANGLOC_PORT']}"
+    if config["SANGLOC_PUBLIC_URL"]:
+        return config["SANGLOC_PUBLIC_URL"]
+    saved = Path(config["SANGLOC_INSTANCE_DIR"]) / PUBLIC_URL_FILE
+    with suppress(FileNotFoundError):
+        url = saved.read_text(encoding="utf-8").strip()
+        if url:
+            return url
+    return f"http://{config['SANGLOC_HOST']}:{config['SANGLOC_PORT']}"

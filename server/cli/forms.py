@@ -26,12 +26,21 @@ def forms_group() -> None:
 @forms_group.command("publish")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--allow-older", is_flag=True,
+              help="Publish (and make current) a version that does not sort after the current "
+                   "one.")
 @with_appcontext
-def forms_publish(file: Path, as_json: bool) -> None:
-    """Publish an XLSForm (.xlsx) or XForm (.xml) as a new form version."""
+def forms_publish(file: Path, as_json: bool, allow_older: bool) -> None:
+    """Publish an XLSForm (.xlsx) or XForm (.xml) as the form's new current version.
+
+    The version (settings sheet, column 'version') must be new and, unless --allow-older,
+    come after the current one: as numbers when both are digits (e.g. dates, 2026113001),
+    otherwise as text.
+    """
     with cli_errors(as_json), transaction():
         published = publishing.publish_form(
-            SYSTEM, file.read_bytes(), file.name, strict=current_app.config["SANGLOC_STRICT"])
+            SYSTEM, file.read_bytes(), file.name, strict=current_app.config["SANGLOC_STRICT"],
+            allow_older=allow_older)
         version = published.version
         result = {"form_id": version.form.xml_form_id, "version": version.version,
                   "title": version.title, "hash": f"md5:{version.md5}",

@@ -17,6 +17,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from server import problems
 from server.cli.common import cli_errors, fail
 from server.extensions import db
 from server.jobs.runner import run_job
@@ -32,8 +33,6 @@ def scheduler_command(lease_seconds: int) -> None:
     """Run the periodic jobs (blocks; stop with SIGTERM or Ctrl-C)."""
     from server.jobs.scheduler import run_scheduler  # APScheduler is loaded only here
 
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        level=logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     run_scheduler(current_app._get_current_object(), lease_seconds=lease_seconds)
 
@@ -69,8 +68,7 @@ def jobs_run(name: str) -> None:
         run = run_job(current_app._get_current_object(), name)
     detail = json.dumps(run.detail, ensure_ascii=False, sort_keys=True)
     if run.status != "ok":
-        fail({"message": f"job {run.name} failed (run {run.id}): "
-                          f"{run.detail.get('error', 'unknown error')}"}, False)
+        fail(problems.job_failed(run.name, run.id, run.detail.get("error", "unknown error")))
     click.echo(f"{run.name} run {run.id}: {run.status} {detail}")
 
 
@@ -79,12 +77,10 @@ def jobs_run(name: str) -> None:
 def backup_command() -> None:
     """Back up the database and its blobs into <instance>/backups; print the database file."""
     config = current_app.config
-    try:
+    with cli_errors():
         made = backup.backup_database(config["SANGLOC_INSTANCE_DIR"],
                                       config["SQLALCHEMY_DATABASE_URI"],
                                       blobs=current_app.extensions["sangloc_blobs"])
-    except backup.BackupError as exc:
-        fail({"message": str(exc)}, False)
     click.echo(str(made.path))
 
 
@@ -102,10 +98,10 @@ def restore_command(path: Path, yes: bool) -> None:
     db.session.remove()
     db.engine.dispose()  # no pooled connection may hold a lock the restore needs
     try:
-        restored = backup.restore_database(path, current_app.config["SQLALCHEMY_DATABASE_URI"],
-                                           blobs=current_app.extensions["sangloc_blobs"])
-    except backup.BackupError as exc:
-        fail({"message": str(exc)}, False)
+        with cli_errors():
+            restored = backup.restore_database(
+                path, current_app.config["SQLALCHEMY_DATABASE_URI"],
+                blobs=current_app.extensions["sangloc_blobs"])
     finally:
         db.engine.dispose()
     click.echo(f"restored {path} with its {restored} attachment and media files; run "

@@ -1,16 +1,14 @@
-"""``sangloc init`` and ``sangloc serve``: setting up an instance and serving it.
+"""``sangloc init``: setting up an instance (``sangloc serve --demo`` does the same first).
 
 ``initialise`` migrates, seeds the area catalogue and publishes the bundled forms, each step in
 its own unit of work (the CLI, not a service, commits); it is idempotent: running it again on an
 initialised database changes nothing. ``create_demo_accounts`` runs once (when no admin
-exists) for ``make run``'s first start.
+exists) for ``make run``'s first start; ``first_run_box`` is what it shows, once.
 """
 
 from __future__ import annotations
 
-import os
 import secrets
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +20,7 @@ from sqlalchemy import select
 
 from server.boundary import transaction
 from server.cli.common import cli_errors, public_url
-from server.collect_settings import server_url
+from server.collect_settings import server_url, settings_payload, write_qr_png
 from server.extensions import db
 from server.models import AdminUnit, User
 from server.services.access import areas, users
@@ -73,31 +71,29 @@ def init_command(demo: bool) -> None:
         for line in report:
             click.echo(line)
         if demo:
-            _first_run_demo()
+            for line in first_run_box():
+                click.echo(line)
 
 
-def _first_run_demo() -> None:
+def first_run_box() -> list[str]:
+    """On a first run, the admin and a demo device, as lines to show once; else nothing.
+
+    The device's Collect settings QR code is written to ``<instance>/demo-ctv-qr.png``.
+    """
     with transaction():
         created = create_demo_accounts(secrets.token_urlsafe(12))
     if created is None:
-        return
+        return []
     url = server_url(public_url(), created.token)
-    click.echo("\n=== First run: keep these, they are shown only once ===")
-    click.echo(f"Admin login:     {created.admin_username} / {created.admin_password}")
-    click.echo(f"Demo collaborator device ({created.commune_name}):")
-    click.echo(f"  ODK Collect server URL: {url}")
-
-
-@click.command("serve")
-@with_appcontext
-def serve_command() -> None:
-    """Serve with gunicorn on SANGLOC_HOST:SANGLOC_PORT (SANGLOC_WORKERS processes of
-    SANGLOC_THREADS threads; reading a request is bounded by SANGLOC_READ_TIMEOUT)."""
-    config = current_app.config
-    conf = Path(__file__).parent.parent / "gunicorn_conf.py"
-    bind = f"{config['SANGLOC_HOST']}:{config['SANGLOC_PORT']}"
-    click.echo(f"sangloc serving on http://{bind}")
-    args = [sys.executable, "-m", "gunicorn", "-c", str(conf), "-b", bind,
-            "-w", str(config["SANGLOC_WORKERS"]), "--threads", str(config["SANGLOC_THREADS"]),
-            "wsgi:app"]
-    os.execv(sys.executable, args)  # noqa: S606  (replaces this process with gunicorn)
+    qr = Path(current_app.config["SANGLOC_INSTANCE_DIR"]) / "demo-ctv-qr.png"
+    write_qr_png(settings_payload(url, f"sàng lọc · {created.commune_name}"), qr)
+    return [
+        "",
+        "=== Lần chạy đầu: hãy ghi lại, chỉ hiện một lần / First run: keep these, shown once ===",
+        f"Đăng nhập quản trị / Admin login: {created.admin_username} / "
+        f"{created.admin_password}",
+        f"Thiết bị cộng tác viên thử / Demo collaborator device ({created.commune_name}):",
+        f"  ODK Collect server URL: {url}",
+        f"  QR code (Collect > Cài đặt > Quét mã / Settings > Scan QR): {qr}",
+        "=" * 88,
+    ]

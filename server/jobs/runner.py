@@ -29,7 +29,7 @@ def run_job(app: Flask, name: str, *, jobs: Sequence[Job] = JOBS,
     """Run job ``name`` once; return its finished run row (``ok`` or ``failed``).
 
     ``holder`` (the scheduler's lease holder) is recorded in the run's detail as ``scheduler``.
-    An unknown name raises ``LookupError`` before anything is written.
+    An unknown name is problem 404.12 (``problems.job_unknown``), before anything is written.
     """
     job = find_job(name, jobs)
     extra = {"scheduler": holder} if holder else {}

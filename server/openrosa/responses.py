@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, current_app, g
+from flask import Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 import forms
+from server import problems
 from server.problems import Problem
 
 log = logging.getLogger("sangloc.openrosa")
 
 XML_TYPE = "text/xml; charset=utf-8"
-# HTTP status -> catalogue code, for errors raised by Werkzeug rather than by a service
-_HTTP_PROBLEMS = {400: "400.7", 404: "404.4", 405: "405.1", 413: "413.1"}
+SUBMISSION_ENDPOINT = "openrosa.submission"
 
 
 def language() -> str:
@@ -53,16 +53,33 @@ def problem_response(problem: Problem) -> Response:
 
 
 def error_response(error: Exception) -> Response:
-    """Any exception on an OpenRosa route, as an OpenRosaResponse."""
+    """Any exception on an OpenRosa route, as an OpenRosaResponse; a refused submission is also
+    a warning in the log, naming its code only (the text may quote what was sent)."""
     if isinstance(error, Problem):
-        return problem_response(error)
-    if isinstance(error, HTTPException):
-        code = _HTTP_PROBLEMS.get(error.code or 500)
-        if code == "413.1":
-            return problem_response(Problem(
-                code, limit=current_app.config["SANGLOC_MAX_SUBMISSION_BYTES"]))
-        if code is not None:
-            return problem_response(Problem(code, detail=error.description or ""))
-        return message_response(error.name, error.code or 500, nature="error")
-    log.exception("unhandled error on an OpenRosa route (%s)", type(error).__name__)
-    return problem_response(Problem("500.1"))
+        problem: Problem | None = error
+    elif isinstance(error, HTTPException):
+        problem = _http_problem(error)
+    else:
+        log.exception("unhandled error on an OpenRosa route (%s)", type(error).__name__)
+        problem = problems.server_error()
+    if problem is None:
+        response = message_response(error.name, error.code or 500, nature="error")
+        code = str(error.code)
+    else:
+        response, code = problem_response(problem), problem.code
+    if request.endpoint == SUBMISSION_ENDPOINT and response.status_code < 500:
+        log.warning("refused submission: %s", code)
+    return response
+
+
+def _http_problem(error: HTTPException) -> Problem | None:
+    """The problem for an error raised by Werkzeug rather than by a service, if it has one."""
+    if error.code == 400:
+        return problems.bad_request(error.description or "")
+    if error.code == 404:
+        return problems.not_found()
+    if error.code == 405:
+        return problems.method_not_allowed()
+    if error.code == 413:
+        return problems.request_too_large(current_app.config["SANGLOC_MAX_SUBMISSION_BYTES"])
+    return None

@@ -16,10 +16,9 @@ from urllib.parse import quote
 from flask import current_app, g, request, url_for
 
 import forms
-from server import security
+from server import problems, security
 from server.openrosa import bp, multipart
 from server.openrosa.responses import error_response, message_response, xml_response
-from server.problems import Problem
 from server.services.access import devices
 from server.services.audit import Actor
 from server.services.cases import case_list
@@ -46,7 +45,7 @@ def _authenticate() -> None:
                                               read_only=request.method in ("GET", "HEAD"))
     if request.endpoint in _VERSIONED_ENDPOINTS and \
             request.headers.get("X-OpenRosa-Version", "").strip() != "1.0":
-        raise Problem("400.1")
+        raise problems.openrosa_version_missing()
 
 
 @bp.url_defaults
@@ -150,7 +149,7 @@ def _read_small_body() -> tuple[bytes, dict[str, tuple[bytes, str | None]]] | No
         return None  # Werkzeug parses the cached body instead
     xml = next((p.data for p in parts if p.name == "xml_submission_file"), None)
     if xml is None:
-        raise Problem("400.2")
+        raise problems.submission_file_missing()
     files = {p.filename: (p.data, p.content_type) for p in parts
              if p.filename is not None and p.name != "xml_submission_file"}
     return xml, files
@@ -163,7 +162,7 @@ def _read_xml_part() -> bytes:
     text = request.form.get("xml_submission_file")
     if text:
         return text.encode("utf-8")
-    raise Problem("400.2")
+    raise problems.submission_file_missing()
 
 
 def _read_files() -> dict[str, tuple[bytes, str | None]]:

@@ -29,9 +29,9 @@ from server.models import Submission, SubmissionAttachment
 from server.services.audit import SYSTEM
 from server.services.forms import catalogue
 from server.services.ops import backup
-from server.services.ops.backup import BackupError
 from tests.integration.test_openrosa_submission import photo_instance
 from tests.support.collect import CollectClient
+from tests.support.problems import raises_problem
 from tests.support.xlsform import photo_form
 
 T0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
@@ -157,7 +157,7 @@ def test_restore_refuses_before_touching_anything_when_a_pool_blob_is_missing(
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1
-    assert "1 blob" in lines[0] and sha(JPEG) in lines[0] and sha(PNG) not in lines[0]
+    assert "422.9" in lines[0] and sha(JPEG) in lines[0] and sha(PNG) not in lines[0]
     with new_machine.app_context():
         assert inspect(db.engine).get_table_names() == []
         assert not new_machine.extensions["sangloc_blobs"].exists(sha(PNG))
@@ -168,9 +168,10 @@ def test_restore_refuses_a_damaged_pool_blob_before_touching_the_database(
     made = take_backup(app)
     carried = carry_away(app, made, tmp_path_factory)
     blob_file(carried.parent / "blobs", JPEG).write_bytes(b"bit rot")
-    with new_machine.app_context(), pytest.raises(BackupError, match=sha(JPEG)):
+    with new_machine.app_context(), raises_problem("422.10") as raised:
         backup.restore_database(carried, new_machine.config["SQLALCHEMY_DATABASE_URI"],
                                 blobs=new_machine.extensions["sangloc_blobs"])
+    assert raised.value.data["damaged"] == [sha(JPEG)]
     with new_machine.app_context():
         assert inspect(db.engine).get_table_names() == []
         assert not new_machine.extensions["sangloc_blobs"].exists(sha(JPEG))
@@ -200,7 +201,7 @@ def test_after_restoring_the_references_are_checked_against_the_blob_store_again
     monkeypatch.setattr(backup, "_restore_blobs", lambda *_args: None)  # as if copying failed
     result = restore_cli(new_machine, carried)
     assert result.exit_code == 1
-    assert "the database was restored" in result.output and "2 blobs" in result.output
+    assert "500.4" in result.output  # restored, but the blob store lacks what it references
     assert sha(PNG) in result.output and sha(JPEG) in result.output
 
 
@@ -248,17 +249,18 @@ def test_a_manifest_of_the_other_kind_also_keeps_its_blobs(app, publish):
 
 def test_a_blob_missing_from_the_store_is_reported_and_the_backup_kept(app, screened):
     blob_file(Path(app.config["SANGLOC_INSTANCE_DIR"]) / "blobs", JPEG).unlink()
-    with pytest.raises(backup.IncompleteBackup, match=sha(JPEG)) as raised:
+    with raises_problem("500.3") as raised:
         take_backup(app)
-    made = raised.value.backup
-    assert made.path.is_file()
-    assert made.manifest.read_text() == "".join(f"{h}\n" for h in sorted([sha(PNG), sha(JPEG)]))
-    assert raised.value.missing == [sha(JPEG)]
+    made = Path(app.config["SANGLOC_INSTANCE_DIR"]) / "backups" / raised.value.data["file"]
+    assert made.is_file()
+    assert backup.manifest_of(made).read_text() == \
+        "".join(f"{h}\n" for h in sorted([sha(PNG), sha(JPEG)]))
+    assert raised.value.data["missing"] == [sha(JPEG)]
     cli = app.test_cli_runner().invoke(args=["backup"])
-    assert cli.exit_code == 1 and sha(JPEG) in cli.output and "was written" in cli.output
+    assert cli.exit_code == 1 and "500.3" in cli.output and sha(JPEG) in cli.output
     run = run_job(app, "backup_database")
     assert run.status == "failed"
-    assert "1 blob" in run.detail["error"] and sha(JPEG) in run.detail["error"]
+    assert run.detail["error"].startswith("500.3: ") and sha(JPEG) in run.detail["error"]
 
 
 def test_the_backup_job_counts_the_blobs(app, screened):

@@ -22,7 +22,7 @@ from server.extensions import db
 from server.jobs.runner import run_job
 from server.models import JobRun
 from server.services.ops import backup
-from server.services.ops.backup import BackupError
+from tests.support.problems import raises_problem
 
 T0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 
@@ -111,7 +111,7 @@ def test_restore_refuses_a_backup_of_the_other_kind(app, tmp_path):
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     wrong = tmp_path / ("x.dump" if url.startswith("sqlite") else "x.sqlite3")
     wrong.write_bytes(b"not a backup")
-    with pytest.raises(BackupError, match="is not a"):
+    with raises_problem("422.7"):  # not a backup of this kind of database
         backup.restore_database(wrong, url, blobs=app.extensions["sangloc_blobs"])
 
 
@@ -129,8 +129,9 @@ def test_pg_tools_are_found_in_a_given_folder_on_path_or_in_debians_folders(pg_c
     bindir = pg_cluster.bindir
     assert backup.find_pg_tool("pg_dump", bindir) == bindir / "pg_dump"
     assert backup.find_pg_tool("pg_restore").name == "pg_restore"
-    with pytest.raises(BackupError, match="pg_nothing not found"):
+    with raises_problem("503.3") as raised:
         backup.find_pg_tool("pg_nothing")
+    assert raised.value.params["tool"] == "pg_nothing"
 
 
 # --- the CLI and the job ---

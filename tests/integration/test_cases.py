@@ -15,6 +15,7 @@ from server.services.audit import SYSTEM
 from server.services.cases import casework, persons, rescoring
 from sync import RuleConfig
 from tests.support.instances import mchat_answers, phq9_answers, screening_instance
+from tests.support.problems import raises_problem
 
 RULES = RuleConfig()
 
@@ -55,7 +56,7 @@ def test_done_safety_contact_does_not_hide_a_later_self_harm_answer(forms_ready,
 def test_state_changes_are_events_with_a_reason(forms_ready, device):
     device.collect.submit(screening_instance("mchat_r", mchat_answers(8), dob=date(2025, 1, 1)))
     case = the_case()
-    with pytest.raises(casework.CaseError, match="reason"), transaction():
+    with raises_problem("400.13"), transaction():  # a reason is required
         casework.set_case_state(SYSTEM, case.id, "in_review", " ")
     with transaction():
         casework.set_case_state(SYSTEM, case.id, "referred", "sent to provincial hospital")
@@ -120,7 +121,7 @@ def test_rescoring_after_a_threshold_change_keeps_the_old_result(forms_ready, de
 def test_case_management_step_changes_with_its_reason(forms_ready, device):
     device.collect.submit(screening_instance("mchat_r", mchat_answers(8), dob=date(2025, 1, 1)))
     case = the_case()
-    with pytest.raises(casework.CaseError, match="unknown case step"), transaction():
+    with raises_problem("400.16"), transaction():  # no such case-management step
         casework.set_case_state(SYSTEM, case.id, "in_review", "checking", step="dancing")
     with transaction():
         casework.set_case_state(SYSTEM, case.id, "in_review", "home visit planned", step="plan")

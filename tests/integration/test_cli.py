@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -33,7 +34,7 @@ def test_users_create_refuses_unknown_area(runner):
     result = runner.invoke(args=["users", "create", "x", "--role", "collaborator", "--area",
                                  "99999"])
     assert result.exit_code == 1
-    assert "unknown area code '99999'" in result.output
+    assert "404.8" in result.output and "'99999'" in result.output  # no such area
 
 
 def test_app_users_create_json_qr_and_revoke(runner, tmp_path, client):
@@ -56,10 +57,31 @@ def test_app_users_create_json_qr_and_revoke(runner, tmp_path, client):
     assert client.get(f"/key/{token}/formList", headers=headers).status_code == 403
 
 
+def test_app_users_create_gives_the_public_url_the_server_started_with(app, runner,
+                                                                       monkeypatch):
+    """Issue 9, rough edge 1: ``sangloc serve`` keeps its public URL in the instance folder;
+    the CLI uses it unless SANGLOC_PUBLIC_URL is set in its own shell (tests/integration/
+    test_serve.py holds the same with a real server)."""
+    def server_url(name: str) -> str:
+        result = invoke(runner, "app-users", "create", name, "--commune", "00004", "--json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)["server_url"]
+
+    monkeypatch.setitem(app.config, "SANGLOC_PUBLIC_URL", None)  # not set in this shell
+    config = app.config
+    assert server_url("a").startswith(
+        f"http://{config['SANGLOC_HOST']}:{config['SANGLOC_PORT']}/key/")  # no server yet
+    saved = Path(config["SANGLOC_INSTANCE_DIR"]) / "public_url"
+    saved.write_text("https://sangloc.example.vn:8443\n")
+    assert server_url("b").startswith("https://sangloc.example.vn:8443/key/")
+    monkeypatch.setitem(app.config, "SANGLOC_PUBLIC_URL", "https://this-shell.example.vn")
+    assert server_url("c").startswith("https://this-shell.example.vn/key/")
+
+
 def test_app_user_needs_a_commune_not_a_province(runner):
     result = runner.invoke(args=["app-users", "create", "x", "--commune", "01"])
     assert result.exit_code == 1
-    assert "is a province" in result.output
+    assert "400.12" in result.output  # a province where a commune is needed
 
 
 def test_areas_list(runner):
@@ -86,7 +108,7 @@ def test_forms_publish_json_and_duplicate_version(runner, tmp_path):
     again = runner.invoke(args=["forms", "publish", str(path), "--json"])
     assert again.exit_code == 1
     error = json.loads(again.output)["error"]
-    assert error["code"] == "version_exists" and "new version" in error["message"]
+    assert error["code"] == "409.11" and error["status"] == 409  # the version exists
     assert db.session.scalar(select(func.count()).select_from(FormVersion)) == 1
 
 
@@ -99,8 +121,10 @@ def test_forms_publish_reports_sheet_and_row(runner, tmp_path):
     result = runner.invoke(args=["forms", "publish", str(path), "--json"])
     assert result.exit_code == 1
     error = json.loads(result.output)["error"]
-    assert error["code"] == "xlsform_invalid"
-    assert error["sheet"] == "survey" and error["row"] == 3
+    assert error["code"] == "422.1" and error["detail"]["reason"] == "xlsform_invalid"
+    assert error["detail"]["sheet"] == "survey" and error["detail"]["row"] == 3
+    line = runner.invoke(args=["forms", "publish", str(path)]).output.strip()
+    assert line.startswith("lỗi 422.1: ") and line.endswith("(trang tính survey, dòng 3)")
 
 
 def test_field_may_not_change_type_between_versions(runner, tmp_path):
@@ -113,7 +137,61 @@ def test_field_may_not_change_type_between_versions(runner, tmp_path):
     result = runner.invoke(args=["forms", "publish", str(tmp_path / "v2.xlsx"), "--json"])
     assert result.exit_code == 1
     error = json.loads(result.output)["error"]
-    assert error["code"] == "field_type_changed" and error["field"] == "/data/age"
+    assert error["code"] == "409.13" and error["detail"]["field"] == "/data/age"
+
+
+def _versioned(tmp_path: Path, version: str | None) -> Path:
+    """A one-question XLSForm ``versioned`` with ``version`` on its settings sheet."""
+    settings = [["form_id", "version"], ["versioned", version]] if version is not None \
+        else [["form_id"], ["versioned"]]
+    path = tmp_path / f"versioned-{version}.xlsx"
+    path.write_bytes(build_xlsx({"survey": [["type", "name", "label"], ["text", "q", "Hỏi"]],
+                                 "settings": settings}))
+    return path
+
+
+def _current_version() -> str:
+    form = db.session.scalar(select(Form).where(Form.xml_form_id == "versioned"))
+    db.session.refresh(form)
+    return form.current_version.version
+
+
+@pytest.mark.parametrize("version", [None, "", "   "])
+def test_publish_refuses_a_form_without_a_version(runner, tmp_path, version):
+    """Issue 9, rough edge 2: an empty version used to be published as ''."""
+    result = runner.invoke(args=["forms", "publish", str(_versioned(tmp_path, version)),
+                                 "--json"])
+    assert result.exit_code == 1, result.output
+    assert json.loads(result.output)["error"]["code"] == "422.5"  # the form has no version
+    assert db.session.scalar(select(func.count()).select_from(FormVersion)) == 0
+
+
+def test_publish_refuses_a_version_older_than_the_current_one_and_names_it(runner, tmp_path):
+    """Issue 9, rough edge 2: 2026112901 after 2026113001 used to become current silently."""
+    assert invoke(runner, "forms", "publish", str(_versioned(tmp_path, "2026113001"))
+                  ).exit_code == 0
+    older = _versioned(tmp_path, "2026112901")
+    result = runner.invoke(args=["forms", "publish", str(older)])
+    assert result.exit_code == 1
+    assert "409.12" in result.output and "2026113001" in result.output  # says what is current
+    assert _current_version() == "2026113001"
+    allowed = invoke(runner, "forms", "publish", str(older), "--allow-older")
+    assert allowed.exit_code == 0, allowed.output
+    assert _current_version() == "2026112901"
+
+
+@pytest.mark.parametrize(("current", "newer", "older"), [
+    ("9", "10", "8"),            # digits compare as numbers: 10 after 9 (not as text)
+    ("2026113001", "2026120101", "2026112999"),  # ODK's date convention yyyymmddnn
+    ("v1.2", "v1.3", "v1.1"),    # anything else as text
+])
+def test_publish_accepts_only_a_version_that_sorts_after_the_current_one(runner, tmp_path,
+                                                                         current, newer, older):
+    assert invoke(runner, "forms", "publish", str(_versioned(tmp_path, current))).exit_code == 0
+    refused = runner.invoke(args=["forms", "publish", str(_versioned(tmp_path, older))])
+    assert refused.exit_code == 1 and "409.12" in refused.output
+    assert invoke(runner, "forms", "publish", str(_versioned(tmp_path, newer))).exit_code == 0
+    assert _current_version() == newer
 
 
 def test_forms_state(runner, tmp_path):
@@ -162,7 +240,7 @@ def test_publishing_a_form_with_a_broken_binding_is_refused(runner, tmp_path, bi
     result = runner.invoke(args=["forms", "publish", str(path), "--json"])
     assert result.exit_code == 1, result.output
     error = json.loads(result.output)["error"]
-    assert error["code"] == code
+    assert error["code"] == "422.4" and error["detail"]["reason"] == code
     assert named in error["message"]
     assert db.session.scalar(select(func.count()).select_from(FormVersion)) == 0
 
@@ -227,9 +305,9 @@ def test_api_tokens_revoke_one_then_all_of_a_user(runner, client):
 
 def test_api_tokens_revoke_needs_exactly_one_target(runner):
     unknown = runner.invoke(args=["api-tokens", "revoke", "99"])
-    assert unknown.exit_code == 1 and "no API token 99" in unknown.output
+    assert unknown.exit_code == 1 and "404.9" in unknown.output  # no such token
     nobody = runner.invoke(args=["api-tokens", "revoke", "--user", "nobody"])
-    assert nobody.exit_code == 1 and "no user 'nobody'" in nobody.output
+    assert nobody.exit_code == 1 and "404.6" in nobody.output  # no such user
     assert runner.invoke(args=["api-tokens", "revoke"]).exit_code != 0
     assert runner.invoke(args=["api-tokens", "revoke", "1", "--user", "x"]).exit_code != 0
 
@@ -257,4 +335,4 @@ def test_users_deactivate_cuts_off_devices_and_api_tokens_until_activated(runner
 
 def test_users_deactivate_unknown_user(runner):
     result = runner.invoke(args=["users", "deactivate", "nobody"])
-    assert result.exit_code == 1 and "no user 'nobody'" in result.output
+    assert result.exit_code == 1 and "lỗi 404.6: " in result.output and "'nobody'" in result.output

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from server import problems
 from server.boundary import transaction
 from server.extensions import db
 from server.jobs.runner import run_job
@@ -25,7 +26,7 @@ from server.jobs.scheduler import LeaseKeeper, build_scheduler, run_if_holder
 from server.jobs.table import JOBS, Job, check_jobs, every
 from server.models import JobRun, SchedulerLease
 from server.services.ops import backup, leases
-from server.services.ops.backup import BackupError
+from tests.support.problems import raises_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
@@ -80,8 +81,9 @@ def test_a_database_error_is_recorded_without_the_rows_values(app):
 
 
 def test_an_unknown_job_writes_nothing(app):
-    with pytest.raises(LookupError, match="no job called 'nope'; known jobs: backup_database"):
+    with raises_problem("404.12") as raised:
         run_job(app, "nope")
+    assert raised.value.params["known"].startswith("backup_database, ")
     assert _runs() == []
 
 
@@ -270,19 +272,23 @@ def test_cli_jobs_list_and_run(runner):
     assert "prune_job_runs\tcron hour=20 minute=0\tok" in \
         runner.invoke(args=["jobs", "list"]).output
     unknown = runner.invoke(args=["jobs", "run", "nope"])
-    assert unknown.exit_code == 1 and "no job called 'nope'" in unknown.output
+    assert unknown.exit_code == 1 and "404.12" in unknown.output and "'nope'" in unknown.output
 
 
-def test_cli_jobs_run_reports_a_failure_with_exit_code_1(runner, monkeypatch):
+def test_cli_jobs_run_reports_a_failure_with_exit_code_1(app, runner, monkeypatch):
     def broken(*_args, **_kwargs):
-        raise BackupError("pg_dump not found")
+        raise problems.pg_tool_missing("pg_dump")
 
     monkeypatch.setattr(backup, "backup_database", broken)
     result = runner.invoke(args=["jobs", "run", "backup_database"])
     assert result.exit_code == 1
-    assert "error: job backup_database failed (run 1): BackupError: pg_dump not found" \
-        in result.output
+    line = result.output.strip()  # in the instance's language, Vietnamese by default
+    assert line.startswith("lỗi 500.2: ") and "'backup_database'" in line
+    assert "(lần chạy 1): 503.3: pg_dump not found" in line  # the run row's English error
     assert [r.status for r in _runs("backup_database")] == ["failed"]
+    monkeypatch.setitem(app.config, "SANGLOC_DEFAULT_LANGUAGE", "en")
+    again = runner.invoke(args=["jobs", "run", "backup_database"]).output
+    assert again.startswith("error 500.2: ") and "(run 2): 503.3: pg_dump" in again
 
 
 def test_cli_scheduler_takes_the_lease_and_gives_it_up_on_sigterm(app, tmp_path):

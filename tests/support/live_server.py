@@ -4,16 +4,21 @@ The server runs on a copy of the session's migrated SQLite template in its own i
 with only the ``SANGLOC_*`` settings the test gives (nothing inherited from the caller's
 environment). ``sangloc(...)`` runs the command line against the same database, as an operator
 would. Every wait is bounded; ``stop()`` ends the server it started, by its process id.
+``sangloc serve`` starts in a session of its own, so a test can send it Ctrl-C as a terminal
+would (to its whole process group) without reaching pytest; ``processes_using()`` finds every
+process still working on an instance folder, so a test can check that none was left behind.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,10 +50,12 @@ class LiveServer:
         return subprocess.Popen([str(BIN / "sangloc"), *args], env=self.env, cwd=ROOT,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
-    def start(self) -> LiveServer:
+    def start(self, *serve_args: str) -> LiveServer:
+        """``sangloc serve SERVE_ARGS``, returned once it accepts connections."""
         with self.log.open("wb") as log:
-            self.process = subprocess.Popen([str(BIN / "sangloc"), "serve"], env=self.env,
-                                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen([str(BIN / "sangloc"), "serve", *serve_args],
+                                            env=self.env, cwd=ROOT, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -62,14 +69,43 @@ class LiveServer:
         raise RuntimeError("sangloc serve did not start listening within 60 s")
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
+        """SIGTERM, as a service manager would; then, whatever happened, nothing is left."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=45)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=30)
+        for pid in processes_using(Path(self.env["SANGLOC_INSTANCE_DIR"])):
+            os.kill(pid, signal.SIGKILL)  # left by a failed test (test_serve asserts none is)
+
+
+def wait_until(condition: Callable[[], object], seconds: float, what: str) -> object:
+    """``condition()`` once it is truthy, polled every 0.1 s; fails after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"{what}: not within {seconds} s")
+
+
+def processes_using(instance: Path) -> list[int]:
+    """Process ids (other than this one) whose environment names ``instance`` as theirs."""
+    wanted = f"SANGLOC_INSTANCE_DIR={instance}".encode()
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
         try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=30)
+            if wanted in (proc / "environ").read_bytes().split(b"\0") and \
+                    (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                found.append(int(proc.name))
+        except OSError:  # gone meanwhile, or not ours
+            continue
+    return found
 
 
 def live_server(template: Path, instance: Path, **settings: str) -> LiveServer:

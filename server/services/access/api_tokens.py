@@ -14,18 +14,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from server import problems
 from server.extensions import db
 from server.models import ApiToken, User
 from server.models.types import utcnow
-from server.problems import Problem
 from server.services.access.devices import token_hash
 from server.services.access.scope import Scope, scope_of
 from server.services.access.users import get_user
 from server.services.audit import Actor, record_event
-
-
-class ApiTokenError(LookupError):
-    """No API token with that id."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +58,7 @@ def revoke_token(actor: Actor, token_id: int) -> bool:
     """Revoke one token; False if it was already revoked."""
     row = db.session.get(ApiToken, token_id)
     if row is None:
-        raise ApiTokenError(f"no API token {token_id}")
+        raise problems.api_token_unknown(token_id)
     return _revoke(actor, row)
 
 
@@ -87,10 +83,10 @@ def authenticate(token: str) -> tuple[User, Scope]:
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
     if row is None or row.revoked_at is not None or \
             (row.expires_at is not None and row.expires_at <= utcnow()):
-        raise Problem("401.2")
+        raise problems.api_token_invalid()
     user = db.session.get(User, row.user_id)
     if user is None or not user.active:
-        raise Problem("401.2")
+        raise problems.api_token_invalid()
     return user, scope_of(user)
 
 

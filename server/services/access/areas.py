@@ -12,13 +12,10 @@ from importlib import resources
 
 from sqlalchemy import select
 
+from server import problems
 from server.extensions import db
 from server.models import AdminUnit
 from server.models.area import COMMUNE_CODE_LENGTH, PROVINCE_CODE_LENGTH
-
-
-class AreaError(ValueError):
-    """An area code that is not in the catalogue."""
 
 
 def read_catalogue() -> list[dict[str, str]]:
@@ -52,15 +49,14 @@ def seed_admin_units() -> int:
 def get_unit(code: str) -> AdminUnit:
     unit = db.session.get(AdminUnit, code)
     if unit is None:
-        raise AreaError(f"unknown area code {code!r} (expected a 2-digit province or 5-digit "
-                        "commune code; see `sangloc areas list`)")
+        raise problems.area_unknown(code)
     return unit
 
 
 def get_commune(code: str) -> AdminUnit:
     unit = get_unit(code)
     if len(unit.code) != COMMUNE_CODE_LENGTH:
-        raise AreaError(f"{code!r} is a province; a commune (5-digit code) is needed")
+        raise problems.commune_needed(code)
     return unit
 
 

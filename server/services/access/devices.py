@@ -11,9 +11,9 @@ import hashlib
 
 from sqlalchemy import select
 
+from server import problems
 from server.extensions import db
 from server.models import AdminUnit, AppUser, User
-from server.problems import Problem
 from server.services.access.scope import Scope
 
 
@@ -44,8 +44,8 @@ def authenticate_token(token: str, *, read_only: bool = False) -> Scope:
     else:
         row = db.session.execute(query).first()
     if row is None:
-        raise Problem("401.1")
+        raise problems.device_key_unknown()
     if row.revoked_at is not None or not row.active:
-        raise Problem("403.1")
+        raise problems.device_key_revoked()
     return Scope(row.id, row.user_id, row.commune_code, row.name,
                  frozenset({row.commune_code}), frozenset({row.province_code}), row.language)

@@ -18,6 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from sqlalchemy import select
 
+from server import problems
 from server.extensions import db
 from server.models import AppUser, User, UserArea
 from server.models.types import utcnow
@@ -27,10 +28,6 @@ from server.services.access.devices import token_hash
 from server.services.audit import Actor, record_event
 
 _hasher = PasswordHasher()
-
-
-class UserError(ValueError):
-    """A user or app user cannot be created or changed as asked."""
 
 
 def hash_password(password: str) -> str:
@@ -49,11 +46,11 @@ def verify_password(user: User, password: str) -> bool:
 def create_user(actor: Actor, username: str, role: str, area_codes: list[str],
                 password: str | None = None) -> User:
     if role not in ROLES:
-        raise UserError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+        raise problems.role_unknown(role, ROLES)
     if not area_codes:
-        raise UserError("a user needs at least one area (province or commune code)")
+        raise problems.areas_missing()
     if db.session.scalar(select(User).where(User.username == username)):
-        raise UserError(f"user {username!r} already exists")
+        raise problems.user_exists(username)
     for code in area_codes:
         areas.get_unit(code)
     user = User(username=username, role=role,
@@ -68,7 +65,7 @@ def create_user(actor: Actor, username: str, role: str, area_codes: list[str],
 def get_user(username: str) -> User:
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise UserError(f"no user {username!r}")
+        raise problems.user_unknown(username)
     return user
 
 
@@ -104,10 +101,10 @@ def create_app_user(actor: Actor, name: str, commune_code: str,
     """
     commune = areas.get_commune(commune_code)
     if db.session.scalar(select(AppUser).where(AppUser.name == name)):
-        raise UserError(f"app user {name!r} already exists")
+        raise problems.app_user_exists(name)
     user = _collaborator_for(actor, collaborator or name, commune.code)
     if not areas.covers(user.area_codes, commune):
-        raise UserError(f"collaborator {user.username!r} does not work in commune {commune.code}")
+        raise problems.collaborator_outside_commune(user.username, commune.code)
     token = secrets.token_urlsafe(48)
     app_user = AppUser(name=name, token_hash=token_hash(token), user=user, commune=commune,
                        language=user.language)
@@ -123,14 +120,14 @@ def _collaborator_for(actor: Actor, username: str, commune_code: str) -> User:
     if user is None:
         return create_user(actor, username, "collaborator", [commune_code])
     if user.role != "collaborator":
-        raise UserError(f"user {username!r} is a {user.role}, not a collaborator")
+        raise problems.user_not_collaborator(username, user.role)
     return user
 
 
 def revoke_app_user(actor: Actor, name: str) -> AppUser:
     app_user = db.session.scalar(select(AppUser).where(AppUser.name == name))
     if app_user is None:
-        raise UserError(f"no app user {name!r}")
+        raise problems.app_user_unknown(name)
     if app_user.revoked_at is None:
         app_user.revoked_at = utcnow()
         record_event(actor, "app_user.revoke", "app_user", app_user.id)

@@ -17,10 +17,10 @@ from datetime import UTC, datetime, timedelta
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import select, tuple_
 
+from server import problems
 from server.extensions import db
 from server.models import Case, Form, FormAssignment, FormVersion, Person
 from server.models.types import utcnow
-from server.problems import Problem
 from server.services.access.scope import Scope, visible
 from server.services.audit import Actor, record_event
 
@@ -45,7 +45,7 @@ def decode_cursor(cursor: str | None, secret: str) -> dict[str, Position]:
         data = URLSafeSerializer(secret, salt=_SALT).loads(cursor)
         return {kind: _position(data[kind], kind_type) for kind, kind_type in _KEY_TYPES.items()}
     except (BadData, ValueError, KeyError, TypeError, IndexError):
-        raise Problem("400.7", detail="the cursor is not one this server gave") from None
+        raise problems.bad_request("the cursor is not one this server gave") from None
 
 
 def _position(item: list, key_type: type) -> Position:

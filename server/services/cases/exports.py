@@ -17,6 +17,7 @@ from typing import IO
 
 from sqlalchemy import select
 
+from server import problems
 from server.extensions import db
 from server.models import Person, Screening
 from server.services.access.scope import Scope, visible
@@ -44,7 +45,7 @@ def export_screenings(actor: Actor, out: IO[bytes], fmt: str, scope: Scope,
     """Write the export of ``scope`` (asked for as ``area``) to ``out``; return the number of
     rows. Audited."""
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+        raise problems.export_format_unknown(fmt, FORMATS)
     writer = {"jsonl": _jsonl, "csv": _csv, "xlsx": _xlsx}[fmt]
     count = writer(_rows(scope), out)
     record_event(actor, "screening.export", "screening", "*", format=fmt, area=area, rows=count)

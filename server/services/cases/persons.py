@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import select, update
 
+from server import problems
 from server.extensions import db
 from server.models import Case, Consent, Person, PersonLink, Screening
 from server.models.types import utcnow
@@ -20,20 +21,16 @@ from server.services.cases import casework
 from sync import RuleConfig
 
 
-class PersonError(ValueError):
-    """A change to the person register that cannot be made."""
-
-
 def _person(person_id: str) -> Person:
     person = db.session.get(Person, person_id)
     if person is None:
-        raise PersonError(f"no person {person_id}")
+        raise problems.person_unknown(person_id)
     return person
 
 
 def withdraw_consent(actor: Actor, person_id: str, reason: str) -> Person:
     if not reason.strip():
-        raise PersonError("a reason is required")
+        raise problems.reason_missing()
     person = _person(person_id)
     now = utcnow()
     if person.locked_at is None:
@@ -53,10 +50,10 @@ def merge_persons(actor: Actor, keep_id: str, other_id: str, rules: RuleConfig,
                   today: date) -> Person:
     """Merge ``other`` into ``keep``; both histories are kept and the case is re-derived."""
     if keep_id == other_id:
-        raise PersonError("a person cannot be merged with itself")
+        raise problems.person_merge_same()
     keep, other = _person(keep_id), _person(other_id)
     if not keep.active or not other.active:
-        raise PersonError("only active records can be merged")
+        raise problems.person_merge_inactive()
     moved = db.session.execute(update(Screening).where(Screening.person_id == other.id)
                                .values(person_id=keep.id)).rowcount
     other.merged_into_id = keep.id

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import literal, select, union_all
 
+from server import problems
 from server.extensions import db
 from server.models import (
     Case,
@@ -26,7 +27,6 @@ from server.models import (
     SubmissionConflict,
 )
 from server.models.submission import REVIEW_STATES
-from server.problems import Problem
 from server.services.access.scope import Scope, visible, visible_persons
 from server.services.audit import Actor, record_event
 from sync import normalise_name
@@ -49,7 +49,7 @@ def list_persons(actor: Actor, scope: Scope, *, commune: str | None = None,
 def get_person(actor: Actor, scope: Scope, person_id: str) -> Person:
     person = db.session.scalar(visible_persons(scope).where(Person.id == person_id))
     if person is None:
-        raise Problem("404.5", person_id=person_id)
+        raise problems.person_unknown(person_id)
     record_event(actor, "person.read", "person", person.id)
     return person
 

@@ -10,6 +10,7 @@ import mimetypes
 
 from sqlalchemy import select
 
+from server import problems
 from server.extensions import db
 from server.models import Form, FormAssignment, FormAttachment, FormVersion
 from server.models.form import FORM_STATES
@@ -18,29 +19,25 @@ from server.services.audit import Actor, record_event
 from server.storage import BlobStore
 
 
-class CatalogueError(ValueError):
-    """A form-management request that cannot be carried out."""
-
-
 def get_version(form: Form, version: str | None) -> FormVersion:
     """The published version ``version`` of ``form``."""
     found = db.session.scalar(select(FormVersion).where(
         FormVersion.form_id == form.id, FormVersion.version == (version or "")))
     if found is None:
-        raise CatalogueError(f"form {form.xml_form_id!r} has no version {version!r}")
+        raise problems.form_has_no_version(form.xml_form_id, version or "")
     return found
 
 
 def _form(form_id: str) -> Form:
     form = db.session.scalar(select(Form).where(Form.xml_form_id == form_id))
     if form is None:
-        raise CatalogueError(f"no form {form_id!r}")
+        raise problems.form_unknown(form_id)
     return form
 
 
 def set_form_state(actor: Actor, form_id: str, state: str) -> Form:
     if state not in FORM_STATES:
-        raise CatalogueError(f"unknown state {state!r}; one of {', '.join(FORM_STATES)}")
+        raise problems.form_state_unknown(state, FORM_STATES)
     form = _form(form_id)
     if form.state != state:
         record_event(actor, "form.state", "form", form.id, before=form.state, after=state)
@@ -66,9 +63,7 @@ def attach_media(actor: Actor, blobs: BlobStore, form_id: str, filename: str, da
     form = _form(form_id)
     target = form.current_version if version is None else get_version(form, version)
     if filename not in target.media:
-        needed = ", ".join(target.media) or "none"
-        raise CatalogueError(f"form {form_id!r} version {target.version!r} does not use a file "
-                             f"named {filename!r} (it uses: {needed})")
+        raise problems.media_not_used(form_id, target.version, filename, target.media)
     existing = {a.filename: a for a in target.attachments}.get(filename)
     sha256 = blobs.put(data)
     values = {"content_type": mimetypes.guess_type(filename)[0] or "application/octet-stream",

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from server import problems
 from server.extensions import db
 from server.models import Form, FormAssignment, FormVersion
-from server.problems import Problem
 from server.services.access.scope import Scope
 
 
@@ -81,9 +81,9 @@ def _check_access(device: Scope, form_id: str) -> None:
         .outerjoin(FormAssignment, FormAssignment.form_id == Form.id)
         .where(Form.xml_form_id == form_id)).all()
     if not rows or rows[0].current_version_id is None:
-        raise Problem("404.1", form_id=form_id)
+        raise problems.form_unknown(form_id)
     if not device.covers_assignment(_assignments(rows)[rows[0].form_pk]):
-        raise Problem("403.2", form_id=form_id)
+        raise problems.form_not_for_device(form_id)
 
 
 def get_current_version(device: Scope, form_id: str) -> FormVersion:
@@ -104,9 +104,9 @@ def get_target(device: Scope, form_id: str, version: str | None) -> Target:
         .where(Form.xml_form_id == form_id, FormVersion.version == (version or ""))).all()
     if not rows:
         _check_access(device, form_id)
-        raise Problem("404.2", form_id=form_id, version=version or "")
+        raise problems.form_version_unpublished(form_id, version or "")
     if not device.covers_assignment(_assignments(rows)[rows[0].form_pk]):
-        raise Problem("403.2", form_id=form_id)
+        raise problems.form_not_for_device(form_id)
     row = rows[0]
     english = (row.default_language or "").lower().startswith("english")
     return Target(row.id, row.form_pk, form_id, row.state, row.version,

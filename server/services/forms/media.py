@@ -19,8 +19,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from server import problems
 from server.models import FormVersion
-from server.problems import Problem
 from server.services.access.scope import Scope
 from server.services.cases import case_list
 from server.storage import BlobStore
@@ -88,7 +88,7 @@ def get_media(version: FormVersion, device: Scope, blobs: BlobStore,
                              _blob(blobs, attachment.blob_sha256, filename))
     if filename in version.media and filename in GENERATED:
         return _file(filename, GENERATED[filename](device), "text/csv; charset=utf-8")
-    raise Problem("404.4")
+    raise problems.not_found()
 
 
 def _blob(blobs: BlobStore, sha256: str, filename: str) -> bytes:
@@ -97,4 +97,4 @@ def _blob(blobs: BlobStore, sha256: str, filename: str) -> bytes:
     except KeyError:
         log.error("form media %s (blob %s) is not in this node's blob store: web nodes must "
                   "share the instance folder", filename, sha256)
-        raise Problem("503.1", filename=filename) from None
+        raise problems.file_unavailable(filename) from None

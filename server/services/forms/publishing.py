@@ -1,39 +1,30 @@
 """Publishing forms: XLSForm or XForm in, an immutable published version out.
 
 The CLI and (later) the web UI both call ``publish_form``. Steps: convert (pyxform, in process)
--> read the XForm -> validate with JavaRosa -> read the instrument binding -> check against the
-form's earlier versions -> store the bytes once. Published versions are never changed or deleted.
+-> read the XForm -> check its version (present, new, after the current one) -> validate with
+JavaRosa -> read the instrument binding -> check field types against the form's earlier
+versions -> store the bytes once. Published versions are never changed or deleted. Every
+refusal is a named problem (``server/problems.py``), the ``forms``/``sync`` code in its data.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from importlib import resources
 
 from sqlalchemy import select
 
 import forms
+from server import problems
 from server.extensions import db
 from server.models import Form, FormVersion
 from server.services.audit import Actor, record_event
 from sync import Binding, SyncError, read_binding
 
 XFORM_SUFFIXES = (".xml",)
-
-
-class PublishError(ValueError):
-    """A form cannot be published; ``code`` says why, sheet/row/field where they are known."""
-
-    def __init__(self, code: str, message: str, *, sheet: str | None = None,
-                 row: int | None = None, field: str | None = None):
-        super().__init__(message)
-        self.code, self.message = code, message
-        self.sheet, self.row, self.field = sheet, row, field
-
-    def as_dict(self) -> dict[str, object]:
-        return {"code": self.code, "message": self.message, "sheet": self.sheet,
-                "row": self.row, "field": self.field}
+_DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -50,28 +41,47 @@ def to_xform(data: bytes, filename: str) -> tuple[bytes, tuple[str, ...]]:
     try:
         conversion = forms.convert_xlsform(data, filename)
     except forms.FormError as exc:
-        raise PublishError(exc.code, exc.message, sheet=exc.sheet, row=exc.row) from exc
+        raise form_problem(exc) from exc
     return conversion.xml, tuple(conversion.warnings)
 
 
-def publish_form(actor: Actor, data: bytes, filename: str, *, strict: bool) -> Published:
+def form_problem(error: forms.FormError) -> problems.Problem:
+    """The problem for a ``forms`` package error met while publishing."""
+    if error.code == "xlsform_invalid":
+        return problems.xlsform_invalid(error.code, error.message, error.sheet, error.row)
+    if error.code == "javarosa_invalid":
+        return problems.javarosa_refused(error.code, error.message, error.field)
+    if error.code in ("javarosa_failed", "java_missing"):
+        return problems.validation_unavailable(error.code, error.message)
+    return problems.xform_invalid(error.code, error.message)
+
+
+def publish_form(actor: Actor, data: bytes, filename: str, *, strict: bool,
+                 allow_older: bool = False) -> Published:
     """Publish an XLSForm (.xlsx, .xls, .csv, .md) or an XForm (.xml) as a new version."""
     xml, warnings = to_xform(data, filename)
-    return publish_xform(actor, xml, filename, strict=strict, warnings=warnings)
+    return publish_xform(actor, xml, filename, strict=strict, warnings=warnings,
+                         allow_older=allow_older)
 
 
 def publish_xform(actor: Actor, xml: bytes, filename: str, *, strict: bool,
-                  warnings: tuple[str, ...] = ()) -> Published:
+                  warnings: tuple[str, ...] = (), allow_older: bool = False) -> Published:
+    """Publish an XForm as the form's new current version.
+
+    Refused: a form without a version; a version already published; a version that does not
+    sort after the current one (``version_after``) unless ``allow_older``; a field whose type
+    changed since an earlier version; what JavaRosa or the instrument binding refuses.
+    """
+    info = _read_xform(xml)
+    form = db.session.scalar(select(Form).where(Form.xml_form_id == info.form_id))
+    _check_version(form, info, allow_older=allow_older)
     try:
-        info = forms.read_xform(xml)
         validated = forms.validate_xform(xml, required=strict)
         binding = read_binding(info)
     except forms.FormError as exc:
-        raise PublishError(exc.code, exc.message, sheet=exc.sheet, row=exc.row,
-                           field=exc.field) from exc
+        raise form_problem(exc) from exc
     except SyncError as exc:
-        raise PublishError(exc.code, exc.message, field=exc.field) from exc
-    form = db.session.scalar(select(Form).where(Form.xml_form_id == info.form_id))
+        raise problems.binding_invalid(exc.code, exc.message, exc.field) from exc
     if form is None:
         form = Form(xml_form_id=info.form_id)
         db.session.add(form)
@@ -80,14 +90,50 @@ def publish_xform(actor: Actor, xml: bytes, filename: str, *, strict: bool,
     return Published(version, warnings, validated)
 
 
+def _read_xform(xml: bytes) -> forms.XFormInfo:
+    try:
+        return forms.read_xform(xml)
+    except forms.FormError as exc:
+        raise form_problem(exc) from exc
+
+
+def version_after(version: str, current: str) -> bool:
+    """Whether ``version`` sorts after ``current``, compared as ODK versions are in practice.
+
+    ODK treats a version as an opaque string, but by convention versions increase, and most
+    are numbers (pyxform's default and the bundled forms' ``2026112501`` are dates written as
+    digits): when both are all ASCII digits they are compared as numbers (``10`` after ``9``),
+    otherwise as strings (``v2`` after ``v10``, so a scheme with letters should pad numbers).
+    """
+    if _DIGITS.fullmatch(version) and _DIGITS.fullmatch(current):
+        return int(version) > int(current)
+    return version > current
+
+
+def _check_version(form: Form | None, info: forms.XFormInfo, *, allow_older: bool) -> None:
+    label = info.version or ""
+    if not label.strip():
+        raise problems.form_version_missing(info.form_id)
+    if _is_published(form, label):
+        raise problems.form_version_exists(info.form_id, label)
+    current = _current_label(form)
+    if current is not None and not allow_older and not version_after(label, current):
+        raise problems.form_version_not_newer(info.form_id, label, current)
+
+
+def _is_published(form: Form | None, label: str) -> bool:
+    return form is not None and db.session.scalar(select(FormVersion.id).where(
+        FormVersion.form_id == form.id, FormVersion.version == label)) is not None
+
+
+def _current_label(form: Form | None) -> str | None:
+    return form.current_version.version if form and form.current_version else None
+
+
 def _new_version(form: Form, info: forms.XFormInfo, xml: bytes, binding: Binding | None,
                  filename: str, actor: Actor) -> FormVersion:
     label = info.version or ""
     earlier = list(db.session.scalars(select(FormVersion).where(FormVersion.form_id == form.id)))
-    if any(v.version == label for v in earlier):
-        raise PublishError("version_exists", f"form {info.form_id!r} already has a published "
-                           f"version {label!r}; published versions never change, so give the new "
-                           "form a new version (settings sheet, column 'version')")
     fields = {path: field.type for path, field in info.fields.items()}
     _check_field_types(info.form_id, earlier, fields)
     version = FormVersion(
@@ -112,10 +158,8 @@ def _check_field_types(form_id: str, earlier: list[FormVersion], fields: dict[st
         for path, old_type in old.fields.items():
             new_type = fields.get(path)
             if new_type is not None and new_type != old_type:
-                raise PublishError(
-                    "field_type_changed", f"field {path} of form {form_id!r} was {old_type!r} in "
-                    f"version {old.version!r} and is {new_type!r} now; a field may not change "
-                    "type between versions (give the new field a new name)", field=path)
+                raise problems.field_type_changed(form_id, path, old_type, new_type,
+                                                  old.version)
 
 
 def bundled_definitions() -> list[tuple[str, bytes]]:
@@ -128,17 +172,20 @@ def bundled_definitions() -> list[tuple[str, bytes]]:
 
 
 def publish_bundled_forms(actor: Actor, *, strict: bool) -> list[str]:
-    """Publish every bundled form whose version is not published yet; return what happened."""
+    """Publish every bundled form whose version is not published yet and sorts after the
+    current one (a newer version published by hand stays current); return what happened."""
     report = []
     for filename, data in bundled_definitions():
         xml, _ = to_xform(data, filename)
-        info = forms.read_xform(xml)
-        exists = db.session.scalar(
-            select(FormVersion).join(Form, FormVersion.form_id == Form.id)
-            .where(Form.xml_form_id == info.form_id, FormVersion.version == (info.version or "")))
-        if exists is not None:
-            report.append(f"{info.form_id} {info.version}: already published")
-            continue
-        publish_xform(actor, xml, filename, strict=strict)
-        report.append(f"{info.form_id} {info.version}: published")
+        info = _read_xform(xml)
+        label = info.version or ""
+        form = db.session.scalar(select(Form).where(Form.xml_form_id == info.form_id))
+        current = _current_label(form)
+        if _is_published(form, label):
+            report.append(f"{info.form_id} {label}: already published")
+        elif current is not None and not version_after(label, current):
+            report.append(f"{info.form_id} {label}: not published, {current} is current")
+        else:
+            publish_xform(actor, xml, filename, strict=strict)
+            report.append(f"{info.form_id} {label}: published")
     return report

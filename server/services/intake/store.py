@@ -29,23 +29,23 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 import forms
+from server import problems
 from server.extensions import db
 from server.inputs import check_length, column_limit
 from server.models import Person, Screening, Submission, SubmissionAttachment
 from server.models.submission import SubmissionConflict
 from server.models.types import utcnow
-from server.problems import Problem
 from server.services.access.scope import Scope
 from server.services.audit import Actor, record_event
 from server.services.forms import device_forms
 from server.services.forms.device_forms import Target
 from server.storage import BlobStore
 
-# forms.FormError code -> problem code
+# forms.FormError code -> the named problem
 _PARSE_PROBLEMS = {
-    "instance_dtd_forbidden": "400.4",
-    "instance_no_instance_id": "400.5",
-    "instance_no_form_id": "400.6",
+    "instance_dtd_forbidden": problems.submission_has_doctype,
+    "instance_no_instance_id": problems.instance_id_missing,
+    "instance_no_form_id": problems.form_id_missing,
 }
 
 
@@ -97,7 +97,8 @@ def parse_upload(xml: bytes) -> forms.ParsedInstance:
     try:
         parsed = forms.parse_instance(xml)
     except forms.FormError as exc:
-        raise Problem(_PARSE_PROBLEMS.get(exc.code, "400.3"), detail=exc.message) from exc
+        named = _PARSE_PROBLEMS.get(exc.code)
+        raise (named() if named else problems.submission_not_xml(exc.message)) from exc
     check_length("meta/instanceID", parsed.instance_id,
                  column_limit(Submission.__table__.c.instance_id))
     check_length("meta/deprecatedID", parsed.deprecated_id,
@@ -113,7 +114,7 @@ def receive_submission(actor: Actor, device: Scope, upload: Upload, blobs: BlobS
     parsed = parse_upload(upload.xml)
     target = device_forms.get_target(device, parsed.form_id, parsed.version)
     if target.state == "closed":
-        raise Problem("409.2", form_id=target.form_id)
+        raise problems.form_closed(target.form_id)
     state = ("merged" if merging else "pending") if target.scored else "not_scored"
     received_at = utcnow()
     new_id = _insert(target, parsed, device, upload, state, received_at)
@@ -182,9 +183,9 @@ def _edit_target(device: Scope, target: Target, parsed: forms.ParsedInstance) ->
     previous = _find(target.form_pk, parsed.deprecated_id)
     if previous is None or previous.deleted_at is not None or \
             not device.covers_commune(submission_commune(previous)):
-        raise Problem("404.3", deprecated_id=parsed.deprecated_id)
+        raise problems.edit_target_unknown(parsed.deprecated_id)
     if previous.superseded_by_id is not None:
-        raise Problem("409.4", deprecated_id=parsed.deprecated_id)
+        raise problems.edit_target_superseded(parsed.deprecated_id)
     return previous
 
 
@@ -192,11 +193,11 @@ def _resubmission(actor: Actor, device: Scope, existing: Submission,
                   parsed: forms.ParsedInstance, target: Target, upload: Upload,
                   blobs: BlobStore) -> Receipt:
     if existing.deleted_at is not None:
-        raise Problem("409.3", instance_id=parsed.instance_id)
+        raise problems.submission_deleted(parsed.instance_id)
     if existing.xml != upload.xml or not device.covers_commune(submission_commune(existing)):
         _keep_conflict(actor, device, existing, parsed, upload)
-        code = "409.5" if parsed.deprecated_id else "409.1"
-        raise Problem(code, keep=True, instance_id=parsed.instance_id)
+        refused = problems.edit_id_taken if parsed.deprecated_id else problems.submission_conflict
+        raise refused(parsed.instance_id)
     _store_attachments(actor, existing, _expected_names(parsed, target), upload, blobs)
     return Receipt(existing.id, "duplicate", target)
 
@@ -204,7 +205,7 @@ def _resubmission(actor: Actor, device: Scope, existing: Submission,
 def _keep_conflict(actor: Actor, device: Scope, existing: Submission,
                    parsed: forms.ParsedInstance, upload: Upload) -> None:
     """Keep a refused body for review (once per distinct body); the 409 raised after this
-    is a ``Problem(..., keep=True)``, so the boundary commits this row before answering."""
+    is a problem with ``keep=True``, so the boundary commits this row before answering."""
     sha256 = hashlib.sha256(upload.xml).hexdigest()
     seen = db.session.scalar(select(SubmissionConflict.id).where(
         SubmissionConflict.instance_id == parsed.instance_id,

@@ -38,6 +38,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
+from server import problems
 from server.models.types import utcnow
 from server.storage import BlobStore, FilesystemBlobStore, copy_blobs, is_address
 
@@ -51,11 +52,6 @@ _PG_BINDIRS = "/usr/lib/postgresql/*/bin"
 _REFERENCING = ("submission_attachments", "form_attachments")
 _REFERENCES_SQL = ("SELECT blob_sha256 FROM submission_attachments WHERE blob_sha256 IS NOT NULL"
                    " UNION SELECT blob_sha256 FROM form_attachments")
-_SHOWN = 10  # missing blobs named in a message
-
-
-class BackupError(RuntimeError):
-    """A backup or restore that could not be done (the message is safe to print)."""
 
 
 @dataclass(frozen=True)
@@ -65,22 +61,13 @@ class Backup:
     blobs: int  # how many
 
 
-class IncompleteBackup(BackupError):
-    """The backup was written and kept, but lacks blobs it references: restore will refuse it."""
-
-    def __init__(self, backup: Backup, missing: list[str]):
-        super().__init__(f"{backup.path.name} was written, but the blob store lacks "
-                         f"{_listed(missing)} that it references (its restore will refuse)")
-        self.backup = backup
-        self.missing = missing
-
-
 def backup_database(instance_dir: str | os.PathLike[str], database_url: str, *,
                     blobs: BlobStore, keep: int = 14, now: datetime | None = None,
                     pg_bindir: Path | None = None) -> Backup:
     """Back the database and its blobs up into ``<instance_dir>/backups``.
 
-    ``IncompleteBackup`` (after writing the backup) if a referenced blob is not in ``blobs``.
+    Problem 500.3 (``problems.backup_incomplete``, after writing and keeping the backup) if a
+    referenced blob is not in ``blobs``; its data names the file and the missing blobs.
     """
     if keep < 1:
         raise ValueError("keep at least one backup")
@@ -95,7 +82,7 @@ def backup_database(instance_dir: str | os.PathLike[str], database_url: str, *,
         _prune(folder, SUFFIXES[backend], keep)
     made = Backup(target, manifest_of(target), len(references))
     if missing:
-        raise IncompleteBackup(made, missing)
+        raise problems.backup_incomplete(made.path.name, missing)
     return made
 
 
@@ -125,12 +112,11 @@ def restore_database(backup_path: str | os.PathLike[str], database_url: str, *,
     beside it; return how many blobs the restored database references (all in ``blobs``)."""
     path = Path(backup_path)
     if not path.is_file():
-        raise BackupError(f"no backup file at {path}")
+        raise problems.backup_file_missing(str(path))
     url = make_url(database_url)
     backend = _backend(url)
     if path.suffix != SUFFIXES[backend]:
-        raise BackupError(f"{path.name} is not a {backend} backup "
-                          f"(expected a {SUFFIXES[backend]} file)")
+        raise problems.backup_wrong_kind(path.name, backend, SUFFIXES[backend])
     if backend == "sqlite":
         _check_sqlite_file(path)
     _restore_blobs(path, _references_in_backup(path, url, pg_bindir), blobs)
@@ -142,8 +128,7 @@ def restore_database(backup_path: str | os.PathLike[str], database_url: str, *,
     references = _references_in_database(url)
     missing = [sha256 for sha256 in references if not blobs.exists(sha256)]
     if missing:
-        raise BackupError(f"the database was restored from {path.name}, but the blob store "
-                          f"lacks {_listed(missing)} that it references")
+        raise problems.restored_blobs_missing(path.name, missing)
     return len(references)
 
 
@@ -153,13 +138,10 @@ def _restore_blobs(path: Path, references: list[str], blobs: BlobStore) -> None:
     needed = [sha256 for sha256 in references if not blobs.exists(sha256)]
     missing = [sha256 for sha256 in needed if not pool.exists(sha256)]
     if missing:
-        raise BackupError(f"nothing was restored: {path.name} references {_listed(missing)} "
-                          f"in neither {pool.root} nor the blob store (bring the backup's "
-                          "blobs folder along with it)")
+        raise problems.backup_blobs_missing(path.name, missing, str(pool.root))
     damaged = copy_blobs(needed, pool, blobs)
     if damaged:
-        raise BackupError(f"nothing was restored: in {pool.root}, {_listed(damaged)} could "
-                          "not be read or do not match their hash (damaged)")
+        raise problems.backup_blobs_damaged(damaged, str(pool.root))
 
 
 def _prune(folder: Path, suffix: str, keep: int) -> None:
@@ -231,7 +213,7 @@ def _references_in_backup(path: Path, url: URL, bindir: Path | None) -> list[str
         with _read_only(path) as connection:
             return _checked([row[0] for row in connection.execute(_REFERENCES_SQL)], path.name)
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"cannot read the blob references in {path.name}: {exc}") from None
+        raise problems.backup_unreadable(path.name, f"its blob references: {exc}") from None
 
 
 def _references_in_database(url: URL) -> list[str]:
@@ -246,21 +228,14 @@ def _references_in_database(url: URL) -> list[str]:
 def _checked(found: Iterable[str], where: str) -> list[str]:
     unique = sorted(set(found))
     if not all(map(is_address, unique)):
-        raise BackupError(f"{where} has a blob reference that is not a SHA-256 hash")
+        raise problems.backup_unreadable(where, "a blob reference is not a SHA-256 hash")
     return unique
-
-
-def _listed(hashes: list[str]) -> str:
-    """``2 blobs (ab..., cd...)``: the first few in full, then how many more."""
-    more = len(hashes) - _SHOWN
-    shown = ", ".join(hashes[:_SHOWN]) + (f" and {more} more" if more > 0 else "")
-    return f"{len(hashes)} blob{'' if len(hashes) == 1 else 's'} ({shown})"
 
 
 def _backend(url: URL) -> str:
     backend = url.get_backend_name()
     if backend not in SUFFIXES:
-        raise BackupError(f"cannot back up a {backend} database (SQLite or PostgreSQL only)")
+        raise problems.backup_backend_unsupported(backend)
     return backend
 
 
@@ -274,14 +249,14 @@ def _create_private(path: Path) -> None:
 
 def _sqlite_path(url: URL) -> Path:
     if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
-        raise BackupError("only a SQLite database file can be backed up or restored")
+        raise problems.sqlite_file_missing(url.database or "")
     return Path(url.database)
 
 
 def _sqlite_copy(source_path: Path, target_path: Path, *, standalone: bool) -> None:
     """Copy with the online backup API; ``standalone`` leaves a single file (no WAL)."""
     if not source_path.is_file():
-        raise BackupError(f"no SQLite database at {source_path}")
+        raise problems.sqlite_file_missing(str(source_path))
     source = sqlite3.connect(source_path, timeout=30)
     try:
         target = sqlite3.connect(target_path, timeout=30)
@@ -300,9 +275,9 @@ def _check_sqlite_file(path: Path) -> None:
         with _read_only(path) as connection:
             result = connection.execute("PRAGMA quick_check").fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{path.name} is not a readable SQLite database: {exc}") from None
+        raise problems.backup_unreadable(path.name, f"not a SQLite database: {exc}") from None
     if result != "ok":
-        raise BackupError(f"{path.name} is damaged: {result}")
+        raise problems.backup_unreadable(path.name, f"damaged: {result}")
 
 
 @contextmanager
@@ -327,8 +302,7 @@ def find_pg_tool(tool: str, bindir: Path | None = None) -> Path:
     for candidate in candidates:
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return candidate
-    raise BackupError(f"{tool} not found: install the PostgreSQL client tools "
-                      "(Debian: postgresql-client) or put them on PATH")
+    raise problems.pg_tool_missing(tool)
 
 
 def _major_version(folder: str) -> float:
@@ -349,14 +323,14 @@ def _run_pg(tool: str, url: URL, bindir: Path | None, *args: str) -> None:
 
 def _run_tool(tool: str, bindir: Path | None, *args: str,
               env: dict[str, str] | None = None) -> bytes:
-    """Run a PostgreSQL client tool; its standard output, or ``BackupError`` with its reason."""
+    """Run a PostgreSQL client tool; its standard output, or problem 500.5 with its reason."""
     command = [str(find_pg_tool(tool, bindir)), *args]
     result = subprocess.run(command, env=env, capture_output=True, check=False)  # noqa: S603
     if result.returncode != 0:
         stderr = result.stderr.decode("utf-8", errors="replace")
         lines = [line for line in stderr.splitlines() if line.strip()]
         reason = lines[-1] if lines else "no message"
-        raise BackupError(f"{tool} failed (exit {result.returncode}): {reason}")
+        raise problems.pg_tool_failed(tool, result.returncode, reason)
     return result.stdout
 
 
@@ -376,7 +350,7 @@ def _pg_references(dump: Path, bindir: Path | None) -> list[str]:
             if line.startswith("COPY ") and line.endswith(" FROM stdin;"):
                 names = line[line.index("(") + 1:line.rindex(")")].split(", ")
                 if "blob_sha256" not in names:
-                    raise BackupError(f"{dump.name} has a table without blob_sha256: {line}")
+                    raise problems.backup_unreadable(dump.name, "a table without blob_sha256")
                 column = names.index("blob_sha256")
         elif line == "\\.":
             column = None

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from server.extensions import db
 from server.models import JobRun
 from server.models.types import utcnow
+from server.problems import Problem
 
 KEEP_DAYS = 90
 # A run still "running" after this long was cut off (the process died); prune closes it.
@@ -47,12 +48,16 @@ def finish_run(run_id: int, status: str, detail: dict[str, Any]) -> JobRun:
 def describe_error(exc: BaseException) -> str:
     """A short, log-safe description: the type and the first line of the message.
 
-    Database errors are described by the driver's error (never the SQL or its parameters);
-    only the first line is kept, since PostgreSQL puts row values in a ``DETAIL:`` line.
+    A Problem is its code and English text (``409.11: ...``). Database errors are described by
+    the driver's error (never the SQL or its parameters); only the first line is kept, since
+    PostgreSQL puts row values in a ``DETAIL:`` line.
     """
     cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
     message = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
-    text = f"{type(cause).__name__}: {message}" if message else type(cause).__name__
+    if isinstance(cause, Problem):
+        text = message
+    else:
+        text = f"{type(cause).__name__}: {message}" if message else type(cause).__name__
     return text[:ERROR_LIMIT]
 
 

@@ -1,0 +1,239 @@
+"""The texts of the problem catalogue: each code with its Vietnamese and English template.
+
+Data only: the named constructors that fill these templates are in ``server/problems.py`` and
+nothing else creates a problem. A code is ``<HTTP status>.<n>`` (ODK Central's style); codes are
+a contract with clients and tests: add, never renumber or reuse. Each text says what the person
+can do next, and holds no personal data (no names, dates of birth or answers: only ids, form
+ids, file names, codes). ``DETAIL_LABELS`` names the structured detail a surface may append
+(the sheet and row of an XLSForm error, the missing blobs of a backup).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Entry:
+    code: str
+    vi: str
+    en: str
+
+    @property
+    def status(self) -> int:
+        return int(self.code.split(".", 1)[0])
+
+
+_ENTRIES = (
+    # --- 400: a request or an argument that cannot be used as it is -----------------------
+    Entry("400.1", "Thiếu tiêu đề X-OpenRosa-Version: 1.0.",
+          "The X-OpenRosa-Version: 1.0 header is required."),
+    Entry("400.2", "Yêu cầu không có tệp phiếu (xml_submission_file).",
+          "The request has no xml_submission_file part."),
+    Entry("400.3", "Tệp phiếu không phải XML hợp lệ: {detail}",
+          "The submission is not well-formed XML: {detail}"),
+    Entry("400.4", "Phiếu chứa khai báo DOCTYPE hoặc thực thể XML, không được chấp nhận.",
+          "The submission contains a DOCTYPE or entity declaration, which is not accepted."),
+    Entry("400.5", "Phiếu không có mã phiếu (meta/instanceID).",
+          "The submission has no meta/instanceID."),
+    Entry("400.6", "Phiếu không cho biết mã biểu mẫu (thuộc tính id).",
+          "The submission does not name its form (id attribute)."),
+    Entry("400.7", "Yêu cầu không hợp lệ: {detail}", "Bad request: {detail}"),
+    Entry("400.8", "Giá trị của {field} dài quá {limit} ký tự.",
+          "The value of {field} is longer than {limit} characters."),
+    Entry("400.9", "Giá trị của {field} chứa ký tự điều khiển (như NUL), không được chấp nhận.",
+          "The value of {field} contains a control character (such as NUL), which is not "
+          "accepted."),
+    Entry("400.10", "Không có vai trò '{role}'. Hãy chọn một trong: {allowed}.",
+          "There is no role '{role}'. Choose one of: {allowed}."),
+    Entry("400.11", "Người dùng cần ít nhất một địa bàn. Hãy ghi mã tỉnh (2 chữ số) hoặc mã "
+          "xã/phường (5 chữ số).", "A user needs at least one area. Give a province (2-digit) "
+          "or commune (5-digit) code."),
+    Entry("400.12", "'{code}' là mã tỉnh; ở đây cần mã xã/phường (5 chữ số). Hãy ghi mã của "
+          "một xã/phường.", "'{code}' is a province; a commune is needed here. Give a "
+          "commune's 5-digit code."),
+    Entry("400.13", "Cần ghi lý do. Hãy ghi lý do cho thay đổi này.",
+          "A reason is required. Give the reason for this change."),
+    Entry("400.14", "Không thể gộp một hồ sơ với chính nó. Hãy chọn hai hồ sơ khác nhau.",
+          "A record cannot be merged with itself. Choose two different records."),
+    Entry("400.15", "Không có trạng thái ca '{state}'. Hãy chọn một trong: {allowed}.",
+          "There is no case state '{state}'. Choose one of: {allowed}."),
+    Entry("400.16", "Không có bước quản lý ca '{step}'. Hãy chọn một trong: {allowed}.",
+          "There is no case-management step '{step}'. Choose one of: {allowed}."),
+    Entry("400.17", "Không có trạng thái biểu mẫu '{state}'. Hãy chọn một trong: {allowed}.",
+          "There is no form state '{state}'. Choose one of: {allowed}."),
+    Entry("400.18", "Không có định dạng xuất '{format}'. Hãy chọn một trong: {allowed}.",
+          "There is no export format '{format}'. Choose one of: {allowed}."),
+    # --- 401, 403: who is asking ---------------------------------------------------------
+    Entry("401.1", "Mã truy cập của thiết bị không hợp lệ. Hãy quét lại mã QR do điều phối "
+          "viên cung cấp.", "This device's access key is not valid. Scan the QR code from "
+          "your coordinator again."),
+    Entry("401.2", "Cần mã truy cập API hợp lệ (Authorization: Bearer ...).",
+          "A valid API token is required (Authorization: Bearer ...)."),
+    Entry("403.1", "Mã truy cập của thiết bị đã bị thu hồi. Hãy liên hệ điều phối viên.",
+          "This device's access key has been revoked. Contact your coordinator."),
+    Entry("403.2", "Thiết bị này không được dùng biểu mẫu '{form_id}'.",
+          "This device may not use the form '{form_id}'."),
+    # --- 404: something named that does not exist ----------------------------------------
+    Entry("404.1", "Không tìm thấy biểu mẫu '{form_id}' trên máy chủ.",
+          "The form '{form_id}' does not exist on this server."),
+    Entry("404.2", "Phiên bản '{version}' của biểu mẫu '{form_id}' chưa được công bố. Hãy tải "
+          "lại biểu mẫu mới nhất.", "Version '{version}' of the form '{form_id}' is not "
+          "published. Download the latest form."),
+    Entry("404.3", "Không tìm thấy phiếu gốc {deprecated_id} cần sửa.",
+          "The submission {deprecated_id} that this edit replaces does not exist."),
+    Entry("404.4", "Không tìm thấy địa chỉ này.", "Not found."),
+    Entry("404.5", "Không tìm thấy hồ sơ {person_id}.", "No record {person_id}."),
+    Entry("404.6", "Không có người dùng '{username}'. Hãy kiểm tra lại tên đăng nhập.",
+          "There is no user '{username}'. Check the username."),
+    Entry("404.7", "Không có thiết bị (app user) '{name}'. Hãy kiểm tra lại tên.",
+          "There is no app user '{name}'. Check the name."),
+    Entry("404.8", "Không có địa bàn mã '{code}'. Hãy dùng mã tỉnh (2 chữ số) hoặc mã xã/phường "
+          "(5 chữ số) trong danh mục (sangloc areas list).", "There is no area with code "
+          "'{code}'. Give a province (2-digit) or commune (5-digit) code from the catalogue "
+          "(sangloc areas list)."),
+    Entry("404.9", "Không có mã truy cập API số {token_id}. Xem danh sách bằng sangloc "
+          "api-tokens list.", "There is no API token {token_id}. See sangloc api-tokens list."),
+    Entry("404.10", "Không có ca {case_id}. Hãy kiểm tra lại mã ca.",
+          "There is no case {case_id}. Check the case number."),
+    Entry("404.11", "Biểu mẫu '{form_id}' không có phiên bản '{version}'. Hãy kiểm tra lại số "
+          "phiên bản.", "The form '{form_id}' has no version '{version}'. Check the version."),
+    Entry("404.12", "Không có việc định kỳ '{name}'. Các việc có: {known}.",
+          "There is no job '{name}'. Known jobs: {known}."),
+    Entry("404.13", "Không có tệp sao lưu ở {path}. Hãy kiểm tra lại đường dẫn.",
+          "There is no backup file at {path}. Check the path."),
+    # --- 405, 408: how the request came ------------------------------------------------------
+    Entry("405.1", "Phương thức không được hỗ trợ ở địa chỉ này.",
+          "This method is not allowed here."),
+    Entry("408.1", "Gửi dữ liệu quá chậm, kết nối đã bị đóng. Hãy gửi lại khi mạng tốt hơn.",
+          "The request was sent too slowly and the connection was closed. Send it again when "
+          "the network is better."),
+    # --- 409: conflicts with what is already there ------------------------------------------
+    Entry("409.1", "Đã có phiếu với mã {instance_id} nhưng nội dung khác. Nội dung mới đã được "
+          "lưu để người giám sát xem xét; muốn sửa phiếu hãy dùng chức năng sửa phiếu.",
+          "A submission with ID {instance_id} already exists with different content. The new "
+          "content was kept for a supervisor to review; to change a form, edit it instead."),
+    Entry("409.2", "Biểu mẫu '{form_id}' đã đóng, không nhận phiếu mới.",
+          "The form '{form_id}' is closed and no longer accepts submissions."),
+    Entry("409.3", "Phiếu {instance_id} đã bị xóa và không thể gửi lại.",
+          "The submission {instance_id} was deleted and cannot be sent again."),
+    Entry("409.4", "Phiếu {deprecated_id} đã được sửa trước đó. Hãy sửa từ bản mới nhất.",
+          "The submission {deprecated_id} has already been edited. Edit its latest version."),
+    Entry("409.5", "Mã phiếu {instance_id} của bản sửa đã được dùng.",
+          "The edit's instance ID {instance_id} is already in use."),
+    Entry("409.6", "Đã có người dùng '{username}'. Hãy chọn tên khác.",
+          "The user '{username}' already exists. Choose another name."),
+    Entry("409.7", "Đã có thiết bị (app user) '{name}'. Hãy chọn tên khác.",
+          "The app user '{name}' already exists. Choose another name."),
+    Entry("409.8", "Cộng tác viên '{username}' không làm việc ở xã/phường {commune}. Hãy chọn "
+          "một xã/phường trong địa bàn của họ, hoặc một cộng tác viên khác.",
+          "The collaborator '{username}' does not work in commune {commune}. Choose a commune "
+          "in their area, or another collaborator."),
+    Entry("409.9", "Người dùng '{username}' có vai trò {role}, không phải cộng tác viên; thiết bị "
+          "chỉ gắn với cộng tác viên. Hãy chọn một cộng tác viên.",
+          "The user '{username}' is a {role}, not a collaborator; devices belong to "
+          "collaborators. Choose a collaborator."),
+    Entry("409.10", "Chỉ gộp được các hồ sơ đang dùng (chưa khóa, chưa gộp vào hồ sơ khác). "
+          "Hãy kiểm tra lại hai hồ sơ.", "Only active records (not locked, not merged into "
+          "another) can be merged. Check both records."),
+    Entry("409.11", "Biểu mẫu '{form_id}' đã có phiên bản '{version}'; phiên bản đã công bố "
+          "không bao giờ thay đổi. Hãy đặt số phiên bản mới (trang settings, cột version).",
+          "The form '{form_id}' already has a published version '{version}'; published "
+          "versions never change, so give the new form a new version (settings sheet, column "
+          "'version')."),
+    Entry("409.12", "Phiên bản '{version}' không đứng sau phiên bản hiện tại '{current}' của "
+          "biểu mẫu '{form_id}'. Hãy đặt số phiên bản lớn hơn (ví dụ ngày dạng 2026113001), "
+          "hoặc thêm --allow-older nếu thật sự muốn dùng phiên bản này.",
+          "Version '{version}' does not come after '{current}', the current version of the "
+          "form '{form_id}'. Give a higher version (e.g. a date such as 2026113001), or add "
+          "--allow-older if this version is really meant to become current."),
+    Entry("409.13", "Trường {field} của biểu mẫu '{form_id}' có kiểu '{before}' ở phiên bản "
+          "'{version}' nhưng nay là '{after}'; một trường không được đổi kiểu giữa các phiên "
+          "bản. Hãy đặt tên mới cho trường mới.", "The field {field} of the form '{form_id}' "
+          "was '{before}' in version '{version}' and is '{after}' now; a field may not change "
+          "type between versions. Give the new field a new name."),
+    # --- 413, 429: too much --------------------------------------------------------------
+    Entry("413.1", "Yêu cầu quá lớn (tối đa {limit} byte).",
+          "The request is too large (at most {limit} bytes)."),
+    Entry("429.1", "Quá nhiều lần dùng mã truy cập sai từ địa chỉ này. Hãy thử lại sau {seconds} "
+          "giây.", "Too many wrong access keys from this address. Try again in {seconds} "
+          "seconds."),
+    # --- 422: a file whose content cannot be used ---------------------------------------------
+    Entry("422.1", "Không chuyển được XLSForm thành biểu mẫu; hãy sửa tệp rồi công bố lại: "
+          "{detail}", "The XLSForm cannot be converted; correct the file and publish it "
+          "again: {detail}"),
+    Entry("422.2", "Tệp không phải biểu mẫu XForm dùng được; hãy công bố một tệp XLSForm "
+          "(.xlsx) hoặc XForm (.xml) hợp lệ: {detail}", "The file is not a usable XForm; "
+          "publish a valid XLSForm (.xlsx) or XForm (.xml): {detail}"),
+    Entry("422.3", "Biểu mẫu sẽ không chạy được trên ODK Collect; hãy sửa theo lỗi sau rồi công "
+          "bố lại: {detail}", "The form would not work in ODK Collect; correct what follows "
+          "and publish it again: {detail}"),
+    Entry("422.4", "Các thuộc tính sangloc: của biểu mẫu không mô tả đúng công cụ sàng lọc; "
+          "hãy sửa các cột bind::sangloc: theo lỗi sau: {detail}", "The form's sangloc: "
+          "attributes do not describe its instrument correctly; correct its bind::sangloc: "
+          "columns as follows: {detail}"),
+    Entry("422.5", "Biểu mẫu '{form_id}' không có số phiên bản. Hãy ghi phiên bản (trang "
+          "settings, cột version), ví dụ ngày dạng 2026113001.", "The form '{form_id}' has "
+          "no version. Give it one (settings sheet, column 'version'), e.g. a date such as "
+          "2026113001."),
+    Entry("422.6", "Phiên bản '{version}' của biểu mẫu '{form_id}' không dùng tệp nào tên "
+          "'{filename}' (tệp được dùng: {used}). Hãy kiểm tra lại tên tệp.",
+          "Version '{version}' of the form '{form_id}' does not use a file named '{filename}' "
+          "(it uses: {used}). Check the file name."),
+    Entry("422.7", "{name} không phải bản sao lưu {backend} (cần tệp {suffix}). Hãy chọn bản "
+          "sao lưu của cơ sở dữ liệu này.", "{name} is not a {backend} backup (expected a "
+          "{suffix} file). Choose a backup of this database."),
+    Entry("422.8", "Không đọc được {name}: {reason}. Hãy dùng một bản sao lưu khác.",
+          "{name} cannot be read: {reason}. Use another backup."),
+    Entry("422.9", "Chưa khôi phục gì: {name} cần {count} tệp không có trong {pool} lẫn kho "
+          "tệp. Hãy mang thư mục blobs của bản sao lưu theo cùng.", "Nothing was restored: "
+          "{name} references {count} file(s) found neither in {pool} nor in the blob store. "
+          "Bring the backup's blobs folder along with it."),
+    Entry("422.10", "Chưa khôi phục gì: trong {pool}, {count} tệp không đọc được hoặc không "
+          "khớp mã băm (đã hỏng). Hãy lấy lại thư mục blobs từ một bản sao khác.",
+          "Nothing was restored: in {pool}, {count} file(s) cannot be read or do not match "
+          "their hash (damaged). Take the blobs folder from another copy."),
+    # --- 500, 503: the server could not do it ------------------------------------------------
+    Entry("500.1", "Lỗi máy chủ. Phiếu chưa được lưu; hãy gửi lại sau.",
+          "Server error. The submission was not saved; send it again later."),
+    Entry("500.2", "Việc '{name}' thất bại (lần chạy {run_id}): {error}. Xem nhật ký máy chủ.",
+          "The job '{name}' failed (run {run_id}): {error}. See the server log."),
+    Entry("500.3", "Đã ghi {name}, nhưng kho tệp thiếu {count} tệp mà bản sao lưu này cần, nên "
+          "sẽ không khôi phục được từ nó. Hãy tìm lại các tệp đó trong kho tệp.",
+          "{name} was written, but the blob store lacks {count} file(s) it references, so its "
+          "restore will refuse. Bring those files back into the blob store."),
+    Entry("500.4", "Đã khôi phục cơ sở dữ liệu từ {name}, nhưng kho tệp thiếu {count} tệp mà nó "
+          "cần. Hãy chép các tệp đó vào kho tệp.", "The database was restored from {name}, but "
+          "the blob store lacks {count} file(s) that it references. Copy them into the blob "
+          "store."),
+    Entry("500.5", "{tool} thất bại (mã thoát {exit_code}): {reason}",
+          "{tool} failed (exit {exit_code}): {reason}"),
+    Entry("500.6", "Không sao lưu được cơ sở dữ liệu {backend}; chỉ hỗ trợ SQLite và "
+          "PostgreSQL.", "A {backend} database cannot be backed up (SQLite or PostgreSQL "
+          "only)."),
+    Entry("500.7", "Không có tệp cơ sở dữ liệu SQLite ở {path}; chỉ sao lưu và khôi phục được "
+          "một tệp SQLite.", "There is no SQLite database file at {path}; only a SQLite "
+          "database file can be backed up or restored."),
+    Entry("503.1", "Tệp {filename} hiện không có trên máy chủ này. Hãy thử lại sau hoặc báo "
+          "điều phối viên.", "The file {filename} is not available on this server right now. "
+          "Try again later or tell your coordinator."),
+    Entry("503.2", "Máy chủ này không kiểm tra được biểu mẫu bằng ODK Validate; hãy cài Java 17 "
+          "hoặc báo quản trị viên: {detail}", "This server cannot check the form with ODK "
+          "Validate; install Java 17 or tell the administrator: {detail}"),
+    Entry("503.3", "Không tìm thấy {tool}. Hãy cài công cụ dòng lệnh của PostgreSQL (Debian: "
+          "postgresql-client) hoặc thêm chúng vào PATH.", "{tool} not found. Install the "
+          "PostgreSQL client tools (Debian: postgresql-client) or put them on PATH."),
+)
+
+CATALOGUE: dict[str, Entry] = {entry.code: entry for entry in _ENTRIES}
+
+#: structured detail a surface appends to a text, in this order, with its label
+DETAIL_LABELS: dict[str, dict[str, str]] = {
+    "vi": {"sheet": "trang tính", "row": "dòng", "field": "trường", "missing": "thiếu",
+           "damaged": "hỏng"},
+    "en": {"sheet": "sheet", "row": "row", "field": "field", "missing": "missing",
+           "damaged": "damaged"},
+}
+#: how many items of a listed detail (e.g. missing blobs) a one-line text shows
+LISTED = 10
+MORE = {"vi": "và {count} tệp khác", "en": "and {count} more"}
