@@ -54,6 +54,18 @@ def fail(problem: Problem, as_json: bool = False) -> NoReturn:
     sys.exit(1)
 
 
+def echo_rows(rows: list[dict], as_json: bool, columns: tuple[str, ...], *,
+              header: bool = False) -> None:
+    """A listing: the rows as one JSON array, or ``columns`` tab-separated (``-`` for none)."""
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    if header:
+        click.echo("\t".join(columns))
+    for row in rows:
+        click.echo("\t".join("-" if row[key] is None else str(row[key]) for key in columns))
+
+
 def split_codes(value: str) -> list[str]:
     return [code.strip() for code in value.split(",") if code.strip()]
 

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from server.boundary import transaction
-from server.cli.common import cli_errors, split_codes
+from server.cli.common import cli_errors, echo_rows, split_codes
 from server.extensions import db
 from server.models import Form
 from server.services.audit import SYSTEM
@@ -64,11 +64,7 @@ def forms_list(as_json: bool) -> None:
              "version": f.current_version.version if f.current_version else None,
              "title": f.current_version.title if f.current_version else None}
             for f in db.session.scalars(select(Form).order_by(Form.xml_form_id))]
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False))
-        return
-    for row in rows:
-        click.echo(f"{row['form_id']}\t{row['version']}\t{row['state']}\t{row['title']}")
+    echo_rows(rows, as_json, ("form_id", "version", "state", "title"))
 
 
 @forms_group.command("state")

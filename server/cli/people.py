@@ -12,7 +12,7 @@ import click
 from flask.cli import with_appcontext
 
 from server.boundary import transaction
-from server.cli.common import cli_errors, public_url, split_codes
+from server.cli.common import cli_errors, echo_rows, public_url, split_codes
 from server.collect_settings import server_url, settings_payload, write_qr_png
 from server.services.access import api_tokens, areas, users
 from server.services.audit import SYSTEM
@@ -110,11 +110,7 @@ def areas_list(province: str | None, as_json: bool) -> None:
         units = areas.list_units(province)
     rows = [{"code": u.code, "name": u.name, "type": u.type, "province_code": u.province_code}
             for u in units]
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False))
-        return
-    for row in rows:
-        click.echo(f"{row['code']}\t{row['name']}\t{row['type']}")
+    echo_rows(rows, as_json, ("code", "name", "type"))
 
 
 @click.group("api-tokens")
@@ -143,12 +139,7 @@ def api_tokens_list(username: str | None, as_json: bool) -> None:
         rows = [{"id": t.id, "user": t.username, "created": _when(t.created_at),
                  "expires": _when(t.expires_at), "revoked": _when(t.revoked_at)}
                 for t in api_tokens.list_tokens(username)]
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False))
-        return
-    click.echo("id\tuser\tcreated\texpires\trevoked")
-    for row in rows:
-        click.echo("\t".join(str(row[k] or "-") for k in row))
+    echo_rows(rows, as_json, ("id", "user", "created", "expires", "revoked"), header=True)
 
 
 def _when(moment: datetime | None) -> str | None:
