@@ -1,6 +1,6 @@
 """sangloc's web application: ``create_app`` and nothing else that runs at import.
 
-Order: configuration -> extensions -> start-up checks -> blueprints -> error handlers. This is the
+Order: configuration -> logging -> extensions -> blueprints -> error handlers. This is the
 only package that knows Flask, the database, configuration and authentication; the pure
 packages (``sync``, ``forms``, ``screening_tools``) get explicit parameters from it.
 """

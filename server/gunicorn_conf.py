@@ -3,8 +3,8 @@
 The access log is off: app-user tokens are in URL paths, and ``server/requestlog.py`` logs
 requests with the token masked.
 
-Slow clients: each worker process serves ``SANGLOC_THREADS`` requests at once (``threads``, also
-passed by ``sangloc serve``), and ``server/gunicorn_worker.py`` bounds how long reading a request
+Slow clients: each worker process serves ``SANGLOC_THREADS`` requests at once (``threads``), and
+``server/gunicorn_worker.py`` bounds how long reading a request
 may take (``SANGLOC_READ_TIMEOUT`` seconds of silence, and a minimum overall rate) and keeps
 silent connections from holding threads, so a few stalled, trickling or silent clients cannot
 hold every thread. In production a buffering reverse proxy (nginx) in front reads whole requests

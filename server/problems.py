@@ -45,10 +45,12 @@ class Problem(Exception):
         return template.format(**self.params)
 
     def where(self, language: str = "vi") -> str:
-        """The labelled detail as text (``sheet survey, row 3``); empty when there is none."""
+        """The labelled detail as text (``sheet survey, row 3``); empty when there is none.
+        A detail the text already says (a parameter of the same name) is not repeated."""
         labels = DETAIL_LABELS["en" if language == "en" else "vi"]
         parts = [f"{label} {_shown(self.data[key], language)}"
-                 for key, label in labels.items() if self.data.get(key) not in (None, "", [])]
+                 for key, label in labels.items()
+                 if self.data.get(key) not in (None, "", []) and key not in self.params]
         return ", ".join(parts)
 
     def __str__(self) -> str:
@@ -334,6 +336,7 @@ def job_unknown(name: str, known: Sequence[str]) -> Problem:
 
 
 def job_failed(name: str, run_id: int, error: str) -> Problem:
+    """500.2; ``error`` is the job run's log-safe description (its type or problem code)."""
     return Problem("500.2", name=name, run_id=run_id, error=error)
 
 

@@ -183,7 +183,7 @@ def _read_date(text: str | None, path: str | None) -> date | None:
     except ValueError:
         raise SyncError(
             "registration_invalid",
-            f"Field {path} (date of birth): {text!r} is not a date written yyyy-mm-dd.",
+            f"Field {path} (date of birth) is not a date written yyyy-mm-dd.",  # never the value
             field=path,
         ) from None
 

@@ -103,7 +103,7 @@ class CaseSchema(Schema):
     due = fields.Date(attribute="next_action_due", allow_none=True)
     urgent = fields.Boolean()
     overdue = fields.Method("_overdue", metadata={
-        "description": "the next action was due before today (Vietnam time)"})
+        "type": "boolean", "description": "the next action was due before today (Vietnam time)"})
     referral_status = fields.String()
 
     def _overdue(self, case) -> bool:

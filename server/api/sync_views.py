@@ -1,7 +1,7 @@
 """``POST /api/v1/sync`` (submissions from the mobile web app) and ``GET /api/v1/sync/changes``.
 
 Each submission of a batch is its own unit of work, processed exactly like ODK Collect's
-``/submission`` (``server/receive.py``): one bad item is rejected with its reason and the
+``/submission`` (``services/intake/receive.py``): one bad item is rejected with its reason and the
 others are kept. Any failure of one item, expected (a Problem) or not (a bug, the database),
 is that item's ``rejected`` result; its unit of work is rolled back and the batch goes on, so
 the answer is always 200 with one result per item. Idempotent by instanceID: a resent item is

@@ -70,19 +70,26 @@ def split_codes(value: str) -> list[str]:
     return [code.strip() for code in value.split(",") if code.strip()]
 
 
-PUBLIC_URL_FILE = "public_url"  # in the instance folder; ``sangloc serve`` writes it
-
-
 def public_url() -> str:
     """The origin of Collect URLs and QR codes, so the CLI and the server always agree:
     SANGLOC_PUBLIC_URL if this command has it, else the one the server last started with
     (``<instance>/public_url``, written by ``sangloc serve``), else ``http://HOST:PORT``."""
-    config = current_app.config
-    if config["SANGLOC_PUBLIC_URL"]:
-        return config["SANGLOC_PUBLIC_URL"]
-    saved = Path(config["SANGLOC_INSTANCE_DIR"]) / PUBLIC_URL_FILE
+    if current_app.config["SANGLOC_PUBLIC_URL"]:
+        return current_app.config["SANGLOC_PUBLIC_URL"]
     with suppress(FileNotFoundError):
-        url = saved.read_text(encoding="utf-8").strip()
+        url = public_url_file().read_text(encoding="utf-8").strip()
         if url:
             return url
-    return f"http://{config['SANGLOC_HOST']}:{config['SANGLOC_PORT']}"
+    return configured_url()
+
+
+def configured_url() -> str:
+    """The URL this process's settings give: SANGLOC_PUBLIC_URL, else ``http://HOST:PORT``."""
+    config = current_app.config
+    return config["SANGLOC_PUBLIC_URL"] or \
+        f"http://{config['SANGLOC_HOST']}:{config['SANGLOC_PORT']}"
+
+
+def public_url_file() -> Path:
+    """``<instance>/public_url``: the URL ``sangloc serve`` last started with."""
+    return Path(current_app.config["SANGLOC_INSTANCE_DIR"]) / "public_url"

@@ -14,6 +14,7 @@ from server.boundary import transaction
 from server.cli.common import cli_errors, echo_rows, split_codes
 from server.extensions import db
 from server.models import Form
+from server.models.form import FORM_STATES
 from server.services.audit import SYSTEM
 from server.services.forms import catalogue, publishing
 
@@ -69,7 +70,7 @@ def forms_list(as_json: bool) -> None:
 
 @forms_group.command("state")
 @click.argument("form_id")
-@click.argument("state", type=click.Choice(["open", "closing", "closed"]))
+@click.argument("state", type=click.Choice(FORM_STATES))
 @with_appcontext
 def forms_state(form_id: str, state: str) -> None:
     with cli_errors(), transaction():

@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from server.boundary import transaction
 from server.cli.common import cli_errors, echo_rows, public_url, split_codes
 from server.collect_settings import server_url, settings_payload, write_qr_png
+from server.models.user import ROLES
 from server.services.access import api_tokens, areas, users
 from server.services.audit import SYSTEM
 
@@ -25,8 +26,7 @@ def users_group() -> None:
 
 @users_group.command("create")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(["collaborator", "supervisor",
-                                                          "coordinator", "admin"]))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--area", "area", required=True, help="Province or commune codes, comma-separated")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext

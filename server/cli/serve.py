@@ -1,17 +1,18 @@
 """``sangloc serve``: the web server and one scheduler, started and stopped together.
 
 gunicorn (``SANGLOC_WORKERS`` processes of ``SANGLOC_THREADS`` threads, settings in
-``server/gunicorn_conf.py``) and ``sangloc scheduler`` run as two child processes of ``serve``.
-Ctrl-C (SIGINT, which a terminal also sends to both children) or SIGTERM (a service manager)
-stops both; if either stops on its own, the other is stopped too and ``serve`` exits 1, so a
-service manager restarts the pair. ``--no-scheduler`` serves alone, for a deployment that runs
-its scheduler elsewhere (its own service, another machine: only the lease holder runs jobs).
+``server/gunicorn_conf.py``) and ``sangloc scheduler`` run as two child processes of ``serve``,
+with its working directory and environment. Ctrl-C (SIGINT, which a terminal also sends to both
+children) or SIGTERM (a service manager) stops both; a second signal kills them at once. If
+either stops on its own, the other is stopped too and ``serve`` exits 1, so a service manager
+restarts the pair. ``--no-scheduler`` serves alone, for a deployment that runs its scheduler
+elsewhere (its own service, another machine: only the lease holder runs jobs).
 
 The public URL the server starts with is written to ``<instance>/public_url`` first, so that
 ``sangloc app-users create`` run from any shell prints Collect URLs that reach this server.
 ``--demo`` (``make run``) sets the instance up first, as ``sangloc init --demo``, and shows the
-first-run box once the server answers and the scheduler holds its lease: the last thing on
-screen.
+first-run box once the server answers and the scheduler holds its lease, so that it is the last
+thing on screen (or when ``serve`` stops, if that comes first: it is shown only once).
 """
 
 from __future__ import annotations
@@ -21,18 +22,19 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from server.cli.common import PUBLIC_URL_FILE, cli_errors
+from server.cli.common import cli_errors, configured_url, public_url_file
 from server.cli.setup import first_run_box, initialise
 from server.extensions import db
 from server.services.ops import leases
 
-STOP_SECONDS = 40  # gunicorn's graceful timeout (20 s) and the scheduler's running job, at most
+#: how long each child may take to stop after SIGTERM: gunicorn's graceful timeout (20 s), and
+#: the scheduler's running job (a backup of a large database takes minutes)
+STOP_SECONDS = {"web server": 40, "scheduler": 900}
 READY_SECONDS = 60  # the first-run box waits this long for the server and the lease, at most
 POLL_SECONDS = 0.2
 
@@ -47,7 +49,7 @@ POLL_SECONDS = 0.2
 def serve_command(no_scheduler: bool, demo: bool) -> None:
     """Serve on SANGLOC_HOST:SANGLOC_PORT with the scheduler; stop both with Ctrl-C."""
     config = current_app.config
-    save_public_url()
+    public_url_file().write_text(configured_url() + "\n", encoding="utf-8")
     box: list[str] = []
     if demo:
         with cli_errors():
@@ -57,38 +59,35 @@ def serve_command(no_scheduler: bool, demo: bool) -> None:
     bind = f"{config['SANGLOC_HOST']}:{config['SANGLOC_PORT']}"
     click.echo(f"sangloc serving on http://{bind}"
                + (" (no scheduler)" if no_scheduler else " with the scheduler"))
-    children = {"web server": _start(_gunicorn_command(bind))}
-    if not no_scheduler:
-        children["scheduler"] = _start([sys.executable, "-m", "server.cli", "scheduler"])
-    sys.exit(_supervise(children, box, with_scheduler=not no_scheduler))
-
-
-def save_public_url() -> None:
-    """Keep the URL this server is reached at where every ``sangloc`` command finds it."""
-    config = current_app.config
-    url = config["SANGLOC_PUBLIC_URL"] or f"http://{config['SANGLOC_HOST']}:{config['SANGLOC_PORT']}"
-    (Path(config["SANGLOC_INSTANCE_DIR"]) / PUBLIC_URL_FILE).write_text(url + "\n",
-                                                                       encoding="utf-8")
-
-
-def _gunicorn_command(bind: str) -> list[str]:
-    config = current_app.config
-    conf = Path(__file__).parent.parent / "gunicorn_conf.py"
-    return [sys.executable, "-m", "gunicorn", "-c", str(conf), "-b", bind,
-            "-w", str(config["SANGLOC_WORKERS"]), "--threads", str(config["SANGLOC_THREADS"]),
-            "wsgi:app"]
-
-
-def _start(command: list[str]) -> subprocess.Popen:
-    return subprocess.Popen(command, cwd=Path(__file__).parents[2])  # noqa: S603
-
-
-def _supervise(children: dict[str, subprocess.Popen], box: list[str], *,
-               with_scheduler: bool) -> int:
-    """Wait for a stop signal or for a child to end; stop the rest; the exit code."""
     signals: list[int] = []
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda signum, _frame: signals.append(signum))
+    children = {"web server": _start(_gunicorn_command(bind))}
+    if not no_scheduler:
+        children["scheduler"] = _start([sys.executable, "-m", "server.cli", "scheduler"])
+    ended = _wait(children, signals, box, with_scheduler=not no_scheduler)
+    for name, code in ended.items():
+        click.echo(f"sangloc serve: the {name} stopped (exit code {code}); stopping the rest",
+                   err=True)
+    _stop(children, signals)
+    sys.exit(1 if ended and not signals else 0)
+
+
+def _gunicorn_command(bind: str) -> list[str]:
+    """gunicorn on the application factory (no ``wsgi.py`` needed in the working directory)."""
+    conf = current_app.root_path + "/gunicorn_conf.py"
+    return [sys.executable, "-m", "gunicorn", "-c", conf, "-b", bind,
+            "-w", str(current_app.config["SANGLOC_WORKERS"]), "server:create_app()"]
+
+
+def _start(command: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(command)  # noqa: S603  (our own interpreter, fixed arguments)
+
+
+def _wait(children: dict[str, subprocess.Popen], signals: list[int], box: list[str], *,
+          with_scheduler: bool) -> dict[str, int]:
+    """Until a stop signal or a child's end: the children that ended, with their exit codes.
+    The first-run box is shown once the server is ready, or at the end if it never was."""
     deadline = time.monotonic() + READY_SECONDS
     ended: dict[str, int] = {}
     while not signals and not ended:
@@ -98,27 +97,25 @@ def _supervise(children: dict[str, subprocess.Popen], box: list[str], *,
             click.echo("\n".join(box))
             box = []
         time.sleep(POLL_SECONDS)
-    for name, code in ended.items():
-        click.echo(f"sangloc serve: the {name} stopped (exit code {code}); stopping the rest",
-                   err=True)
-    _stop(children)
-    return 1 if ended and not signals else 0
+    if box:
+        click.echo("\n".join(box))
+    return ended
 
 
-def _stop(children: dict[str, subprocess.Popen]) -> None:
-    """SIGTERM to each child still running; SIGKILL to any still running after STOP_SECONDS."""
+def _stop(children: dict[str, subprocess.Popen], signals: list[int]) -> None:
+    """SIGTERM to each child still running; SIGKILL to any still running after its
+    STOP_SECONDS, or at once on another stop signal."""
     for child in children.values():
         if child.poll() is None:
             child.terminate()
-    deadline = time.monotonic() + STOP_SECONDS
+    started, already = time.monotonic(), len(signals)
     for name, child in children.items():
-        try:
-            child.wait(timeout=max(deadline - time.monotonic(), 0.1))
-        except subprocess.TimeoutExpired:
-            click.echo(f"sangloc serve: the {name} did not stop in {STOP_SECONDS} s; killed",
-                       err=True)
-            child.kill()
-            child.wait()
+        while child.poll() is None:
+            if len(signals) > already or time.monotonic() - started > STOP_SECONDS[name]:
+                click.echo(f"sangloc serve: the {name} did not stop; killed", err=True)
+                child.kill()
+                child.wait()
+            time.sleep(POLL_SECONDS)
 
 
 def _ready(with_scheduler: bool) -> bool:

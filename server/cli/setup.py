@@ -2,32 +2,27 @@
 
 ``initialise`` migrates, seeds the area catalogue and publishes the bundled forms, each step in
 its own unit of work (the CLI, not a service, commits); it is idempotent: running it again on an
-initialised database changes nothing. ``create_demo_accounts`` runs once (when no admin
-exists) for ``make run``'s first start; ``first_run_box`` is what it shows, once.
+initialised database changes nothing. ``first_run_box`` creates the demo accounts once (when no
+admin exists, ``users.create_demo_accounts``) for ``make run``'s first start and says what they
+are, once.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
-from sqlalchemy import select
 
 from server.boundary import transaction
 from server.cli.common import cli_errors, public_url
 from server.collect_settings import server_url, settings_payload, write_qr_png
-from server.extensions import db
-from server.models import AdminUnit, User
 from server.services.access import areas, users
 from server.services.audit import SYSTEM
 from server.services.forms import publishing
-
-DEMO_COMMUNE = "00004"  # Phường Ba Đình, Hà Nội
 
 
 def initialise(*, strict: bool) -> list[str]:
@@ -39,26 +34,6 @@ def initialise(*, strict: bool) -> list[str]:
     with transaction():
         report.extend(publishing.publish_bundled_forms(SYSTEM, strict=strict))
     return report
-
-
-@dataclass(frozen=True)
-class DemoAccounts:
-    admin_username: str
-    admin_password: str
-    token: str
-    commune_name: str
-
-
-def create_demo_accounts(admin_password: str) -> DemoAccounts | None:
-    """An admin for the whole country and one demo collaborator device, on first run only."""
-    if db.session.scalar(select(User.id).where(User.role == "admin")) is not None:
-        return None
-    provinces = list(db.session.scalars(
-        select(AdminUnit.code).where(AdminUnit.province_code.is_(None))))
-    users.create_user(SYSTEM, "admin", "admin", provinces, admin_password)
-    created = users.create_app_user(SYSTEM, "demo-ctv", DEMO_COMMUNE)
-    return DemoAccounts("admin", admin_password, created.token,
-                        created.app_user.commune.name)
 
 
 @click.command("init")
@@ -81,7 +56,7 @@ def first_run_box() -> list[str]:
     The device's Collect settings QR code is written to ``<instance>/demo-ctv-qr.png``.
     """
     with transaction():
-        created = create_demo_accounts(secrets.token_urlsafe(12))
+        created = users.create_demo_accounts(SYSTEM, secrets.token_urlsafe(12))
     if created is None:
         return []
     url = server_url(public_url(), created.token)

@@ -2,7 +2,7 @@
 
 Started only by ``sangloc scheduler``, in its own process: never by ``create_app`` or a web
 worker. Any number may be started (two hosts, a restart that overlaps); only the one holding
-the database lease (``server/services/leases.py``) runs jobs:
+the database lease (``server/services/ops/leases.py``) runs jobs:
 
 - a lease keeper, on its own thread so a long job cannot starve it, takes or renews the lease
   every ``lease_seconds / 3``; a standby keeps trying, and takes over once the holder's lease

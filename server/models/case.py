@@ -49,7 +49,7 @@ class Case(db.Model):
     # the unit of work inserts a new person before their case
     person: Mapped[Person] = relationship()
     flags: Mapped[list[CaseFlag]] = relationship(cascade="all, delete-orphan",
-                                                 order_by="CaseFlag.flag")
+                                                 order_by="CaseFlag.flag", lazy="selectin")
 
     @property
     def open_flags(self) -> list[str]:

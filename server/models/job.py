@@ -3,7 +3,7 @@
 ``JobRun.detail`` holds counts, file names and error text only: never personal data (no names,
 answers or phone numbers). ``SchedulerLease`` is one row per lease name; a scheduler process
 runs jobs only while its ``holder`` string is in the row and ``expires_at`` is in the future
-(see ``server/services/leases.py``). Models never commit or start jobs.
+(see ``server/services/ops/leases.py``). Models never commit or start jobs.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from server import problems
 from server.extensions import db
-from server.models import AppUser, User, UserArea
+from server.models import AdminUnit, AppUser, User, UserArea
 from server.models.types import utcnow
 from server.models.user import ROLES
 from server.services.access import areas
@@ -133,3 +133,26 @@ def revoke_app_user(actor: Actor, name: str) -> AppUser:
         record_event(actor, "app_user.revoke", "app_user", app_user.id)
         db.session.flush()
     return app_user
+
+
+DEMO_COMMUNE = "00004"  # Phường Ba Đình, Hà Nội
+
+
+@dataclass(frozen=True)
+class DemoAccounts:
+    admin_username: str
+    admin_password: str
+    token: str
+    commune_name: str
+
+
+def create_demo_accounts(actor: Actor, admin_password: str) -> DemoAccounts | None:
+    """An admin for the whole country and one demo collaborator device, on first run only."""
+    if db.session.scalar(select(User.id).where(User.role == "admin")) is not None:
+        return None
+    provinces = list(db.session.scalars(
+        select(AdminUnit.code).where(AdminUnit.province_code.is_(None))))
+    create_user(actor, "admin", "admin", provinces, admin_password)
+    created = create_app_user(actor, "demo-ctv", DEMO_COMMUNE)
+    return DemoAccounts("admin", admin_password, created.token,
+                        created.app_user.commune.name)

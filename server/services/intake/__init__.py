@@ -1,6 +1,7 @@
 """One submission from upload to merged record.
 
 ``receive`` opens the units of work (the only place that does for a submission) and calls
-``store`` (the raw submission, idempotently), then ``merge`` (person, consent, screening, case);
+``store`` (the raw submission, idempotently), then ``merge`` (screening and case), which asks
+``register`` which person it is (registration conflicts, consent);
 ``retry`` records why a merge failed and merges again later.
 """

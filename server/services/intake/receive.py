@@ -1,7 +1,7 @@
-"""The commit points for receiving one submission, shared by OpenRosa and the sync API.
+"""Receiving one submission, shared by OpenRosa and the sync API: its units of work.
 
 Store and merge in one unit of work; if merging fails, store the raw submission alone, marked
-``failed`` for the retry job or ``unmergeable`` for a supervisor (``services/retry.py``), so a
+``failed`` for the retry job or ``unmergeable`` for a supervisor (``intake/retry.py``), so a
 device never loses what it sent (openrosa.md a.12: "stored, but processing failed" is still a
 201), and the result says which, for the device's message.
 """

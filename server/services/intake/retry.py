@@ -18,7 +18,6 @@ failing move back by their wait and never starve newer ones.
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -30,8 +29,6 @@ from server.programme import Programme
 from server.services.audit import SYSTEM, Actor, record_event
 from server.services.intake import merge
 from server.services.intake.store import Incoming, Receipt
-
-log = logging.getLogger("sangloc.intake")
 
 MAX_ATTEMPTS = 8
 RETRY_WAIT = timedelta(minutes=10)  # after the first failure; doubled after each next one

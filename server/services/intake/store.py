@@ -12,8 +12,9 @@ The cases follow openrosa.md a.11 and a.12 (ODK Central's behaviour unless noted
 - a resent body identical to a stored submission outside the sender's area is a conflict
   (409), never a "duplicate" that would repeat that submission's result or add attachments;
 - form ``closed``: 409; version not published: 404.
-Merging into screening records happens after this (merge state ``pending``); a crash before the
-commit leaves nothing, and blobs are content-addressed so a retry rewrites nothing. The common
+Merging into screening records happens after this, in the same unit of work (``receive``); a
+crash before the commit leaves nothing, and blobs are content-addressed so a retry rewrites
+nothing. The common
 case (a new submission without attachments) is three statements: device, version, insert.
 """
 

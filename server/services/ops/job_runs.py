@@ -46,18 +46,23 @@ def finish_run(run_id: int, status: str, detail: dict[str, Any]) -> JobRun:
 
 
 def describe_error(exc: BaseException) -> str:
-    """A short, log-safe description: the type and the first line of the message.
+    """A short, log-safe description of an error.
 
-    A Problem is its code and English text (``409.11: ...``). Database errors are described by
-    the driver's error (never the SQL or its parameters); only the first line is kept, since
-    PostgreSQL puts row values in a ``DETAIL:`` line.
+    A Problem is its code and English text (``409.11: ...``). A database error is the driver's
+    error type and SQLSTATE only: its message may quote a row's values (PostgreSQL's
+    ``invalid input syntax ...: "..."``, ``DETAIL:`` lines). Anything else is its type and the
+    first line of its message, which sangloc's own errors keep free of submitted values.
     """
-    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
-    message = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
-    if isinstance(cause, Problem):
-        text = message
+    if isinstance(exc, DBAPIError):
+        cause = exc.orig if exc.orig is not None else exc
+        state = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+        text = type(cause).__name__ + (f" (SQLSTATE {state})" if state else "")
     else:
-        text = f"{type(cause).__name__}: {message}" if message else type(cause).__name__
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        if isinstance(exc, Problem):
+            text = message
+        else:
+            text = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
     return text[:ERROR_LIMIT]
 
 
