@@ -16,7 +16,7 @@ from sqlalchemy import insert, select, text
 
 import screening_tools
 from server.extensions import db
-from server.models import Case, CaseFlag, Form, Person, Screening, Submission
+from server.models import Case, CaseAction, Form, Person, Screening, Submission
 from sync import normalise_name
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ"]
@@ -37,7 +37,7 @@ def _answers(rng: random.Random) -> dict[str, str]:
 
 
 def _flush(rows: dict[str, list[dict]]) -> None:
-    for model in (Submission, Person, Screening, Case, CaseFlag):
+    for model in (Submission, Person, Screening, Case, CaseAction):
         if rows[model.__tablename__]:
             db.session.execute(insert(model.__table__), rows[model.__tablename__])
             rows[model.__tablename__].clear()
@@ -49,7 +49,7 @@ def seed(form_id: str, commune_sizes: dict[str, int], screenings_per_person: int
     rng = random.Random(seed_value)
     form = db.session.scalar(select(Form).where(Form.xml_form_id == form_id))
     rows: dict[str, list[dict]] = {"submissions": [], "persons": [], "screenings": [],
-                                   "cases": [], "case_flags": []}
+                                   "cases": [], "actions": []}
     next_submission = (db.session.scalar(select(db.func.max(Submission.id))) or 0) + 1
     next_case = (db.session.scalar(select(db.func.max(Case.id))) or 0) + 1
     now, count = datetime.now(UTC), 0
@@ -78,20 +78,21 @@ def seed(form_id: str, commune_sizes: dict[str, int], screenings_per_person: int
                     "screened_on": date.today() - timedelta(days=30 * (screenings_per_person - k)),
                     "answers": {}, "followup": {}, "result": result, "total": result["total"],
                     "band": band, "flags": result["flags"], "thresholds": result["thresholds"],
+                    "risk": {"high": "high", "medium": "medium"}.get(band, "low"),
                     "rules_version": result["rules_version"], "created_at": now,
                     "outside_age_range": False, "device_disagrees": False})
                 next_submission += 1
-            risk = {"high": "high", "medium": "medium"}.get(band, "low")
-            flags = ["refer_immediately"] if band == "high" else []
-            rows["case_flags"] += [{"case_id": next_case, "flag": f} for f in flags]
             rows["cases"].append({
-                "id": next_case, "person_id": person_id, "state": "new",
-                "step": "intake", "risk": risk, "urgent": False, "referral_status": "none",
-                "done_actions": [], "created_at": now, "updated_at": now,
-                "next_action": "referral" if band == "high" else None,
-                "next_action_due": date.today() + timedelta(days=rng.randint(-5, 20))
-                if band == "high" else None,
+                "id": next_case, "person_id": person_id, "state": "new", "step": "intake",
+                "created_at": now, "updated_at": now,
                 "last_instrument": "mchat_r", "last_screened_on": date.today()})
+            if band == "high":
+                rows["actions"].append({
+                    "case_id": next_case, "person_id": person_id, "rule": "mchat.referral",
+                    "kind": "referral", "reason": "refer_immediately", "instrument": "mchat_r",
+                    "risk": "high", "opened_at": now, "updated_at": now, "urgent": False,
+                    "state": "open",
+                    "due": date.today() + timedelta(days=rng.randint(-5, 20))})
             count += 1
             next_case += 1
             if len(rows["persons"]) >= BATCH:

@@ -14,10 +14,12 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from screening_tools import THRESHOLD_TABLES
+from sync.pathway import Periods
 
 PREFIX = "SANGLOC_"
 
@@ -37,8 +39,9 @@ DEFAULTS: dict[str, Any] = {
     "LOG_LEVEL": "INFO",
     "DEFAULT_LANGUAGE": "vi",
     "THRESHOLDS": "international",  # threshold table for scoring: international | vietnam
-    "REFERRAL_DAYS": 14,  # referral due this many days after a refer flag
-    "INTERVIEW_DAYS": 30,  # M-CHAT-R/F follow-up interview due after a medium result
+    # the care pathway's due periods in days (sync/pathway.py): REFERRAL_DAYS,
+    # URGENT_REFERRAL_DAYS, ASSESSMENT_DAYS, SDQ_ASSESSMENT_DAYS, INTERVIEW_DAYS, ...
+    **{item.name.upper(): item.default for item in fields(Periods)},
     "SECRET_KEY": None,  # set it when several web nodes do not share the instance folder
 }
 
@@ -56,8 +59,7 @@ RANGES: dict[str, tuple[int, int]] = {
     "READ_TIMEOUT": (1, 3600),
     "PROXY_COUNT": (0, 10),
     "MAX_SUBMISSION_BYTES": (1_000, 10_000_000_000),
-    "REFERRAL_DAYS": (1, 365),
-    "INTERVIEW_DAYS": (1, 365),
+    **{item.name.upper(): (1, 365) for item in fields(Periods)},
 }
 
 # Multipart framing around the advertised limit: Collect splits at the advertised size, so the

@@ -64,6 +64,8 @@ _ENTRIES = (
           "There is no form state '{state}'. Choose one of: {allowed}."),
     Entry("400.18", "Không có định dạng xuất '{format}'. Hãy chọn một trong: {allowed}.",
           "There is no export format '{format}'. Choose one of: {allowed}."),
+    Entry("400.19", "Không có kết quả '{outcome}'. Hãy chọn một trong: {allowed}.",
+          "There is no outcome '{outcome}'. Choose one of: {allowed}."),
     # --- 401, 403: who is asking ---------------------------------------------------------
     Entry("401.1", "Mã truy cập của thiết bị không hợp lệ. Hãy quét lại mã QR do điều phối "
           "viên cung cấp.", "This device's access key is not valid. Scan the QR code from "
@@ -74,6 +76,9 @@ _ENTRIES = (
           "This device's access key has been revoked. Contact your coordinator."),
     Entry("403.2", "Thiết bị này không được dùng biểu mẫu '{form_id}'.",
           "This device may not use the form '{form_id}'."),
+    Entry("403.3", "Vai trò '{role}' không được đóng việc cần làm; người giám sát của địa bàn "
+          "sẽ đóng việc này.", "The role '{role}' may not close an action; a supervisor of "
+          "the area closes it."),
     # --- 404: something named that does not exist ----------------------------------------
     Entry("404.1", "Không tìm thấy biểu mẫu '{form_id}' trên máy chủ.",
           "The form '{form_id}' does not exist on this server."),
@@ -102,6 +107,8 @@ _ENTRIES = (
           "There is no job '{name}'. Known jobs: {known}."),
     Entry("404.13", "Không có tệp sao lưu ở {path}. Hãy kiểm tra lại đường dẫn.",
           "There is no backup file at {path}. Check the path."),
+    Entry("404.14", "Không có việc cần làm số {action_id} trong địa bàn của bạn.",
+          "There is no action {action_id} in your area."),
     # --- 405, 408: how the request came ------------------------------------------------------
     Entry("405.1", "Phương thức không được hỗ trợ ở địa chỉ này.",
           "This method is not allowed here."),
@@ -152,6 +159,8 @@ _ENTRIES = (
           "bản. Hãy đặt tên mới cho trường mới.", "The field {field} of the form '{form_id}' "
           "was '{before}' in version '{version}' and is '{after}' now; a field may not change "
           "type between versions. Give the new field a new name."),
+    Entry("409.14", "Việc cần làm số {action_id} đã đóng ({state}); không thể đóng lại lần nữa.",
+          "Action {action_id} is already closed ({state}); it cannot be closed again."),
     # --- 413, 429: too much --------------------------------------------------------------
     Entry("413.1", "Yêu cầu quá lớn (tối đa {limit} byte).",
           "The request is too large (at most {limit} bytes)."),

@@ -271,6 +271,22 @@ def person_merge_inactive() -> Problem:
     return Problem("409.10")
 
 
+def action_outcome_unknown(outcome: str, allowed: Sequence[str]) -> Problem:
+    return Problem("400.19", outcome=outcome, allowed=_listed(allowed))
+
+
+def action_role_refused(role: str) -> Problem:
+    return Problem("403.3", role=role)
+
+
+def action_unknown(action_id: int) -> Problem:
+    return Problem("404.14", action_id=action_id)
+
+
+def action_closed(action_id: int, state: str) -> Problem:
+    return Problem("409.14", action_id=action_id, state=state)
+
+
 # --- publishing and managing forms ---------------------------------------------------------
 
 def form_state_unknown(state: str, allowed: Sequence[str]) -> Problem:

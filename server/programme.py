@@ -1,20 +1,21 @@
 """The programme's settings as merging, the jobs and the CLI use them, and the date in Vietnam.
 
-``Programme`` holds the threshold table in force and the rule days (referral, Follow-Up
-interview), built from the ``SANGLOC_*`` settings; ``current()`` reads them from the running
+``Programme`` holds the threshold table in force and the pathway's due periods
+(``sync.pathway.Periods``: referral, assessment, Follow-Up interview, rescreen, review days),
+built from the ``SANGLOC_*`` settings; ``current()`` reads them from the running
 app. Screening dates are local dates: Vietnam has one time zone (UTC+7) and no daylight saving.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from flask import current_app
 
 import screening_tools
-from sync import RuleConfig
+from sync.pathway import Periods
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 
@@ -22,13 +23,12 @@ VIETNAM = timezone(timedelta(hours=7), "ICT")
 @dataclass(frozen=True)
 class Programme:
     thresholds: str = "international"
-    rules: RuleConfig = field(default_factory=RuleConfig)
+    periods: Periods = field(default_factory=Periods)
 
     @classmethod
     def from_settings(cls, config: Any) -> Programme:
-        return cls(config["SANGLOC_THRESHOLDS"], RuleConfig(
-            referral_days=config["SANGLOC_REFERRAL_DAYS"],
-            interview_days=config["SANGLOC_INTERVIEW_DAYS"]))
+        return cls(config["SANGLOC_THRESHOLDS"], Periods(**{
+            item.name: config[f"SANGLOC_{item.name.upper()}"] for item in fields(Periods)}))
 
 
 def current() -> Programme:

@@ -10,8 +10,8 @@ Public API so far::
     REGISTRATION_FIELDS; FIELD_LIMITS; NEW_PERSON
     score_instance(binding, values, *, screening_date, dob, thresholds) -> ScreeningOutcome
     completed_months(dob, on) -> int; date_of_age(dob, months) -> date
-    actions_for(outcome, *, screening_date, dob, config) -> [Action]; risk_of(outcome) -> str
-    derive_case(current, *, dob, done, config) -> CaseView; RuleConfig; RISK_ORDER
+    pathway.plan(outcome, *, on, dob, table, periods) -> [Planned]   # what a result opens
+    pathway.risk_of(outcome, *, on, dob, table) -> str; Periods; RISK_ORDER
     result_message(outcome, actions, language="vi") -> str   # the OpenRosaResponse <message>
 
 Failures are :class:`SyncError` subclasses with a code from :data:`CODES`. This package is pure:
@@ -19,19 +19,12 @@ it imports only ``forms`` and ``screening_tools`` (never Flask, SQLAlchemy, mars
 APScheduler or ``server``) and it never prints or logs.
 """
 
+from sync import pathway
 from sync.binding import PERSON_ROLES, Binding, extract_answers, read_binding
 from sync.errors import CODES, BindingError, SyncError
 from sync.messages import result_message
 from sync.names import duplicate_key, normalise_name
-from sync.next_actions import (
-    RISK_ORDER,
-    Action,
-    CaseView,
-    RuleConfig,
-    actions_for,
-    derive_case,
-    risk_of,
-)
+from sync.pathway import RISK_ORDER, Periods, Planned
 from sync.registration import (
     FIELD_LIMITS,
     NEW_PERSON,
@@ -56,27 +49,24 @@ __all__ = [
     "PERSON_ROLES",
     "REGISTRATION_FIELDS",
     "RISK_ORDER",
-    "Action",
     "Binding",
     "BindingError",
-    "CaseView",
     "Consent",
+    "Periods",
+    "Planned",
     "Registration",
-    "RuleConfig",
     "ScreeningOutcome",
     "SyncError",
-    "actions_for",
     "completed_months",
     "date_of_age",
-    "derive_case",
     "differences",
     "duplicate_key",
     "extract_answers",
     "normalise_name",
+    "pathway",
     "read_binding",
     "read_registration",
     "rescore",
     "result_message",
-    "risk_of",
     "score_instance",
 ]

@@ -8,7 +8,7 @@ A self-harm sign always comes first (instruments.md §11.3).
 The message travels to a device and may be read over the respondent's shoulder, so it must never
 contain answers, item numbers, names, phone numbers or any other personal data: it is built only
 from the instrument, the band, the flags and the actions' kinds and dates. This module must not
-decide actions (``sync.next_actions``) or score.
+decide actions (``sync.pathway``) or score.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sync.next_actions import SELF_HARM, Action
+from sync.pathway import SELF_HARM, Planned
 from sync.scoring import ScreeningOutcome
 
 #: the languages this module writes; any ``language`` starting "en" is English, else Vietnamese
@@ -24,14 +24,12 @@ LANGUAGES: tuple[str, ...] = ("vi", "en")
 Text = tuple[str, str]  # (vi, en)
 
 RECEIVED: Text = ("Đã nhận phiếu thành công.", "Submission received.")
+#: shown on a screen the respondent may read: it says what happens, not what was answered
 SAFETY: Text = (
-    "Phiếu đã nhận. Có dấu hiệu nguy cơ tự hại: người giám sát sẽ liên hệ ngay hôm nay.",
-    "Submission received. Sign of self-harm risk: a supervisor will make contact today.",
+    "Phiếu đã nhận. Người giám sát sẽ liên hệ trong hôm nay.",
+    "Submission received. A supervisor will make contact today.",
 )
-UNSCORED: Text = (
-    "không tính được điểm sàng lọc; người giám sát sẽ xem lại phiếu",
-    "the screening could not be scored; a supervisor will review it",
-)
+UNSCORED: Text = ("không tính được điểm sàng lọc", "the screening could not be scored")
 #: what the device is told when a submission was stored but gave no screening result
 STATE_TEXTS: dict[str, Text] = {
     "failed": (
@@ -112,9 +110,9 @@ BAND_WORDS: dict[str, dict[str, Text]] = {
     "phqa": _PHQ, "gad7": _GAD, "srq20": _SRQ, "epds": _EPDS, "moh_asd_signs": _MOH,
 }  # fmt: skip
 
-#: (kind, reason or "*") -> what to do, with {due} for the date
+#: (kind, rule or "*") -> what to do, with {due} for the date
 ACTION_WORDS: dict[tuple[str, str], Text] = {
-    ("referral", "moh_warning_sign"): (
+    ("referral", "moh.referral"): (
         "cần chuyển gửi sàng lọc tự kỷ (bước 2, tuyến tỉnh) trước {due}",
         "refer for autism screening (step 2, provincial level) by {due}",
     ),
@@ -126,17 +124,24 @@ ACTION_WORDS: dict[tuple[str, str], Text] = {
         "cần phỏng vấn làm rõ (M-CHAT-R/F) trước {due}",
         "give the M-CHAT-R/F Follow-Up interview by {due}",
     ),
-    ("rescreen", "*"): (
+    ("rescreen", "mchat.rescreen"): (
         "sàng lọc lại khi trẻ đủ 24 tháng tuổi, vào ngày {due}",
         "re-screen when the child turns 24 months, on {due}",
     ),
+    ("rescreen", "*"): ("sàng lọc lại vào ngày {due}", "re-screen on {due}"),
+    ("assessment", "*"): (
+        "cần đánh giá lâm sàng tại trạm y tế xã trước {due}",
+        "clinical assessment at the commune health station by {due}",
+    ),
+    ("review", "*"): ("người giám sát sẽ xem lại phiếu trước {due}",
+                      "a supervisor will review the form by {due}"),
     ("*", "*"): ("người giám sát sẽ liên hệ trước {due}", "a supervisor will follow up by {due}"),
 }
 
 
 def result_message(
     outcome: ScreeningOutcome | None,
-    actions: Sequence[Action],
+    actions: Sequence[Planned],
     language: str = "vi",
     state: str | None = None,
 ) -> str:
@@ -182,9 +187,9 @@ def _status(outcome: ScreeningOutcome, lang: int) -> str:
     return status + (OUTSIDE_AGE[lang] if outcome.outside_age_range else "")
 
 
-def _action_words(action: Action, lang: int) -> str:
+def _action_words(action: Planned, lang: int) -> str:
     words = (
-        ACTION_WORDS.get((action.kind, action.reason))
+        ACTION_WORDS.get((action.kind, action.rule))
         or ACTION_WORDS.get((action.kind, "*"))
         or ACTION_WORDS[("*", "*")]
     )

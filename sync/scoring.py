@@ -14,7 +14,7 @@ asks its signs by age and refuses a sign answered before its age. So a child bor
 is 0 months old on 28 February and 1 month old on 1 March; :func:`date_of_age` gives the first
 day of a completed age and is the inverse of :func:`completed_months`.
 
-This module must not decide actions or messages (``sync.next_actions``, ``sync.messages``) and
+This module must not decide actions or messages (``sync.pathway``, ``sync.messages``) and
 must not look at a database or HTTP request.
 """
 

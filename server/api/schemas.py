@@ -5,13 +5,17 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from server import programme
+from server.models.action import ACTION_STATES, OUTCOMES
 from server.models.case import CASE_STATES
+from sync import pathway
 
 MAX_BATCH = 500
 MAX_OFFSET = 1_000_000_000  # far beyond any list, far below the databases' integer range
 # what server/inputs.py lets through in a URL: no control characters
 NO_CONTROLS = validate.Regexp(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$",
                               error="must not contain control characters")
+# free text (a note, a reason) may hold line breaks but never NUL, which PostgreSQL refuses
+NO_NUL = validate.Regexp(r"^[^\x00]*$", error="must not contain NUL")
 
 
 class ErrorDetailSchema(Schema):
@@ -91,23 +95,81 @@ class CaseQuerySchema(Schema):
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
 
+class ActionSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String(metadata={"enum": list(pathway.KINDS)})
+    reason = fields.String(metadata={
+        "description": "the flag or band that opened it, e.g. self_harm_item_positive, "
+                       "phq9:severe"})
+    rule = fields.String(metadata={"description": "the pathway row (sync/pathway.py)"})
+    instrument = fields.String()
+    screening_id = fields.Integer(allow_none=True)
+    due = fields.Date()
+    urgent = fields.Boolean()
+    risk = fields.String()
+    state = fields.String(metadata={"enum": list(ACTION_STATES)})
+    assigned_to = fields.Integer(attribute="assigned_to_id", allow_none=True)
+    opened_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    overdue = fields.Method("_overdue", metadata={
+        "type": "boolean", "description": "open and due before today (Vietnam time)"})
+
+    def _overdue(self, action) -> bool:
+        return action.overdue_on(programme.today())
+
+
 class CaseSchema(Schema):
+    """A case with every action (open and closed); risk, next action and due are read from the
+    open actions and the current results, never stored."""
+
     id = fields.Integer()
     person_id = fields.String()
     state = fields.String()
     step = fields.String()
-    risk = fields.String()
-    flags = fields.List(fields.String(), attribute="open_flags")
-    next_action = fields.String(allow_none=True)
-    next_action_reason = fields.String(allow_none=True)
-    due = fields.Date(attribute="next_action_due", allow_none=True)
-    urgent = fields.Boolean()
-    overdue = fields.Method("_overdue", metadata={
-        "type": "boolean", "description": "the next action was due before today (Vietnam time)"})
-    referral_status = fields.String()
+    risk = fields.String(metadata={"enum": list(pathway.RISK_ORDER)})
+    flags = fields.List(fields.String(), metadata={
+        "description": "the reasons of the open actions"})
+    next_action = fields.Method("_next_kind", metadata={"type": "string", "nullable": True})
+    next_action_reason = fields.Method("_next_reason",
+                                       metadata={"type": "string", "nullable": True})
+    due = fields.Method("_next_due", metadata={"type": "string", "format": "date",
+                                               "nullable": True})
+    urgent = fields.Method("_urgent", metadata={"type": "boolean"})
+    overdue = fields.Boolean(metadata={
+        "description": "the next action was due before today (Vietnam time)"})
+    actions = fields.List(fields.Nested(ActionSchema))
 
-    def _overdue(self, case) -> bool:
-        return case.overdue_on(programme.today())
+    def _next_kind(self, view) -> str | None:
+        return view.next_action.kind if view.next_action else None
+
+    def _next_reason(self, view) -> str | None:
+        return view.next_action.reason if view.next_action else None
+
+    def _next_due(self, view) -> str | None:
+        return view.next_action.due.isoformat() if view.next_action else None
+
+    def _urgent(self, view) -> bool:
+        return bool(view.next_action and view.next_action.urgent)
+
+
+class WorklistItemSchema(CaseSchema):
+    actions = fields.List(fields.Nested(ActionSchema), attribute="open_actions",
+                          metadata={"description": "the open actions, in worklist order"})
+
+
+class CompleteActionSchema(Schema):
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    note = fields.String(load_default=None, validate=[validate.Length(max=2000), NO_NUL])
+
+
+class CancelActionSchema(Schema):
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000), NO_NUL])
+
+
+class ActionPathSchema(Schema):
+    action_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 class ScreeningSchema(Schema):
@@ -164,7 +226,7 @@ class PersonDetailSchema(PersonSummarySchema):
 
 
 class CaseListSchema(Schema):
-    items = fields.List(fields.Nested(CaseSchema))
+    items = fields.List(fields.Nested(WorklistItemSchema))
 
 
 class FormVersionChangeSchema(Schema):

@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from server import programme
 from server.boundary import transaction
 from server.cli.common import cli_errors
 from server.services.access import areas
@@ -62,8 +61,6 @@ def persons_withdraw(person_id: str, reason: str) -> None:
 @click.argument("other_id")
 @with_appcontext
 def persons_merge(keep_id: str, other_id: str) -> None:
-    config = programme.current()
-    today = programme.today()
     with cli_errors(), transaction():
-        persons.merge_persons(SYSTEM, keep_id, other_id, config.rules, today)
+        persons.merge_persons(SYSTEM, keep_id, other_id)
     click.echo(f"{other_id} merged into {keep_id}")

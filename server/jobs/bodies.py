@@ -48,7 +48,7 @@ def rescore_screenings() -> dict[str, Any]:
     config, counts = programme.current(), {"rescored": 0, "changed": 0}
     for screening_id in rescoring.stale_screening_ids(config.thresholds):
         with transaction():
-            changed = rescoring.rescore_screening(SYSTEM, screening_id, config, programme.today())
+            changed = rescoring.rescore_screening(SYSTEM, screening_id, config)
         counts["rescored"] += 1
         counts["changed"] += changed
     return counts

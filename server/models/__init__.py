@@ -4,10 +4,11 @@ Models hold data and small invariants only: they never commit, build URLs or sta
 Importing this package registers every table on ``db.metadata`` (Alembic needs that).
 """
 
+from server.models.action import CaseAction
 from server.models.api_token import ApiToken
 from server.models.area import AdminUnit
 from server.models.audit import AuditEvent
-from server.models.case import Case, CaseEvent, CaseFlag
+from server.models.case import Case, CaseEvent
 from server.models.form import Form, FormAssignment, FormAttachment, FormVersion
 from server.models.job import JobRun, SchedulerLease
 from server.models.person import Consent, Person, PersonLink, RegistrationConflict
@@ -21,8 +22,8 @@ __all__ = [
     "AppUser",
     "AuditEvent",
     "Case",
+    "CaseAction",
     "CaseEvent",
-    "CaseFlag",
     "Consent",
     "Form",
     "FormAssignment",

@@ -42,6 +42,8 @@ class Screening(db.Model):
     total: Mapped[int | None] = mapped_column(default=None)
     band: Mapped[str | None] = mapped_column(String(40), default=None)
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # the result's own risk under the pathway (sync.pathway.risk_of), like its band
+    risk: Mapped[str] = mapped_column(String(10), default="none")
     thresholds: Mapped[str | None] = mapped_column(String(60), default=None)
     rules_version: Mapped[str | None] = mapped_column(String(60), default=None)
     device_total: Mapped[int | None] = mapped_column(default=None)

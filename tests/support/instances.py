@@ -26,7 +26,9 @@ def screening_instance(form_id: str, answers: dict[str, object], *, consent: str
                        sex: str = "male", person_id: str = "new", commune: str = "00004",
                        instance_id: str | None = None, deprecated_id: str | None = None,
                        group: str | None = None, device_total: int | None = None,
-                       village: str = "Thôn Đông", phone: str = "0912345678") -> bytes:
+                       village: str = "Thôn Đông", phone: str = "0912345678",
+                       extra: dict[str, dict[str, object]] | None = None) -> bytes:
+    """``extra``: more groups after the items' one (e.g. the M-CHAT-R/F ``followup``)."""
     instance_id = instance_id or f"uuid:{uuid.uuid4()}"
     consent_part = _elements({"consent": consent} if consent != "yes" else {
         "consent": "yes", "consent_by": "Trần Thị Hoa", "consent_relation": "mother",
@@ -41,6 +43,8 @@ def screening_instance(form_id: str, answers: dict[str, object], *, consent: str
             items["total"] = device_total
         body += f"<person>{_elements(person)}</person><{group or form_id}>{_elements(items)}" \
                 f"</{group or form_id}>"
+        body += "".join(f"<{name}>{_elements(values)}</{name}>"
+                        for name, values in (extra or {}).items())
     deprecated = f"<deprecatedID>{deprecated_id}</deprecatedID>" if deprecated_id else ""
     return (f"<?xml version='1.0' encoding='UTF-8' ?><data id=\"{form_id}\" version=\"{VERSION}\""
             f" {NAMESPACES}>{body}<meta><instanceID>{instance_id}</instanceID>{deprecated}"
@@ -59,7 +63,12 @@ def mchat_answers(at_risk: int) -> dict[str, str]:
     return answers
 
 
-def phq9_answers(**items: int) -> dict[str, str]:
-    answers = {f"q{i:02d}": "0" for i in range(1, 10)}
+def levels(count: int, **items: int) -> dict[str, str]:
+    """q01..q<count> at "0", except ``items`` (e.g. ``q09=2``)."""
+    answers = {f"q{i:02d}": "0" for i in range(1, count + 1)}
     answers.update({k: str(v) for k, v in items.items()})
     return answers
+
+
+def phq9_answers(**items: int) -> dict[str, str]:
+    return levels(9, **items)

@@ -17,7 +17,7 @@ from collections.abc import Collection
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.models import Case, Person
+from server.models import Case, CaseAction, Person
 from server.services.access.scope import Scope, visible
 from sync import NEW_PERSON
 
@@ -59,11 +59,19 @@ def case_list_csv(scope: Scope) -> bytes:
     return data
 
 
+def _next(column):
+    """The case's first open action's ``column`` (urgent first, then by due date)."""
+    return (select(column).where(CaseAction.case_id == Case.id, CaseAction.state == "open")
+            .order_by(CaseAction.urgent.desc(), CaseAction.due, CaseAction.id).limit(1)
+            .scalar_subquery())
+
+
 def _build(scope: Scope) -> bytes:
     rows = db.session.execute(
         select(Person.id, Person.full_name, Person.version, Person.dob, Person.sex,
-               Person.village, Case.last_instrument, Case.last_screened_on, Case.next_action,
-               Case.next_action_due)
+               Person.village, Case.last_instrument, Case.last_screened_on,
+               _next(CaseAction.kind).label("next_action"),
+               _next(CaseAction.due).label("next_action_due"))
         .outerjoin(Case, Case.person_id == Person.id).where(*visible(scope))
         .order_by(Person.name_key, Person.id))
     buffer = io.StringIO()

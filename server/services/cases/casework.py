@@ -1,8 +1,13 @@
-"""Cases: deriving what must happen next for a person, and the supervisor's changes to it.
+"""Cases: the work a screening opens, and the supervisor's changes to a case.
 
-``refresh_case`` recomputes a person's case from their current (non-superseded) screenings with
-``sync.derive_case`` and records what changed as a ``CaseEvent``. Supervisor actions (change the
-review state, mark an action done) are events too, with who, when and why.
+``apply_screening`` runs when a screening is stored (merge, re-scoring): it gets or creates the
+person's case, lets the screening close what the pathway says a screening closes (a rescreen
+by a new screening of the same family, the Follow-Up interview by the Follow-Up), moves an
+edited screening's untouched open actions to its new version, and opens the actions the
+pathway plans, once per (screening, rule). Nothing here closes or lowers other work: a later,
+lower result adds its own. A closed case with new open work is opened again. Every change is a
+``CaseEvent`` and an audit row; ``set_case_state`` changes the review state with a reason.
+Closing an action by a person is in ``actions.py``.
 """
 
 from __future__ import annotations
@@ -13,11 +18,12 @@ from sqlalchemy import select
 
 from server import problems
 from server.extensions import db
-from server.models import Case, CaseEvent, CaseFlag, Person, Screening
-from server.models.case import CASE_STATES, CASE_STEPS, RISK_RANK
+from server.models import Case, CaseAction, CaseEvent, Person, Screening
+from server.models.case import CASE_STATES, CASE_STEPS
 from server.models.types import utcnow
+from server.programme import Programme
 from server.services.audit import Actor, record_event
-from sync import RuleConfig, ScreeningOutcome, derive_case
+from sync import ScreeningOutcome, pathway
 
 
 def outcome_of(screening: Screening) -> ScreeningOutcome:
@@ -30,97 +36,114 @@ def outcome_of(screening: Screening) -> ScreeningOutcome:
         device_total=screening.device_total, device_disagrees=screening.device_disagrees)
 
 
-def current_screenings(person_id: str) -> list[Screening]:
-    return list(db.session.scalars(
-        select(Screening).where(Screening.person_id == person_id,
-                                Screening.superseded_by_id.is_(None))
-        .order_by(Screening.screened_on, Screening.id)))
+def plan_for(screening: Screening, outcome: ScreeningOutcome, dob: date | None,
+             programme: Programme) -> list[pathway.Planned]:
+    """The pathway's actions for a stored screening, dated from its screening date."""
+    return pathway.plan(outcome, on=screening.screened_on, dob=dob,
+                        table=programme.thresholds, periods=programme.periods)
 
 
-def _event(actor: Actor, case: Case, kind: str, reason: str | None = None, **detail) -> None:
+def event(actor: Actor, case: Case, kind: str, /, reason: str | None = None, **detail) -> None:
     db.session.add(CaseEvent(case_id=case.id, actor_type=actor.type, actor_id=actor.id,
                              kind=kind, reason=reason, detail=detail))
 
 
-def _case_for(person: Person, *, new: bool) -> tuple[Case, bool]:
-    """The person's case, or a new one (not flushed yet: it is inserted with its derived
-    values in one statement); and whether it is new."""
+def case_of(actor: Actor, person: Person, *, new: bool = False) -> Case:
+    """The person's case, created (with its event and audit row) when they have none.
+    ``new``: the person was registered by this submission, so no look-up is needed."""
     case = None if new else db.session.scalar(select(Case).where(Case.person_id == person.id))
-    if case is not None:
-        return case, False
-    case = Case(person=person, flags=[], done_actions=[], state="new",
-                referral_status="none", risk="none", next_action=None, next_action_due=None)
-    db.session.add(case)
-    return case, True
-
-
-def refresh_case(actor: Actor, person: Person, config: RuleConfig, today: date, *,
-                 only: Screening | None = None) -> Case:
-    """Re-derive risk, open flags and next action from the person's current screenings.
-
-    ``only``: the person was registered by this screening, so it is their only one and they
-    have no case yet (saves the look-ups on the busiest path).
-    """
-    case, created = _case_for(person, new=only is not None)
-    current = [only] if only is not None else current_screenings(person.id)
-    view = derive_case([(s.screened_on, outcome_of(s)) for s in current],
-                       dob=person.dob, done=_effective_done(case, current), config=config)
-    if current:
-        case.last_instrument, case.last_screened_on = current[-1].instrument, \
-            current[-1].screened_on
-    action = view.next_action
-    before = (case.risk, case.next_action, case.next_action_due, tuple(case.open_flags))
-    case.risk = view.risk
-    _set_flags(case, view.open_flags)
-    case.next_action = action.kind if action else None
-    case.next_action_reason = action.reason if action else None
-    case.next_action_due = action.due if action else None
-    case.urgent = bool(action and action.urgent)
-    if any(a.kind == "referral" for a in view.actions) and case.referral_status == "none":
-        case.referral_status = "due"
-    changed = before != (case.risk, case.next_action, case.next_action_due,
-                         tuple(case.open_flags))
-    if changed:
-        case.updated_at = utcnow()
-    if created:
+    if case is None:
+        case = Case(person=person, state="new", step="intake")
+        db.session.add(case)
         db.session.flush()
-        _event(actor, case, "created")
+        event(actor, case, "created")
         record_event(actor, "case.create", "case", case.id, person_id=person.id)
-    if changed:
-        _reopen_if_needed(actor, case, view.risk)
-        _event(actor, case, "derived", risk=case.risk, next_action=case.next_action,
-               due=case.next_action_due.isoformat() if case.next_action_due else None,
-               flags=case.open_flags)
-        record_event(actor, "case.update", "case", case.id, risk=case.risk)
     return case
 
 
-def _effective_done(case: Case, current: list[Screening]) -> list[tuple[str, str, str]]:
-    """Done actions that still hold: a later screening raising the same flag opens the action
-    again (a safety contact made this morning does not cover a new answer this afternoon)."""
-    effective = []
-    for kind, reason, day, last_screening_id in case.done_actions or []:
-        later = [s for s in current if s.id > last_screening_id]
-        if not any(reason in (s.flags or []) for s in later):
-            effective.append((kind, reason, day))
-    return effective
-
-
-def _set_flags(case: Case, flags: tuple[str, ...]) -> None:
-    """Make the case's flag rows ``flags``: rows that stay are left alone (no delete and
-    re-insert of one key in one flush)."""
-    wanted = set(flags)
-    for row in [row for row in case.flags if row.flag not in wanted]:
-        case.flags.remove(row)
-    have = {row.flag for row in case.flags}
-    case.flags.extend(CaseFlag(flag=flag) for flag in sorted(wanted - have))
-
-
-def _reopen_if_needed(actor: Actor, case: Case, risk: str) -> None:
-    """A new concern on a closed case opens it again (a closed case is never silently risky)."""
-    if case.state == "closed" and RISK_RANK[risk] >= RISK_RANK["medium"]:
+def apply_screening(actor: Actor, person: Person, screening: Screening,
+                    planned: list[pathway.Planned], *, previous: Screening | None = None,
+                    new_person: bool = False) -> Case:
+    """Open ``planned`` for ``screening`` (module docstring); returns the person's case."""
+    case = case_of(actor, person, new=new_person)
+    if not new_person:
+        if previous is not None:
+            _move_untouched(actor, case, previous, screening)
+        _closed_by_screening(actor, case, screening, previous)
+    opened = _open(actor, case, screening, planned)
+    if case.last_screened_on is None or screening.screened_on >= case.last_screened_on:
+        case.last_instrument, case.last_screened_on = screening.instrument, \
+            screening.screened_on
+    if opened and case.state == "closed":
         case.state = "new"
-        _event(actor, case, "reopened", reason="new concern after closure", risk=risk)
+        event(actor, case, "reopened", reason="new work after closure",
+              actions=[a.id for a in opened])
+    case.updated_at = utcnow()
+    return case
+
+
+def _open(actor: Actor, case: Case, screening: Screening,
+          planned: list[pathway.Planned]) -> list[CaseAction]:
+    """One action per (screening, rule) that does not exist yet."""
+    have = {a.rule for a in case.actions if a.screening_id == screening.id}
+    opened = []
+    for item in planned:
+        if item.rule in have:
+            continue
+        action = CaseAction(case_id=case.id, person_id=case.person_id,
+                            screening_id=screening.id, rule=item.rule, kind=item.kind,
+                            reason=item.reason, instrument=item.instrument_id, risk=item.risk,
+                            due=item.due, urgent=item.urgent, state="open")
+        case.actions.append(action)
+        opened.append(action)
+    if opened:
+        db.session.flush()
+        for action in opened:
+            event(actor, case, "action_opened", action=action.id, kind=action.kind,
+                  rule=action.rule, due=action.due.isoformat(), urgent=action.urgent)
+            record_event(actor, "action.open", "action", action.id, case_id=case.id,
+                         kind=action.kind)
+    return opened
+
+
+def _closed_by_screening(actor: Actor, case: Case, screening: Screening,
+                         previous: Screening | None) -> None:
+    """The pathway's own closings: a new screening of the family does its rescreen; an
+    M-CHAT-R/F Follow-Up does the Follow-Up interview (an edit closes nothing of its own)."""
+    family = pathway.family(screening.instrument)
+    followup_given = (screening.result or {}).get("followup_score") is not None
+    own = {screening.id, previous.id if previous is not None else None}
+    for action in case.open_actions:
+        if action.screening_id in own:
+            continue
+        if action.kind == "rescreen" and pathway.family(action.instrument) == family:
+            close(actor, case, action, "done", "rescreened", None, by_screening=screening.id)
+        elif action.kind == "followup_interview" and followup_given and \
+                pathway.family(action.instrument) == family:
+            close(actor, case, action, "done", "interview_done", None,
+                  by_screening=screening.id)
+
+
+def _move_untouched(actor: Actor, case: Case, previous: Screening, screening: Screening) -> None:
+    """An edit: the superseded version's open actions nobody has taken follow the new one."""
+    for action in case.open_actions:
+        if action.screening_id == previous.id and action.assigned_to_id is None:
+            action.screening_id, action.updated_at = screening.id, utcnow()
+            event(actor, case, "action_moved", action=action.id, before=previous.id,
+                  after=screening.id)
+
+
+def close(actor: Actor, case: Case, action: CaseAction, state: str, outcome: str | None,
+          note: str | None, **detail) -> None:
+    """Close ``action`` (``done`` or ``cancelled``), with its event and audit row."""
+    action.state, action.outcome, action.note = state, outcome, note
+    action.closed_at = action.updated_at = utcnow()
+    action.closed_by_type, action.closed_by_id = actor.type, actor.id
+    event(actor, case, "action_" + state, reason=note, action=action.id, kind=action.kind,
+          outcome=outcome, **detail)
+    record_event(actor, "action." + state, "action", action.id, case_id=case.id,
+                 outcome=outcome)
+    case.updated_at = utcnow()
 
 
 def set_case_state(actor: Actor, case_id: int, state: str, reason: str,
@@ -136,27 +159,11 @@ def set_case_state(actor: Actor, case_id: int, state: str, reason: str,
     if case is None:
         raise problems.case_unknown(case_id)
     if step is not None and case.step != step:
-        _event(actor, case, "step", reason=reason, before=case.step, after=step)
+        event(actor, case, "step", reason=reason, before=case.step, after=step)
         case.step, case.updated_at = step, utcnow()
     if case.state != state:
-        _event(actor, case, "state", reason=reason, before=case.state, after=state)
+        event(actor, case, "state", reason=reason, before=case.state, after=state)
         case.state, case.updated_at = state, utcnow()
-        if state == "referred":
-            case.referral_status = "referred"
         record_event(actor, "case.update", "case", case.id, state=state)
         db.session.flush()
     return case
-
-
-def complete_action(actor: Actor, case_id: int, kind: str, reason_id: str, note: str,
-                    config: RuleConfig, today: date) -> Case:
-    """Mark an open action done (e.g. the referral was made); the case is re-derived."""
-    case = db.session.get(Case, case_id)
-    if case is None:
-        raise problems.case_unknown(case_id)
-    # the action is done for the screenings received so far, not for later ones
-    person = db.session.get(Person, case.person_id)
-    last = max((s.id for s in current_screenings(person.id)), default=0)
-    case.done_actions = [*(case.done_actions or []), [kind, reason_id, today.isoformat(), last]]
-    _event(actor, case, "action_done", reason=note, action=kind, because=reason_id)
-    return refresh_case(actor, person, config, today)

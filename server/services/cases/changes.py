@@ -17,12 +17,13 @@ from datetime import UTC, datetime, timedelta
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import select, tuple_
 
-from server import problems
+from server import problems, programme
 from server.extensions import db
 from server.models import Case, Form, FormAssignment, FormVersion, Person
 from server.models.types import utcnow
 from server.services.access.scope import Scope, visible
 from server.services.audit import Actor, record_event
+from server.services.cases import worklist
 
 PAGE = 1000
 SAFETY_MARGIN = timedelta(seconds=10)
@@ -79,7 +80,7 @@ def changes_since(actor: Actor, scope: Scope, cursor: str | None, secret: str) -
         "cases": (cases[-1].updated_at, cases[-1].id) if len(cases) == PAGE else (restart, 0),
         "forms": (restart, 0)}
     record_event(actor, "sync.changes", "person", "*", persons=len(persons), cases=len(cases))
-    return {"persons": persons, "cases": cases, "more": more,
+    return {"persons": persons, "cases": worklist.views(cases, programme.today()), "more": more,
             "form_versions": _forms_since(scope, since["forms"][0]),
             "cursor": encode_cursor(positions, secret)}
 

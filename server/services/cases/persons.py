@@ -2,23 +2,20 @@
 
 Withdrawal locks the person (no new screenings, left out of lists, case lists and exports);
 the record is kept only as the law allows (vietnam.md §6). Merging keeps both histories: the
-other person's screenings move to the kept person, the other record points to it, and the
-possible-duplicate link is resolved.
+other person's screenings and actions (open or closed) move to the kept person's case, the
+other record points to it, and the possible-duplicate link is resolved. No open work is lost.
 """
 
 from __future__ import annotations
-
-from datetime import date
 
 from sqlalchemy import select, update
 
 from server import problems
 from server.extensions import db
-from server.models import Case, Consent, Person, PersonLink, Screening
+from server.models import Case, CaseAction, Consent, Person, PersonLink, Screening
 from server.models.types import utcnow
 from server.services.audit import Actor, record_event
 from server.services.cases import casework
-from sync import RuleConfig
 
 
 def _person(person_id: str) -> Person:
@@ -46,9 +43,8 @@ def withdraw_consent(actor: Actor, person_id: str, reason: str) -> Person:
     return person
 
 
-def merge_persons(actor: Actor, keep_id: str, other_id: str, rules: RuleConfig,
-                  today: date) -> Person:
-    """Merge ``other`` into ``keep``; both histories are kept and the case is re-derived."""
+def merge_persons(actor: Actor, keep_id: str, other_id: str) -> Person:
+    """Merge ``other`` into ``keep``; both histories and every action are kept."""
     if keep_id == other_id:
         raise problems.person_merge_same()
     keep, other = _person(keep_id), _person(other_id)
@@ -69,6 +65,15 @@ def merge_persons(actor: Actor, keep_id: str, other_id: str, rules: RuleConfig,
     db.session.flush()
     other_case = db.session.scalar(select(Case).where(Case.person_id == other.id))
     if other_case is not None:
+        keep_case = casework.case_of(actor, keep)
+        moved_actions = db.session.execute(
+            update(CaseAction).where(CaseAction.case_id == other_case.id)
+            .values(case_id=keep_case.id, person_id=keep.id, updated_at=now)).rowcount
+        casework.event(actor, keep_case, "merged", reason=f"merged {other.id}",
+                       actions=moved_actions)
+        keep_case.updated_at = now
+        if keep_case.state == "closed" and moved_actions:
+            keep_case.state = "new"
         casework.set_case_state(actor, other_case.id, "closed", f"merged into {keep.id}")
-    casework.refresh_case(actor, keep, rules, today)
+        db.session.expire(keep_case, ["actions"])
     return keep

@@ -13,11 +13,10 @@ from datetime import date
 
 from sqlalchemy import literal, select, union_all
 
-from server import problems
+from server import problems, programme
 from server.extensions import db
 from server.models import (
     Case,
-    CaseFlag,
     Form,
     Person,
     PersonLink,
@@ -27,8 +26,9 @@ from server.models import (
     SubmissionConflict,
 )
 from server.models.submission import REVIEW_STATES
-from server.services.access.scope import Scope, visible, visible_persons
+from server.services.access.scope import Scope, visible_persons
 from server.services.audit import Actor, record_event
+from server.services.cases import worklist
 from sync import normalise_name
 
 PAGE_LIMIT = 200
@@ -59,8 +59,10 @@ def screenings_of(person: Person) -> list[Screening]:
                                    .order_by(Screening.screened_on, Screening.id)))
 
 
-def case_of(person: Person) -> Case | None:
-    return db.session.scalar(select(Case).where(Case.person_id == person.id))
+def case_of(person: Person) -> worklist.CaseView | None:
+    """The person's case as the worklist shows it, with every action (open and closed)."""
+    case = db.session.scalar(select(Case).where(Case.person_id == person.id))
+    return None if case is None else worklist.views([case], programme.today())[0]
 
 
 def possible_duplicates(person: Person) -> list[str]:
@@ -79,19 +81,13 @@ def open_conflicts(person: Person) -> list[RegistrationConflict]:
 
 def list_cases(actor: Actor, scope: Scope, *, state: str | None = None,
                flag: str | None = None, due_before: date | None = None,
-               limit: int = 100, offset: int = 0) -> list[Case]:
-    query = (select(Case).join(Person, Person.id == Case.person_id).where(*visible(scope))
-             .order_by(Case.urgent.desc(), Case.next_action_due.is_(None),
-                       Case.next_action_due, Case.id))
-    if state:
-        query = query.where(Case.state == state)
-    if flag:
-        query = query.join(CaseFlag, CaseFlag.case_id == Case.id).where(CaseFlag.flag == flag)
-    if due_before:
-        query = query.where(Case.next_action_due < due_before)
+               limit: int = 100, offset: int = 0) -> list[worklist.CaseView]:
+    """The caller's worklist (``worklist.py`` for its order), with each case's open actions."""
+    today = programme.today()
+    query = worklist.worklist(scope, today, state=state, flag=flag, due_before=due_before)
     cases = list(db.session.scalars(query.limit(min(limit, PAGE_LIMIT)).offset(offset)))
     record_event(actor, "case.list", "case", "*", count=len(cases))
-    return cases
+    return worklist.views(cases, today)
 
 
 def list_reviews(actor: Actor, scope: Scope, *, limit: int = 100,

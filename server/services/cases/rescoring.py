@@ -3,12 +3,11 @@
 A screening is stale when its result names another threshold table version than the one in
 force, or another rules version of its instrument. Re-scoring works from the stored raw answers
 (never the old score), keeps the previous result in ``screening_results``, updates the screening
-and re-derives the person's case. Each screening is its own unit of work (the job commits).
+and opens whatever work the new result calls for (work already open stays open). Each
+screening is its own unit of work (the job commits).
 """
 
 from __future__ import annotations
-
-from datetime import date
 
 from sqlalchemy import select
 
@@ -18,7 +17,7 @@ from server.models import Person, Screening, ScreeningResult
 from server.programme import Programme, table_label
 from server.services.audit import Actor, record_event
 from server.services.cases import casework
-from sync import rescore
+from sync import pathway, rescore
 
 
 def stale_screening_ids(thresholds: str, limit: int = 1000) -> list[int]:
@@ -36,8 +35,7 @@ def stale_screening_ids(thresholds: str, limit: int = 1000) -> list[int]:
     return stale
 
 
-def rescore_screening(actor: Actor, screening_id: int, config: Programme,
-                      today: date) -> bool:
+def rescore_screening(actor: Actor, screening_id: int, config: Programme) -> bool:
     """Re-score one screening; returns whether its result changed."""
     screening = db.session.get(Screening, screening_id)
     outcome = rescore(casework.outcome_of(screening), thresholds=config.thresholds)
@@ -56,5 +54,9 @@ def rescore_screening(actor: Actor, screening_id: int, config: Programme,
     screening.rules_version = result.get("rules_version") or \
         screening_tools.get_instrument(screening.instrument).rules_version
     record_event(actor, "screening.rescore", "screening", screening.id, changed=changed)
-    casework.refresh_case(actor, db.session.get(Person, screening.person_id), config.rules, today)
+    person = db.session.get(Person, screening.person_id)
+    planned = casework.plan_for(screening, outcome, person.dob, config)
+    screening.risk = pathway.risk_of(outcome, on=screening.screened_on, dob=person.dob,
+                                     table=config.thresholds)
+    casework.apply_screening(actor, person, screening, planned)
     return changed

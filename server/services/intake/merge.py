@@ -3,7 +3,8 @@
 Runs in the request, right after the raw submission is stored (``receive.py``), and again from
 the retry job when it failed (``retry.py``). Steps (sync decides, screening_tools scores):
 consent -> which person and their consent row (``register.py``) -> score -> screening (an edit
-supersedes the screening it replaces) -> case re-derived -> audit. A submission without consent
+supersedes the screening it replaces) -> the work the pathway opens on the person's case
+(``cases/casework.py``) -> audit. A submission without consent
 keeps only the refusal. ``merge_receipt`` is what ``receive`` calls: a failure becomes
 ``MergeFailed``, permanent when the submission itself can never be merged as sent.
 """
@@ -32,11 +33,10 @@ from server.services.intake import register
 from server.services.intake.store import Incoming, Receipt
 from server.services.ops.job_runs import describe_error
 from sync import (
-    Action,
     Binding,
     ScreeningOutcome,
     SyncError,
-    actions_for,
+    pathway,
     read_registration,
     score_instance,
 )
@@ -50,7 +50,7 @@ class MergeResult:
     # unmergeable (kept for a supervisor)
     state: str
     outcome: ScreeningOutcome | None = None
-    actions: tuple[Action, ...] = ()
+    actions: tuple[pathway.Planned, ...] = ()  # what this result calls for
 
 
 class MergeFailed(Exception):
@@ -109,9 +109,8 @@ def result_for(submission_id: int, config: Programme) -> MergeResult:
         return MergeResult("refused" if state == "merged" else state)
     outcome = casework.outcome_of(screening)
     person = db.session.get(Person, screening.person_id)
-    actions = actions_for(outcome, screening_date=screening.screened_on, dob=person.dob,
-                          config=config.rules)
-    return MergeResult("merged", outcome, tuple(actions))
+    return MergeResult("merged", outcome,
+                       tuple(casework.plan_for(screening, outcome, person.dob, config)))
 
 
 def _set_state(submission: Incoming, state: str, error: str | None = None) -> None:
@@ -140,16 +139,16 @@ def merge_submission(actor: Actor, submission: Incoming, config: Programme,
         return MergeResult("held")
     register.record_consent(person, submission, version.form_id, version.version, registration)
     today = local_date(submission.received_at)
-    outcome = score_instance(binding, values, screening_date=today,
-                             dob=person.dob or registration.dob, thresholds=config.thresholds)
-    step = _Merging(actor, submission, version, today, config.thresholds)
-    screening = _add_screening(step, person, outcome, previous, created)
-    casework.refresh_case(actor, person, config.rules, today,
-                          only=screening if created else None)
+    dob = person.dob or registration.dob
+    outcome = score_instance(binding, values, screening_date=today, dob=dob,
+                             thresholds=config.thresholds)
+    row = _screening_row(submission, version, today, person, outcome, config)
+    screening = _add_screening(actor, row, person, previous, created)
+    planned = casework.plan_for(screening, outcome, dob, config)
+    casework.apply_screening(actor, person, screening, planned, previous=previous,
+                             new_person=created)
     _set_state(submission, "merged")
-    actions = actions_for(outcome, screening_date=today, dob=person.dob or registration.dob,
-                          config=config.rules)
-    return MergeResult("merged", outcome, tuple(actions))
+    return MergeResult("merged", outcome, tuple(planned))
 
 
 def _replaced_screening(submission: Incoming) -> Screening | None:
@@ -162,22 +161,10 @@ def _replaced_screening(submission: Incoming) -> Screening | None:
     return db.session.scalar(select(Screening).where(Screening.submission_id == old))
 
 
-@dataclass(frozen=True)
-class _Merging:
-    """What every step of one merge knows."""
-
-    actor: Actor
-    submission: Incoming
-    version: FormRef
-    today: date
-    thresholds: str
-
-
-def _add_screening(step: _Merging, person: Person, outcome: ScreeningOutcome,
-                   previous: Screening | None, new_person: bool) -> Screening:
-    actor, submission, version, today = step.actor, step.submission, step.version, step.today
+def _screening_row(submission: Incoming, version: FormRef, today: date, person: Person,
+                   outcome: ScreeningOutcome, config: Programme) -> Screening:
     result = outcome.result or {}
-    screening = Screening(
+    return Screening(
         person=person, submission_id=submission.id,
         instrument=outcome.instrument_id, form_id=version.form_id,
         form_version=version.version, instance_id=submission.instance_id, screened_on=today,
@@ -185,10 +172,15 @@ def _add_screening(step: _Merging, person: Person, outcome: ScreeningOutcome,
         outside_age_range=outcome.outside_age_range, answers=outcome.answers,
         followup=outcome.followup, result=outcome.result, error=outcome.error,
         total=result.get("total"), band=result.get("band"), flags=list(outcome.flags),
-        thresholds=result.get("thresholds") or table_label(step.thresholds),
+        risk=pathway.risk_of(outcome, on=today, dob=person.dob, table=config.thresholds),
+        thresholds=result.get("thresholds") or table_label(config.thresholds),
         rules_version=result.get("rules_version")
         or screening_tools.get_instrument(outcome.instrument_id).rules_version,
         device_total=outcome.device_total, device_disagrees=outcome.device_disagrees)
+
+
+def _add_screening(actor: Actor, screening: Screening, person: Person,
+                   previous: Screening | None, new_person: bool) -> Screening:
     db.session.add(screening)
     db.session.flush()
     if previous is not None:
@@ -197,5 +189,6 @@ def _add_screening(step: _Merging, person: Person, outcome: ScreeningOutcome,
         person.version += 1
         person.updated_at = utcnow()
     record_event(actor, "screening.create", "screening", screening.id, person_id=person.id,
-                 instrument=outcome.instrument_id, replaces=previous.id if previous else None)
+                 instrument=screening.instrument,
+                 replaces=previous.id if previous else None)
     return screening

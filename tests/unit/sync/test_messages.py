@@ -12,14 +12,14 @@ from datetime import date
 
 import pytest
 
-from sync import actions_for, read_registration, result_message
+from sync import pathway, read_registration, result_message
 from tests.unit.sync.bundled import PERSON, bundled_binding, first_items, mchat, scored, values_for
 
 ADULT_DOB = date(1990, 5, 20)
 
 
 def message(outcome, on, dob, language="vi"):
-    return result_message(outcome, actions_for(outcome, screening_date=on, dob=dob), language)
+    return result_message(outcome, pathway.plan(outcome, on=on, dob=dob), language)
 
 
 def test_an_ordinary_form_is_just_received():
@@ -40,32 +40,40 @@ def test_mchat_high_in_both_languages():
     )
 
 
-def test_self_harm_comes_first():
-    """Rule: §11.3 the safety sentence leads; the band follows."""
+def test_self_harm_comes_first_without_saying_self_harm():
+    """Rule: §11.3 the safety sentence leads; the band and the mild rescreen (pathway: 30 days,
+    2 Mar + 30 = 01/04/2026) follow. The screen may be read by the respondent: it says what
+    happens (contact today), never "self-harm"."""
     phq = scored("phq9", {**{f"q{n:02d}": "0" for n in range(1, 6)}, "q06": "1", "q07": "1",
                           "q08": "1", "q09": "2"}, on=date(2026, 3, 2), dob=ADULT_DOB)  # fmt: skip
     assert (phq.total, phq.band) == (5, "mild")
     assert message(phq, date(2026, 3, 2), ADULT_DOB) == (
-        "Phiếu đã nhận. Có dấu hiệu nguy cơ tự hại: người giám sát sẽ liên hệ ngay hôm nay. "
-        "PHQ-9: triệu chứng trầm cảm mức nhẹ."
+        "Phiếu đã nhận. Người giám sát sẽ liên hệ trong hôm nay. "
+        "PHQ-9: triệu chứng trầm cảm mức nhẹ — sàng lọc lại vào ngày 01/04/2026."
     )
-    assert message(phq, date(2026, 3, 2), ADULT_DOB, "en") == (
-        "Submission received. Sign of self-harm risk: a supervisor will make contact today. "
-        "PHQ-9: mild symptoms of depression."
+    english = message(phq, date(2026, 3, 2), ADULT_DOB, "en")
+    assert english == (
+        "Submission received. A supervisor will make contact today. "
+        "PHQ-9: mild symptoms of depression — re-screen on 01/04/2026."
     )
+    assert "self-harm" not in english.lower() and "tự hại" not in message(
+        phq, date(2026, 3, 2), ADULT_DOB)
 
 
 def test_unscorable_says_a_supervisor_will_review():
-    """Rule: an unscorable screening says so; its safety flag still leads (§11.3)."""
+    """Rule: an unscorable screening says so and opens a review (3 days: 05/03/2026); its
+    safety flag still leads (§11.3)."""
     answers = {f"q{n:02d}": "no" for n in range(1, 21) if n != 3} | {"q17": "yes"}
     srq = scored("srq20", answers, on=date(2026, 3, 2), dob=ADULT_DOB)
     assert message(srq, date(2026, 3, 2), ADULT_DOB) == (
-        "Phiếu đã nhận. Có dấu hiệu nguy cơ tự hại: người giám sát sẽ liên hệ ngay hôm nay. "
-        "SRQ-20: không tính được điểm sàng lọc; người giám sát sẽ xem lại phiếu."
+        "Phiếu đã nhận. Người giám sát sẽ liên hệ trong hôm nay. "
+        "SRQ-20: không tính được điểm sàng lọc — người giám sát sẽ xem lại phiếu trước "
+        "05/03/2026."
     )
     plain = scored("srq20", {"q01": "no"}, on=date(2026, 3, 2), dob=ADULT_DOB)
     assert message(plain, date(2026, 3, 2), ADULT_DOB, "en") == (
-        "SRQ-20: the screening could not be scored; a supervisor will review it."
+        "SRQ-20: the screening could not be scored — a supervisor will review the form by "
+        "05/03/2026."
     )
 
 
@@ -81,6 +89,23 @@ def test_rescreen_and_follow_up_dates():
     assert message(medium, on, dob, "en") == (
         "M-CHAT-R: medium risk — give the M-CHAT-R/F Follow-Up interview by 15/07/2026."
     )
+
+
+def test_depression_and_anxiety_results_say_what_comes_next():
+    """Rule (pathway.md): PHQ-9 severe -> referral within 7 days (2 Mar + 7 = 09/03/2026);
+    GAD-7 moderate -> assessment at the commune health station within 14 (16/03/2026)."""
+    on = date(2026, 3, 2)
+    severe = scored("phq9", {f"q{n:02d}": "3" for n in range(1, 8)} | {"q08": "1", "q09": "0"},
+                    on=on, dob=ADULT_DOB)
+    assert (severe.total, severe.band) == (22, "severe")
+    assert message(severe, on, ADULT_DOB) == (
+        "PHQ-9: triệu chứng trầm cảm mức nặng — cần chuyển gửi đánh giá chẩn đoán trước "
+        "09/03/2026.")
+    anxious = scored("gad7", {f"q{n:02d}": "3" if n <= 4 else "0" for n in range(1, 8)},
+                     on=on, dob=ADULT_DOB)
+    assert message(anxious, on, ADULT_DOB, "en") == (
+        "GAD-7: moderate symptoms of anxiety — clinical assessment at the commune health "
+        "station by 16/03/2026.")
 
 
 def test_follow_up_result_and_age_note():

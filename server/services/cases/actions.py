@@ -1,0 +1,52 @@
+"""A person closes an action: completes it with an outcome, or cancels it with a reason.
+
+Only a supervisor, coordinator or admin whose area covers the person may close an action
+(collaborators see their commune's work on the device but do not close it). An action that is
+not open cannot be closed again. The note and reason are free text for the case file; they
+never leave it (no log, no notification).
+"""
+
+from __future__ import annotations
+
+from server import problems
+from server.extensions import db
+from server.models import Case, CaseAction, Person
+from server.models.action import OUTCOMES
+from server.services.access.scope import Scope
+from server.services.audit import Actor
+from server.services.cases import casework
+
+CLOSING_ROLES = ("supervisor", "coordinator", "admin")
+
+
+def complete(actor: Actor, scope: Scope, role: str, action_id: int, outcome: str,
+             note: str | None) -> CaseAction:
+    """Mark an open action done with ``outcome`` (one of ``OUTCOMES``)."""
+    if outcome not in OUTCOMES:
+        raise problems.action_outcome_unknown(outcome, OUTCOMES)
+    action, case = _closable(scope, role, action_id)
+    casework.close(actor, case, action, "done", outcome, (note or "").strip() or None)
+    db.session.flush()
+    return action
+
+
+def cancel(actor: Actor, scope: Scope, role: str, action_id: int, reason: str) -> CaseAction:
+    """Cancel an open action (opened in error, person moved away ...), with a reason."""
+    if not reason.strip():
+        raise problems.reason_missing()
+    action, case = _closable(scope, role, action_id)
+    casework.close(actor, case, action, "cancelled", None, reason.strip())
+    db.session.flush()
+    return action
+
+
+def _closable(scope: Scope, role: str, action_id: int) -> tuple[CaseAction, Case]:
+    action = db.session.get(CaseAction, action_id)
+    person = db.session.get(Person, action.person_id) if action is not None else None
+    if person is None or not scope.covers_commune(person.commune_code):
+        raise problems.action_unknown(action_id)  # outside the area: as if it did not exist
+    if role not in CLOSING_ROLES:
+        raise problems.action_role_refused(role)
+    if not action.is_open:
+        raise problems.action_closed(action_id, action.state)
+    return action, db.session.get(Case, action.case_id)

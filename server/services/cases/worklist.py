@@ -1,0 +1,114 @@
+"""The worklist: a case's risk, next action and due date, read from its open actions.
+
+Nothing here is stored (a stored copy could disagree with the actions):
+
+- risk: the highest of the risks of the case's open actions (each the risk of the result that
+  opened it) and of the person's current results (the latest screening of each instrument
+  family, ``Screening.risk``), so a later, lower screening never lowers open work;
+- next action: the first open action, urgent first, then by due date; overdue when its due date
+  is before today in Vietnam; flags: the reasons of the open actions;
+- order (``GET /api/v1/cases``): urgent first, then overdue, then risk (highest first), then
+  the next due date, then the case id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, case, func, select
+
+from server.extensions import db
+from server.models import Case, CaseAction, Person, Screening
+from server.services.access.scope import Scope, visible
+from sync import pathway
+
+RISK_RANK = {name: rank for rank, name in enumerate(pathway.RISK_ORDER)}
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case as the worklist shows it."""
+
+    case: Case
+    risk: str
+    open_actions: list[CaseAction]
+    overdue: bool
+
+    @property
+    def next_action(self) -> CaseAction | None:
+        return self.open_actions[0] if self.open_actions else None
+
+    @property
+    def flags(self) -> list[str]:
+        return sorted({action.reason for action in self.open_actions})
+
+    def __getattr__(self, name: str):
+        return getattr(self.case, name)  # id, person_id, state, step ...
+
+
+def views(cases: Sequence[Case], today: date) -> list[CaseView]:
+    """``cases`` as the worklist shows them (one query for the results' risks)."""
+    results = _result_risk()
+    ranks = dict(db.session.execute(select(results.c.person_id, results.c.rank).where(
+        results.c.person_id.in_([c.person_id for c in cases])))) if cases else {}
+    shown = []
+    for item in cases:
+        work = item.open_actions
+        rank = max([ranks.get(item.person_id, 0), *(RISK_RANK[a.risk] for a in work)])
+        shown.append(CaseView(item, pathway.RISK_ORDER[rank], work,
+                              bool(work) and work[0].overdue_on(today)))
+    return shown
+
+
+def worklist(scope: Scope, today: date, *, state: str | None = None, flag: str | None = None,
+             due_before: date | None = None) -> Select:
+    """The cases ``scope`` sees, in worklist order (module docstring), filtered."""
+    work = _open_work()
+    results = _result_risk()
+    action_rank, result_rank = func.coalesce(work.c.rank, 0), func.coalesce(results.c.rank, 0)
+    query = (select(Case).join(Person, Person.id == Case.person_id).where(*visible(scope))
+             .outerjoin(work, work.c.case_id == Case.id)
+             .outerjoin(results, results.c.person_id == Case.person_id)
+             .order_by(func.coalesce(work.c.urgent, 0).desc(),
+                       case((work.c.due < today, 1), else_=0).desc(),
+                       case((action_rank >= result_rank, action_rank), else_=result_rank).desc(),
+                       work.c.due.is_(None), work.c.due, Case.id))
+    if state:
+        query = query.where(Case.state == state)
+    if flag:
+        query = query.where(select(CaseAction.id).where(
+            CaseAction.case_id == Case.id, CaseAction.state == "open",
+            CaseAction.reason == flag).exists())
+    if due_before:
+        query = query.where(work.c.due < due_before)
+    return query
+
+
+def _rank(column):
+    return case(*((column == name, rank) for name, rank in RISK_RANK.items()), else_=0)
+
+
+def _open_work():
+    """Per case with open actions: any urgent (1/0), the first due date, the highest risk."""
+    return (select(CaseAction.case_id,
+                   func.max(case((CaseAction.urgent, 1), else_=0)).label("urgent"),
+                   func.min(CaseAction.due).label("due"),
+                   func.max(_rank(CaseAction.risk)).label("rank"))
+            .where(CaseAction.state == "open").group_by(CaseAction.case_id).subquery())
+
+
+def _result_risk():
+    """Per person: the highest risk rank of their current results (the latest screening of
+    each instrument family)."""
+    family = case(*((Screening.instrument == i, f) for i, f in pathway.FAMILIES.items()),
+                  else_=Screening.instrument)
+    ranked = (select(Screening.person_id, _rank(Screening.risk).label("rank"),
+                     func.row_number().over(
+                         partition_by=(Screening.person_id, family),
+                         order_by=(Screening.screened_on.desc(), Screening.id.desc()),
+                     ).label("n"))
+              .where(Screening.superseded_by_id.is_(None)).subquery())
+    return (select(ranked.c.person_id, func.max(ranked.c.rank).label("rank"))
+            .where(ranked.c.n == 1).group_by(ranked.c.person_id).subquery())
