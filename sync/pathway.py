@@ -50,8 +50,10 @@ Table ``pathway@1`` (the same rows under both threshold tables, except where "ta
   review.device_score     every instrument    the device's total differs from   review              review_days (3)          medium
                                               the server's
 
-A result's risk is the highest risk of its rows; a result no row matches is ``low`` (``none``
-when it has no band, e.g. unscorable without any flag). Sources per row: :data:`SOURCES`.
+A result's risk is the highest risk of its rows, at most ``high``; a result no row matches is
+``low`` (``none`` when it has no band, e.g. unscorable without any flag). ``urgent`` is the risk
+of an open urgent action (a safety contact): it ends when a person has made the contact, while
+the self-harm answer keeps the result itself ``high``. Sources per row: :data:`SOURCES`.
 This module must not read the database, choose a wording (``sync.messages``) or rescore.
 """
 
@@ -281,7 +283,8 @@ def plan(outcome: ScreeningOutcome, *, on: date, dob: date | None, table: str = 
 def risk_of(outcome: ScreeningOutcome, *, on: date, dob: date | None,
             table: str = "international") -> str:
     """The risk of one result: the highest risk of its rows (module docstring)."""
-    risks = [p.risk for p in plan(outcome, on=on, dob=dob, table=table)]
+    risks = [min(p.risk, "high", key=RISK_ORDER.index)
+             for p in plan(outcome, on=on, dob=dob, table=table)]
     floor = "none" if outcome.band is None else "low"
     return max([*risks, floor], key=RISK_ORDER.index)
 

@@ -51,8 +51,9 @@ class CaseView:
 def views(cases: Sequence[Case], today: date) -> list[CaseView]:
     """``cases`` as the worklist shows them (one query for the results' risks)."""
     results = _result_risk()
-    ranks = dict(db.session.execute(select(results.c.person_id, results.c.rank).where(
-        results.c.person_id.in_([c.person_id for c in cases])))) if cases else {}
+    rows = db.session.execute(select(results.c.person_id, results.c.rank).where(
+        results.c.person_id.in_([c.person_id for c in cases]))).all() if cases else []
+    ranks = {person: rank for person, rank in rows}
     shown = []
     for item in cases:
         work = item.open_actions

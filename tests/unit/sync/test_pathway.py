@@ -112,11 +112,11 @@ ROWS = [
     ("PHQ-9 7 under vietnam@1", phq9(3, 3, 1, 0, 0, 0, 0, 0, 0, table="vietnam"), 7, ADULT,
      [("phq.moderate", "assessment", date(2026, 12, 15), False)], "medium"),
     ("PHQ-9 1 with item 9 = 1", phq9(0, 0, 0, 0, 0, 0, 0, 0, 1), 1, ADULT,
-     [("safety", "safety_contact", ON, True)], "urgent"),
+     [("safety", "safety_contact", ON, True)], "high"),
     ("PHQ-A 22", phqa(3, 3, 3, 3, 3, 3, 3, 1, 0), 22, ADULT,
      [("phq.severe", "referral", date(2026, 12, 8), False)], "high"),
     ("PHQ-A 0 with a past attempt (q12)", phqa(0, 0, 0, 0, 0, 0, 0, 0, 0, q12="yes"), 0, ADULT,
-     [("safety", "safety_contact", ON, True)], "urgent"),
+     [("safety", "safety_contact", ON, True)], "high"),
     ("GAD-7 18 severe", gad7(3, 3, 3, 3, 3, 3, 0), 18, ADULT,
      [("gad7.severe", "referral", date(2026, 12, 15), False)], "high"),
     ("GAD-7 12 moderate", gad7(3, 3, 3, 3, 0, 0, 0), 12, ADULT,
@@ -129,7 +129,7 @@ ROWS = [
     ("SRQ-20 7 under vietnam@1", srq20(7, table="vietnam"), 7, ADULT,
      [("srq20.positive", "assessment", date(2026, 12, 15), False)], "high"),
     ("SRQ-20 1: q17 yes", srq20(0, q17="yes"), 1, ADULT,
-     [("safety", "safety_contact", ON, True)], "urgent"),
+     [("safety", "safety_contact", ON, True)], "high"),
     # EPDS: q01, q02, q04 score = raw; q03, q05..q10 score = 3 - raw
     ("EPDS 14", epds(3, 3, 0, 3, 1, 3, 3, 3, 3, 3), 3 + 3 + 3 + 3 + 2, ADULT,
      [("epds.probable", "referral", date(2026, 12, 15), False)], "high"),
@@ -139,7 +139,7 @@ ROWS = [
     ("EPDS 5 under vietnam@1", epds(3, 2, 3, 0, 3, 3, 3, 3, 3, 3, table="vietnam"), 5, ADULT,
      [("epds.possible_cmd", "assessment", date(2026, 12, 15), False)], "medium"),
     ("EPDS 1: q10 'hardly ever'", epds(0, 0, 3, 0, 3, 3, 3, 3, 3, 2), 1, ADULT,
-     [("safety", "safety_contact", ON, True)], "urgent"),
+     [("safety", "safety_contact", ON, True)], "high"),
     # SDQ 4-17: total abnormal from 17; a subscale abnormal above its borderline score
     # (emotional 5+, conduct 4+); impact abnormal from 2 (raw 3 = "a great deal" scores 2)
     ("SDQ total 18", sdq(10, 8, impact_raw=None), 18, TODDLER,
@@ -172,7 +172,7 @@ ROWS = [
     ("EPDS unscorable with q10 positive", outcome(
         "epds", {k: v for k, v in levels(0, 0, 3, 0, 3, 3, 3, 3, 3, 1).items() if k != "q03"}),
      None, ADULT, [("safety", "safety_contact", ON, True),
-                   ("review.unscorable", "review", date(2026, 12, 4), False)], "urgent"),
+                   ("review.unscorable", "review", date(2026, 12, 4), False)], "high"),
 ]
 
 
@@ -183,6 +183,13 @@ def test_each_pathway_row(what, result, total, dob, expected, risk):
     table = result.result["thresholds"].split("@")[0] if result.result else "international"
     assert kinds(plan(result, on=ON, dob=dob, table=table)) == expected
     assert risk_of(result, on=ON, dob=dob, table=table) == risk
+
+
+def test_urgent_is_the_open_safety_contact_not_the_result():
+    """The safety row's action is urgent; the result it came from is high (module docstring)."""
+    harm = phq9(0, 0, 0, 0, 0, 0, 0, 0, 2)
+    assert [p.risk for p in plan(harm, on=ON, dob=ADULT)] == ["urgent"]
+    assert risk_of(harm, on=ON, dob=ADULT) == "high"
 
 
 def test_periods_are_programme_settings():
