@@ -1,4 +1,5 @@
-"""A supervisor's work on cases and persons: done actions, state changes, merging, re-scoring."""
+"""A supervisor's work on cases and persons: state changes, merging, re-scoring (closing
+actions: tests/integration/test_actions.py)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,20 @@ from sqlalchemy import select
 
 from server.boundary import transaction
 from server.extensions import db
-from server.models import Case, CaseEvent, Person, PersonLink, Screening, ScreeningResult
+from server.models import (
+    Case,
+    CaseAction,
+    CaseEvent,
+    Person,
+    PersonLink,
+    Screening,
+    ScreeningResult,
+)
 from server.programme import VIETNAM, Programme
 from server.services.audit import SYSTEM
 from server.services.cases import casework, persons, rescoring
-from sync import RuleConfig
 from tests.support.instances import mchat_answers, phq9_answers, screening_instance
 from tests.support.problems import raises_problem
-
-RULES = RuleConfig()
 
 
 @pytest.fixture
@@ -34,25 +40,6 @@ def the_case() -> Case:
     return db.session.scalar(select(Case))
 
 
-def test_done_safety_contact_does_not_hide_a_later_self_harm_answer(forms_ready, device):
-    """instruments.md §11.3: every positive self-harm item starts the safety pathway."""
-    device.collect.submit(screening_instance("phq9", phq9_answers(q09=1), group="phq9",
-                                             dob=date(1990, 1, 1)))
-    case = the_case()
-    with transaction():
-        casework.complete_action(SYSTEM, case.id, "safety_contact", "self_harm_item_positive",
-                              "called, safe", RULES, today())
-    case = the_case()
-    assert case.urgent is False and case.next_action is None
-    assert "self_harm_item_positive" not in case.open_flags
-    person = db.session.scalar(select(Person))
-    # the same day, a new screening with the same answer opens the safety pathway again
-    device.collect.submit(screening_instance("phq9", phq9_answers(q09=2), group="phq9",
-                                             dob=date(1990, 1, 1), person_id=person.id))
-    case = the_case()
-    assert case.urgent is True and case.next_action == "safety_contact"
-
-
 def test_state_changes_are_events_with_a_reason(forms_ready, device):
     device.collect.submit(screening_instance("mchat_r", mchat_answers(8), dob=date(2025, 1, 1)))
     case = the_case()
@@ -61,7 +48,7 @@ def test_state_changes_are_events_with_a_reason(forms_ready, device):
     with transaction():
         casework.set_case_state(SYSTEM, case.id, "referred", "sent to provincial hospital")
     case = the_case()
-    assert (case.state, case.referral_status) == ("referred", "referred")
+    assert case.state == "referred"
     event = db.session.scalar(select(CaseEvent).where(CaseEvent.kind == "state"))
     assert event.reason == "sent to provincial hospital"
     assert event.detail == {"before": "new", "after": "referred"}
@@ -86,7 +73,7 @@ def test_merging_duplicates_keeps_both_histories(forms_ready, make_device):
                                         dob=date(2025, 1, 1), name="ho thi thu"))
     link = db.session.scalar(select(PersonLink))
     with transaction():
-        persons.merge_persons(SYSTEM, link.other_id, link.person_id, RULES, today())
+        persons.merge_persons(SYSTEM, link.other_id, link.person_id)
     db.session.expire_all()
     kept = db.session.get(Person, link.other_id)
     other = db.session.get(Person, link.person_id)
@@ -103,12 +90,12 @@ def test_rescoring_after_a_threshold_change_keeps_the_old_result(forms_ready, de
     marks it screen-positive at >= 4: the re-score names the new table and keeps the old."""
     device.collect.submit(screening_instance("phq9", phq9_answers(q01=2, q02=3), group="phq9",
                                              dob=date(1985, 6, 1)))
-    config = Programme("vietnam", RULES)
+    config = Programme("vietnam")
     assert rescoring.stale_screening_ids("international") == []
     stale = rescoring.stale_screening_ids("vietnam")
     assert len(stale) == 1
     with transaction():
-        rescoring.rescore_screening(SYSTEM, stale[0], config, today())
+        rescoring.rescore_screening(SYSTEM, stale[0], config)
     db.session.expire_all()
     screening = db.session.scalar(select(Screening))
     assert screening.thresholds == "vietnam@1" and screening.total == 5
@@ -116,6 +103,11 @@ def test_rescoring_after_a_threshold_change_keeps_the_old_result(forms_ready, de
     history = db.session.scalar(select(ScreeningResult))
     assert history.thresholds == "international@1" and history.result["total"] == 5
     assert rescoring.stale_screening_ids("vietnam") == []
+    # PHQ-9 5 is mild (a rescreen) under international@1; screen-positive under vietnam@1
+    # opens an assessment as well, and the rescreen opened before stays open
+    rules = sorted(a.rule for a in db.session.scalars(select(CaseAction)) if a.is_open)
+    assert rules == ["phq.mild", "phq.moderate"]
+    assert screening.risk == "medium"
 
 
 def test_case_management_step_changes_with_its_reason(forms_ready, device):

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from server.boundary import transaction
 from server.extensions import db
-from server.models import Case, Person
+from server.models import CaseAction, Person
 from server.programme import today
 from server.services.access import api_tokens, users
 from server.services.audit import SYSTEM
@@ -49,11 +49,11 @@ def test_a_case_is_overdue_as_soon_as_its_due_date_has_passed(publish_bundled, c
     [case] = client.get("/api/v1/cases", headers=province_user).json["items"]
     assert case["overdue"] is False and case["due"] == (today() + timedelta(days=14)).isoformat()
     with transaction():  # time passes: the referral was due yesterday, and no job has run
-        db.session.scalar(select(Case)).next_action_due = today() - timedelta(days=1)
+        db.session.scalar(select(CaseAction)).due = today() - timedelta(days=1)
     [case] = client.get("/api/v1/cases", headers=province_user).json["items"]
     assert case["overdue"] is True
     with transaction():  # the due date moves on: no longer overdue
-        db.session.scalar(select(Case)).next_action_due = today() + timedelta(days=3)
+        db.session.scalar(select(CaseAction)).due = today() + timedelta(days=3)
     [case] = client.get("/api/v1/cases", headers=province_user).json["items"]
     assert case["overdue"] is False
 

@@ -15,9 +15,10 @@ from sqlalchemy import select
 
 from server.boundary import transaction
 from server.extensions import db
-from server.models import Case, Person, Screening, Submission
+from server.models import Person, Screening, Submission
 from server.services.access import api_tokens, users
 from server.services.audit import SYSTEM
+from server.services.cases import reads
 from tests.integration.conftest import OTHER_PROVINCE_COMMUNE
 from tests.support.instances import mchat_answers, screening_instance
 
@@ -53,8 +54,8 @@ def assert_untouched(person_id: str) -> None:
     assert screening.superseded_by_id is None and screening.flags == ["refer_immediately"]
     original = db.session.scalar(select(Submission).where(Submission.instance_id == ORIGINAL))
     assert original.superseded_by_id is None
-    case = db.session.scalar(select(Case).where(Case.person_id == person_id))
-    assert case.next_action == "referral"
+    case = reads.case_of(db.session.get(Person, person_id))
+    assert case.next_action.kind == "referral"
 
 
 @pytest.mark.parametrize("commune", [NEIGHBOUR_COMMUNE, OTHER_PROVINCE_COMMUNE])

@@ -28,6 +28,7 @@ from server.models import (
     Submission,
 )
 from server.programme import VIETNAM
+from server.services.cases import reads
 from tests.integration.test_openrosa_forms import RESPONSE_NS
 from tests.support.instances import mchat_answers, phq9_answers, screening_instance
 
@@ -67,6 +68,13 @@ def only(model):
     return rows[0]
 
 
+def the_case():
+    """The only person's case as the worklist shows it (risk and next action read from the
+    open actions)."""
+    db.session.expire_all()
+    return reads.case_of(only(Person))
+
+
 def test_new_high_risk_child_becomes_a_record_with_a_referral_due(forms_ready, device):
     xml = screening_instance("mchat_r", mchat_answers(8), dob=months_ago(20), device_total=8)
     response = device.collect.submit(xml)
@@ -81,10 +89,9 @@ def test_new_high_risk_child_becomes_a_record_with_a_referral_due(forms_ready, d
     assert (screening.total, screening.band, screening.flags) == (8, "high", ["refer_immediately"])
     assert screening.device_total == 8 and screening.device_disagrees is False
     assert screening.age_months == 20 and screening.outside_age_range is False
-    case = only(Case)
-    assert (case.risk, case.next_action) == ("high", "referral")
-    assert case.next_action_due == today() + timedelta(days=14)
-    assert case.referral_status == "due"
+    case = the_case()
+    assert (case.risk, case.next_action.kind) == ("high", "referral")
+    assert case.next_action.due == today() + timedelta(days=14)
     assert only(Submission).merge_state == "merged"
     consent = only(Consent)
     assert consent.given and consent.person_id == person.id and consent.relation == "mother"
@@ -95,9 +102,11 @@ def test_device_score_that_disagrees_is_recorded(forms_ready, device):
     assert device.collect.submit(xml).status_code == 201
     screening = only(Screening)
     assert (screening.total, screening.device_total, screening.device_disagrees) == (3, 2, True)
-    case = only(Case)
-    assert case.next_action == "followup_interview"
-    assert case.next_action_due == today() + timedelta(days=30)
+    case = the_case()
+    # 3 days for the supervisor to review the disagreement, 30 for the Follow-Up interview
+    assert [(a.kind, a.due) for a in case.open_actions] == [
+        ("review", today() + timedelta(days=3)),
+        ("followup_interview", today() + timedelta(days=30))]
 
 
 def test_identical_resubmission_changes_nothing(forms_ready, device):
@@ -109,7 +118,7 @@ def test_identical_resubmission_changes_nothing(forms_ready, device):
     assert count(CaseEvent) == 2  # created + derived, once
 
 
-def test_edit_replaces_the_screening_and_rederives_the_case(forms_ready, device):
+def test_edit_replaces_the_screening_and_keeps_the_work_open(forms_ready, device):
     first_id = "uuid:0c6f7c1e-0000-4000-8000-000000000001"
     assert device.collect.submit(screening_instance(
         "mchat_r", mchat_answers(8), dob=months_ago(20), instance_id=first_id)).status_code == 201
@@ -122,11 +131,14 @@ def test_edit_replaces_the_screening_and_rederives_the_case(forms_ready, device)
     old, new = screenings
     assert old.superseded_by_id == new.id and new.superseded_by_id is None
     assert (new.total, new.band) == (1, "low")
-    case = only(Case)
-    # Low under 24 months: rescreen due on the day the child turns 24 months
-    assert (case.risk, case.next_action) == ("low", "rescreen")
+    case = the_case()
+    # the High's untouched referral follows the new version and stays open (only a person
+    # closes it); Low under 24 months adds a rescreen on the day the child turns 24 months
     dob = months_ago(20)
-    assert case.next_action_due == date(dob.year + 2, dob.month, dob.day)
+    assert [(a.kind, a.due, a.screening_id) for a in case.open_actions] == [
+        ("referral", today() + timedelta(days=14), new.id),
+        ("rescreen", date(dob.year + 2, dob.month, dob.day), new.id)]
+    assert case.risk == "high"
 
 
 def test_registration_that_disagrees_with_the_stored_person_is_kept_as_a_conflict(
@@ -174,9 +186,10 @@ def test_self_harm_item_alone_opens_an_urgent_case_due_today(forms_ready, device
     screening = only(Screening)
     assert (screening.total, screening.band) == (1, "none_minimal")
     assert screening.flags == ["self_harm_item_positive"]
-    case = only(Case)
-    assert (case.risk, case.urgent, case.next_action) == ("urgent", True, "safety_contact")
-    assert case.next_action_due == today()
+    case = the_case()
+    assert (case.risk, case.next_action.urgent, case.next_action.kind) == \
+        ("urgent", True, "safety_contact")
+    assert case.next_action.due == today()
 
 
 def test_failed_merge_keeps_the_submission_and_the_retry_merges_it(forms_ready, device,
@@ -260,7 +273,7 @@ def test_every_record_change_is_audited(forms_ready, device):
     db.session.expire_all()
     actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"submission.create", "person.create", "screening.create", "case.create",
-            "case.update"} <= actions
+            "action.open"} <= actions
 
 
 def test_a_person_outside_the_devices_area_is_never_updated(forms_ready, device, make_device):

@@ -16,8 +16,9 @@ import pytest
 from sqlalchemy import select
 
 from server.extensions import db
-from server.models import Case, Person, Screening
+from server.models import Person, Screening
 from server.programme import VIETNAM
+from server.services.cases import reads
 from tests.integration.test_openrosa_forms import entries, media_files
 from tests.support.javarosa_fill import fill_form, inline_csv
 
@@ -56,8 +57,9 @@ def test_collect_to_record(publish_bundled, device):
     screening = db.session.scalar(select(Screening))
     assert (screening.total, screening.band, screening.flags) == (9, "high", ["refer_immediately"])
     assert screening.device_total == 9 and not screening.device_disagrees
-    case = db.session.scalar(select(Case))
-    assert (case.next_action, case.next_action_due) == ("referral", today + timedelta(days=14))
+    case = reads.case_of(person)
+    assert (case.next_action.kind, case.next_action.due) == ("referral",
+                                                           today + timedelta(days=14))
     # the person is now in the device's case list, ready for the next visit
     manifest = media_files(device.collect.get(listed["manifestUrl"]))
     assert person.id in device.collect.get(manifest["cases.csv"]["downloadUrl"]).data.decode()
