@@ -63,6 +63,7 @@ class Field:
     choices: tuple[str, ...]
     attrs: Mapping[str, str]
     control: str | None = None
+    preload: str | None = None  # jr:preloadParams of a preloaded field: start, end, today ...
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class XFormInfo:
 class _Bind:
     type: str
     attrs: Mapping[str, str]
+    preload: str | None = None
 
 
 def read_xform(xml: bytes) -> XFormInfo:
@@ -190,7 +192,8 @@ def _read_binds(model: Element, prefixes: Mapping[str, str], root_name: str) -> 
         attrs = {_attribute_key(key, prefixes): value for key, value in bind.attrib.items()}
         bind_type = local_name(attrs.get("type", "").strip()) or "string"
         extra = {k: v for k, v in attrs.items() if k not in STANDARD_BIND_ATTRIBUTES}
-        binds[path] = _Bind(type=bind_type, attrs=MappingProxyType(extra))
+        preload = attrs.get("jr:preloadParams") if attrs.get("jr:preload") else None
+        binds[path] = _Bind(type=bind_type, attrs=MappingProxyType(extra), preload=preload)
     return binds
 
 
@@ -273,6 +276,7 @@ def _read_fields(
             choices=choices,
             attrs=bind.attrs if bind else MappingProxyType({}),
             control=control,
+            preload=bind.preload if bind else None,
         )
     return fields
 

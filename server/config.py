@@ -42,6 +42,8 @@ DEFAULTS: dict[str, Any] = {
     # the care pathway's due periods in days (sync/pathway.py): REFERRAL_DAYS,
     # URGENT_REFERRAL_DAYS, ASSESSMENT_DAYS, SDQ_ASSESSMENT_DAYS, INTERVIEW_DAYS, ...
     **{item.name.upper(): item.default for item in fields(Periods)},
+    # an interview date (sync/interview.py) more days than this before receipt is refused
+    "INTERVIEW_MAX_AGE_DAYS": 90,
     "SECRET_KEY": None,  # set it when several web nodes do not share the instance folder
 }
 
@@ -60,6 +62,7 @@ RANGES: dict[str, tuple[int, int]] = {
     "PROXY_COUNT": (0, 10),
     "MAX_SUBMISSION_BYTES": (1_000, 10_000_000_000),
     **{item.name.upper(): (1, 365) for item in fields(Periods)},
+    "INTERVIEW_MAX_AGE_DAYS": (1, 3650),
 }
 
 # Multipart framing around the advertised limit: Collect splits at the advertised size, so the

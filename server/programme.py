@@ -1,9 +1,10 @@
 """The programme's settings as merging, the jobs and the CLI use them, and the date in Vietnam.
 
 ``Programme`` holds the threshold table in force and the pathway's due periods
-(``sync.pathway.Periods``: referral, assessment, Follow-Up interview, rescreen, review days),
-built from the ``SANGLOC_*`` settings; ``current()`` reads them from the running
-app. Screening dates are local dates: Vietnam has one time zone (UTC+7) and no daylight saving.
+(``sync.pathway.Periods``: referral, assessment, Follow-Up interview, rescreen, review days)
+and how old an interview date may be, built from the ``SANGLOC_*`` settings; ``current()``
+reads them from the running app. Screening dates are local dates: Vietnam has one time zone
+(UTC+7) and no daylight saving.
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ VIETNAM = timezone(timedelta(hours=7), "ICT")
 class Programme:
     thresholds: str = "international"
     periods: Periods = field(default_factory=Periods)
+    interview_max_age_days: int = 90
 
     @classmethod
     def from_settings(cls, config: Any) -> Programme:
         return cls(config["SANGLOC_THRESHOLDS"], Periods(**{
-            item.name: config[f"SANGLOC_{item.name.upper()}"] for item in fields(Periods)}))
+            item.name: config[f"SANGLOC_{item.name.upper()}"] for item in fields(Periods)}),
+            config["SANGLOC_INTERVIEW_MAX_AGE_DAYS"])
 
 
 def current() -> Programme:

@@ -18,7 +18,7 @@ must not score, must not look at a database or HTTP request, and imports only ``
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -49,7 +49,11 @@ PERSON_ROLES: dict[str, str] = {
     "consent_relation": "relation of that person to the screened person ('self' for adults)",
     "consent_method": "how consent was recorded",
     "child_assent": "the child's own assent (asked from 7 years of age; yes / no)",
+    "screened_on": "the interview date (yyyy-mm-dd), when the form asks for it",
 }
+#: preloaded metadata that dates an interview (XLSForm types start, end, today), in the order
+#: they are trusted after a ``screened_on`` field (sync/interview.py)
+TIMESTAMPS: tuple[str, ...] = ("start", "end", "today")
 
 
 @dataclass(frozen=True)
@@ -61,18 +65,21 @@ class Binding:
     followup: Mapping[str, str]
     person: Mapping[str, str]
     device_score: str | None
+    # start / end / today -> path
+    timestamps: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def to_data(self) -> dict[str, object]:
         """Plain JSON data, as a published form version stores it."""
         return {"instrument_id": self.instrument_id, "items": dict(self.items),
                 "followup": dict(self.followup), "person": dict(self.person),
-                "device_score": self.device_score}
+                "device_score": self.device_score, "timestamps": dict(self.timestamps)}
 
     @classmethod
     def from_data(cls, data: Mapping[str, object]) -> Binding:
-        """The binding :meth:`to_data` wrote."""
+        """The binding :meth:`to_data` wrote (versions stored before timestamps: none)."""
         return cls(data["instrument_id"], dict(data["items"]), dict(data["followup"]),
-                   dict(data["person"]), data["device_score"])
+                   dict(data["person"]), data["device_score"],
+                   dict(data.get("timestamps") or {}))
 
 
 class _Ref(NamedTuple):
@@ -105,7 +112,17 @@ def read_binding(info: forms.XFormInfo) -> Binding | None:
         followup=MappingProxyType(followup),
         person=MappingProxyType(_bind_person(info)),
         device_score=_bind_device_score(info, spec.id),
+        timestamps=MappingProxyType(_timestamps(info)),
     )
+
+
+def _timestamps(info: forms.XFormInfo) -> dict[str, str]:
+    """The first field preloaded with each of :data:`TIMESTAMPS`, by name."""
+    found: dict[str, str] = {}
+    for path, field in info.fields.items():
+        if field.preload in TIMESTAMPS:
+            found.setdefault(field.preload, path)
+    return found
 
 
 def extract_answers(

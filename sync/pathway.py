@@ -49,6 +49,10 @@ Table ``pathway@1`` (the same rows under both threshold tables, except where "ta
                                               missing); safety rows still apply
   review.device_score     every instrument    the device's total differs from   review              review_days (3)          medium
                                               the server's
+  review.interview_date   every instrument    the interview date the form gave  review              review_days (3)          medium
+                                              could not be right (after receipt,
+                                              or too long before it): dated the
+                                              day of receipt (sync/interview.py)
 
 A result's risk is the highest risk of its rows, at most ``high``; a result no row matches is
 ``low`` (``none`` when it has no band, e.g. unscorable without any flag). ``urgent`` is the risk
@@ -121,6 +125,7 @@ class Facts:
     on: date
     dob: date | None
     table: str
+    date_refused: str | None = None  # the interview-date source that was refused
 
     def value(self, key: str):
         return None if self.outcome.result is None else self.outcome.result.get(key)
@@ -180,6 +185,10 @@ def _device_disagrees(facts: Facts) -> str | None:
     return "device_score_differs" if facts.outcome.device_disagrees else None
 
 
+def _date_refused(facts: Facts) -> str | None:
+    return None if facts.date_refused is None else f"interview_date:{facts.date_refused}"
+
+
 def _phq_mild(facts: Facts) -> str | None:
     return None if _positive(facts) else band("mild")(facts)
 
@@ -235,6 +244,7 @@ ROWS: tuple[Row, ...] = (
         "high"),
     Row("review.unscorable", EVERY, _unscorable, "review", "review_days", "medium"),
     Row("review.device_score", EVERY, _device_disagrees, "review", "review_days", "medium"),
+    Row("review.interview_date", EVERY, _date_refused, "review", "review_days", "medium"),
 )
 
 #: rule -> its source (pathway.md rows; instruments.md for bands and flags)
@@ -263,14 +273,17 @@ SOURCES: dict[str, str] = {
     "review.unscorable": "pathway.md: unscorable forms are reviewed by a supervisor",
     "review.device_score": "instruments.md §11.1: the server's score stands; a disagreement is "
                            "reviewed",
+    "review.interview_date": "pathway.md: age and dates are those of the interview; a date "
+                             "that cannot be right is checked by a person",
 }
 
 
 def plan(outcome: ScreeningOutcome, *, on: date, dob: date | None, table: str = "international",
-         periods: Periods = Periods()) -> list[Planned]:
+         periods: Periods = Periods(), date_refused: str | None = None) -> list[Planned]:
     """Every action ``outcome`` (screened ``on``) calls for under threshold table ``table``:
-    urgent first, then by due date."""
-    facts = Facts(outcome, on, dob, table)
+    urgent first, then by due date. ``date_refused``: the interview date the form gave was
+    refused (``sync.interview``)."""
+    facts = Facts(outcome, on, dob, table, date_refused)
     found = []
     for row in ROWS:
         reason = row.applies(facts)
@@ -281,10 +294,10 @@ def plan(outcome: ScreeningOutcome, *, on: date, dob: date | None, table: str = 
 
 
 def risk_of(outcome: ScreeningOutcome, *, on: date, dob: date | None,
-            table: str = "international") -> str:
+            table: str = "international", date_refused: str | None = None) -> str:
     """The risk of one result: the highest risk of its rows (module docstring)."""
     risks = [min(p.risk, "high", key=RISK_ORDER.index)
-             for p in plan(outcome, on=on, dob=dob, table=table)]
+             for p in plan(outcome, on=on, dob=dob, table=table, date_refused=date_refused)]
     floor = "none" if outcome.band is None else "low"
     return max([*risks, floor], key=RISK_ORDER.index)
 

@@ -31,7 +31,11 @@ class Screening(db.Model):
     form_id: Mapped[str] = mapped_column(String(200))
     form_version: Mapped[str] = mapped_column(String(100))
     instance_id: Mapped[str] = mapped_column(String(200))
-    screened_on: Mapped[date] = mapped_column(Date)
+    screened_on: Mapped[date] = mapped_column(Date)  # the interview date (sync/interview.py)
+    # where screened_on came from: screened_on | start | end | today | received; and, when the
+    # form's own date could not be right, which source was refused (the screening is reviewed)
+    date_source: Mapped[str] = mapped_column(String(12), default="received")
+    date_refused: Mapped[str | None] = mapped_column(String(12), default=None)
     age_months: Mapped[int | None] = mapped_column(default=None)
     age_years: Mapped[int | None] = mapped_column(default=None)
     outside_age_range: Mapped[bool] = mapped_column(default=False)

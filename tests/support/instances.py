@@ -27,13 +27,16 @@ def screening_instance(form_id: str, answers: dict[str, object], *, consent: str
                        instance_id: str | None = None, deprecated_id: str | None = None,
                        group: str | None = None, device_total: int | None = None,
                        village: str = "Thôn Đông", phone: str = "0912345678",
-                       extra: dict[str, dict[str, object]] | None = None) -> bytes:
-    """``extra``: more groups after the items' one (e.g. the M-CHAT-R/F ``followup``)."""
+                       extra: dict[str, dict[str, object]] | None = None,
+                       start: str | None = None) -> bytes:
+    """``extra``: more groups after the items' one (e.g. the M-CHAT-R/F ``followup``);
+    ``start``: the form's start metadata as Collect writes it (2026-12-01T09:15:02.123+07:00)."""
     instance_id = instance_id or f"uuid:{uuid.uuid4()}"
     consent_part = _elements({"consent": consent} if consent != "yes" else {
         "consent": "yes", "consent_by": "Trần Thị Hoa", "consent_relation": "mother",
         "consent_method": "on_device"})
-    body = f"<consent_group>{consent_part}</consent_group>"
+    body = f"<start>{start}</start>" if start else ""
+    body += f"<consent_group>{consent_part}</consent_group>"
     if consent == "yes":
         person = {"dob": dob.isoformat() if dob else "", "person_id": person_id,
                   "full_name": name, "sex": sex, "caregiver_name": "Trần Thị Hoa",

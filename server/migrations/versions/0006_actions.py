@@ -1,4 +1,5 @@
-"""Actions are records (issue 10): the ``actions`` table; a screening's own risk.
+"""Actions are records (issue 10): the ``actions`` table; a screening's own risk and where its
+interview date came from (``date_source``, ``date_refused``; earlier rows: the day of receipt).
 
 The case's stored copies (risk, next action and its reason and due date, urgent, referral
 status, done actions, and the ``case_flags`` table) are dropped: they are read from the open
@@ -79,6 +80,9 @@ def upgrade():
     with op.batch_alter_table('screenings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('risk', sa.String(length=10), nullable=False,
                                       server_default='none'))
+        batch_op.add_column(sa.Column('date_source', sa.String(length=12), nullable=False,
+                                      server_default='received'))
+        batch_op.add_column(sa.Column('date_refused', sa.String(length=12), nullable=True))
     op.execute(
         "UPDATE screenings SET risk = CASE "
         "WHEN CAST(flags AS TEXT) LIKE '%self_harm_item_positive%' THEN 'urgent' "
@@ -130,6 +134,8 @@ def downgrade():
     with op.batch_alter_table('case_flags', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_flags_flag'), ['flag'], unique=False)
     with op.batch_alter_table('screenings', schema=None) as batch_op:
+        batch_op.drop_column('date_refused')
+        batch_op.drop_column('date_source')
         batch_op.drop_column('risk')
     op.drop_index(op.f('ix_actions_updated_at'), table_name='actions')
     op.drop_index(op.f('ix_actions_state'), table_name='actions')

@@ -40,7 +40,8 @@ def plan_for(screening: Screening, outcome: ScreeningOutcome, dob: date | None,
              programme: Programme) -> list[pathway.Planned]:
     """The pathway's actions for a stored screening, dated from its screening date."""
     return pathway.plan(outcome, on=screening.screened_on, dob=dob,
-                        table=programme.thresholds, periods=programme.periods)
+                        table=programme.thresholds, periods=programme.periods,
+                        date_refused=screening.date_refused)
 
 
 def event(actor: Actor, case: Case, kind: str, /, reason: str | None = None, **detail) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import select, update
 
@@ -40,6 +39,7 @@ from sync import (
     read_registration,
     score_instance,
 )
+from sync.interview import InterviewDate, interview_date
 
 log = logging.getLogger("sangloc.intake")
 
@@ -138,11 +138,12 @@ def merge_submission(actor: Actor, submission: Incoming, config: Programme,
         _set_state(submission, "held", "person_locked")
         return MergeResult("held")
     register.record_consent(person, submission, version.form_id, version.version, registration)
-    today = local_date(submission.received_at)
+    interview = interview_date(binding, values, received_on=local_date(submission.received_at),
+                               max_days=config.interview_max_age_days)
     dob = person.dob or registration.dob
-    outcome = score_instance(binding, values, screening_date=today, dob=dob,
+    outcome = score_instance(binding, values, screening_date=interview.on, dob=dob,
                              thresholds=config.thresholds)
-    row = _screening_row(submission, version, today, person, outcome, config)
+    row = _screening_row(submission, version, interview, person, outcome, config)
     screening = _add_screening(actor, row, person, previous, created)
     planned = casework.plan_for(screening, outcome, dob, config)
     casework.apply_screening(actor, person, screening, planned, previous=previous,
@@ -161,18 +162,21 @@ def _replaced_screening(submission: Incoming) -> Screening | None:
     return db.session.scalar(select(Screening).where(Screening.submission_id == old))
 
 
-def _screening_row(submission: Incoming, version: FormRef, today: date, person: Person,
-                   outcome: ScreeningOutcome, config: Programme) -> Screening:
+def _screening_row(submission: Incoming, version: FormRef, interview: InterviewDate,
+                   person: Person, outcome: ScreeningOutcome, config: Programme) -> Screening:
     result = outcome.result or {}
+    today = interview.on
     return Screening(
         person=person, submission_id=submission.id,
         instrument=outcome.instrument_id, form_id=version.form_id,
         form_version=version.version, instance_id=submission.instance_id, screened_on=today,
+        date_source=interview.source, date_refused=interview.refused,
         age_months=outcome.age_months, age_years=outcome.age_years,
         outside_age_range=outcome.outside_age_range, answers=outcome.answers,
         followup=outcome.followup, result=outcome.result, error=outcome.error,
         total=result.get("total"), band=result.get("band"), flags=list(outcome.flags),
-        risk=pathway.risk_of(outcome, on=today, dob=person.dob, table=config.thresholds),
+        risk=pathway.risk_of(outcome, on=today, dob=person.dob, table=config.thresholds,
+                             date_refused=interview.refused),
         thresholds=result.get("thresholds") or table_label(config.thresholds),
         rules_version=result.get("rules_version")
         or screening_tools.get_instrument(outcome.instrument_id).rules_version,
