@@ -17,8 +17,9 @@ must not score, must not look at a database or HTTP request, and imports only ``
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -66,7 +67,8 @@ class Binding:
     person: Mapping[str, str]
     device_score: str | None
     # start / end / today -> path
-    timestamps: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    timestamps: Mapping[str, str] = dataclasses.field(
+        default_factory=lambda: MappingProxyType({}))
 
     def to_data(self) -> dict[str, object]:
         """Plain JSON data, as a published form version stores it."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from server.boundary import transaction
-from server.services.access import users
+from server.services.access import api_tokens, users
 from server.services.audit import SYSTEM
 from server.services.forms import publishing
 from tests.conftest import STRICT
@@ -100,3 +100,22 @@ def publish_bundled(app, monkeypatch):
                 publishing.publish_xform(SYSTEM, bundled_xform(form_id), f"{form_id}.xlsx",
                                          strict=False)
     return publish_
+
+
+@pytest.fixture
+def all_forms(publish_bundled):
+    """The bundled screening forms, published."""
+    publish_bundled("phq9", "gad7", "srq20", "epds", "sdq_p4_17", "mchat_r", "mchat_rf")
+
+
+@pytest.fixture
+def staff_api(client):
+    """Bearer headers for a supervisor, a collaborator (of 00004) and another commune's
+    supervisor."""
+    with transaction():
+        for name, role, area in (("gs", "supervisor", "00004"), ("ctv", "collaborator", "00004"),
+                                 ("gs-other", "supervisor", "00008")):
+            users.create_user(SYSTEM, name, role, [area])
+    with transaction():
+        return {name: {"Authorization": f"Bearer {api_tokens.create_token(SYSTEM, name)}"}
+                for name in ("gs", "ctv", "gs-other")}

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from server.extensions import db
 from server.models import Screening
 from server.programme import today
-from tests.integration.test_actions import api, forms_ready, open_work, person_id, record  # noqa: F401
 from tests.support.instances import levels, mchat_answers, screening_instance
+from tests.support.worklist import open_work, record
 
 
 def months_before(day: date, months: int) -> date:
@@ -49,7 +49,7 @@ def only_screening() -> Screening:
 
 
 def test_the_ministry_checklist_at_72_months_is_scored_although_73_at_receipt(
-        forms_ready, device, api, client, interview, publish_bundled):
+        all_forms, device, staff_api, client, interview, publish_bundled):
     publish_bundled("moh_asd_signs")
     dob = born(interview, 72)
     answers = {"q01": "no", "q02": "no", "q03": "no", "q04": "no", "q05": "no", "q06": "yes"}
@@ -59,36 +59,36 @@ def test_the_ministry_checklist_at_72_months_is_scored_although_73_at_receipt(
     assert (screening.screened_on, screening.date_source) == (interview, "start")
     assert screening.age_months == 72 and screening.error is None
     assert screening.band == "step1_positive"
-    assert open_work(record(client, api["gs"])) == [
+    assert open_work(record(client, staff_api["gs"])) == [
         ("referral", "moh.referral", (interview + timedelta(days=14)).isoformat(), False)]
 
 
-def test_an_mchat_low_at_23_months_opens_the_24_month_rescreen(forms_ready, device, api, client,
+def test_an_mchat_low_at_23_months_opens_the_24_month_rescreen(all_forms, device, staff_api, client,
                                                               interview):
     dob = born(interview, 23)
     device.collect.submit(screening_instance("mchat_r", mchat_answers(1), dob=dob,
                                              start=start_of(interview)))
     assert only_screening().age_months == 23
-    [(kind, rule, due, _)] = open_work(record(client, api["gs"]))
+    [(kind, rule, due, _)] = open_work(record(client, staff_api["gs"]))
     assert (kind, rule) == ("rescreen", "mchat.rescreen")
     assert due == months_before(dob, -24).isoformat()  # the day the child turns 24 months
 
 
-def test_due_dates_count_from_the_interview(forms_ready, device, api, client, interview):
+def test_due_dates_count_from_the_interview(all_forms, device, staff_api, client, interview):
     severe = levels(9, q01=3, q02=3, q03=3, q04=3, q05=3, q06=3, q07=3, q08=1)
     device.collect.submit(screening_instance("phq9", severe, dob=date(1990, 5, 17),
                                              start=start_of(interview)))
-    assert open_work(record(client, api["gs"])) == [
+    assert open_work(record(client, staff_api["gs"])) == [
         ("referral", "phq.severe", (interview + timedelta(days=7)).isoformat(), False)]
 
 
 @pytest.mark.parametrize("days", [-1, 91])  # tomorrow; older than the 90 days allowed
 def test_a_date_that_cannot_be_right_falls_back_to_receipt_and_is_reviewed(
-        forms_ready, device, api, client, days):
+        all_forms, device, staff_api, client, days):
     device.collect.submit(screening_instance("phq9", levels(9), dob=date(1990, 5, 17),
                                              start=start_of(today() - timedelta(days=days))))
     screening = only_screening()
     assert (screening.screened_on, screening.date_source, screening.date_refused) == \
         (today(), "received", "start")
-    assert open_work(record(client, api["gs"])) == [
+    assert open_work(record(client, staff_api["gs"])) == [
         ("review", "review.interview_date", (today() + timedelta(days=3)).isoformat(), False)]
