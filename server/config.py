@@ -44,6 +44,15 @@ DEFAULTS: dict[str, Any] = {
     **{item.name.upper(): item.default for item in fields(Periods)},
     # an interview date (sync/interview.py) more days than this before receipt is refused
     "INTERVIEW_MAX_AGE_DAYS": 90,
+    # notifications (services/notify): no SMTP host = e-mails wait; no webhook URL = none sent
+    "SMTP_HOST": "",
+    "SMTP_PORT": 25,
+    "SMTP_STARTTLS": False,
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_FROM": "sangloc@localhost",
+    "WEBHOOK_URL": "",
+    "WEBHOOK_SECRET": "",
     "SECRET_KEY": None,  # set it when several web nodes do not share the instance folder
 }
 
@@ -56,6 +65,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
 _CASE_INSENSITIVE = {"LOG_LEVEL"}
 RANGES: dict[str, tuple[int, int]] = {
     "PORT": (1, 65535),
+    "SMTP_PORT": (1, 65535),
     "WORKERS": (1, 64),
     "THREADS": (1, 256),
     "READ_TIMEOUT": (1, 3600),
@@ -170,3 +180,10 @@ def engine_options(database_url: str) -> dict[str, Any]:
         return {"connect_args": {"timeout": 30}, "hide_parameters": True}
     # No pre-ping: it would cost a round trip on every request; stale connections are recycled.
     return {"pool_recycle": 1800, "pool_size": 5, "max_overflow": 5, "hide_parameters": True}
+
+
+def configured_origin(config: Mapping[str, Any]) -> str:
+    """The origin the server is reached at, by these settings: SANGLOC_PUBLIC_URL, else
+    ``http://HOST:PORT`` (links in notifications, Collect URLs)."""
+    return (config["SANGLOC_PUBLIC_URL"]
+            or f"http://{config['SANGLOC_HOST']}:{config['SANGLOC_PORT']}").rstrip("/")

@@ -66,6 +66,8 @@ _ENTRIES = (
           "There is no export format '{format}'. Choose one of: {allowed}."),
     Entry("400.19", "Không có kết quả '{outcome}'. Hãy chọn một trong: {allowed}.",
           "There is no outcome '{outcome}'. Choose one of: {allowed}."),
+    Entry("400.20", "'{email}' không phải địa chỉ thư điện tử. Hãy ghi dạng ten@vi-du.vn.",
+          "'{email}' is not an e-mail address. Write it as name@example.vn."),
     # --- 401, 403: who is asking ---------------------------------------------------------
     Entry("401.1", "Mã truy cập của thiết bị không hợp lệ. Hãy quét lại mã QR do điều phối "
           "viên cung cấp.", "This device's access key is not valid. Scan the QR code from "

@@ -197,6 +197,10 @@ def role_unknown(role: str, allowed: Sequence[str]) -> Problem:
     return Problem("400.10", role=role, allowed=_listed(allowed))
 
 
+def email_invalid(email: str) -> Problem:
+    return Problem("400.20", email=email)
+
+
 def areas_missing() -> Problem:
     return Problem("400.11")
 

@@ -17,6 +17,7 @@ from typing import NoReturn
 import click
 from flask import current_app
 
+from server.config import configured_origin
 from server.problems import Problem
 
 _ERROR = {"vi": "lỗi", "en": "error"}
@@ -85,9 +86,7 @@ def public_url() -> str:
 
 def configured_url() -> str:
     """The URL this process's settings give: SANGLOC_PUBLIC_URL, else ``http://HOST:PORT``."""
-    config = current_app.config
-    return config["SANGLOC_PUBLIC_URL"] or \
-        f"http://{config['SANGLOC_HOST']}:{config['SANGLOC_PORT']}"
+    return configured_origin(current_app.config)
 
 
 def public_url_file() -> Path:

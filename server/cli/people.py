@@ -29,12 +29,25 @@ def users_group() -> None:
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--area", "area", required=True, help="Province or commune codes, comma-separated")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--email", help="Where urgent and review work is announced (supervisors).")
 @with_appcontext
-def users_create(username: str, role: str, area: str, password_stdin: bool) -> None:
+def users_create(username: str, role: str, area: str, password_stdin: bool,
+                 email: str | None) -> None:
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     with cli_errors(), transaction():
-        user = users.create_user(SYSTEM, username, role, split_codes(area), password)
+        user = users.create_user(SYSTEM, username, role, split_codes(area), password, email)
     click.echo(f"created {user.role} {user.username} ({', '.join(split_codes(area))})")
+
+
+@users_group.command("set-email")
+@click.argument("username")
+@click.argument("email")
+@with_appcontext
+def users_set_email(username: str, email: str) -> None:
+    """Set the address notifications go to ("" for none)."""
+    with cli_errors(), transaction():
+        users.set_email(SYSTEM, username, email)
+    click.echo(f"{username}: e-mail {'set' if email.strip() else 'removed'}")
 
 
 @users_group.command("deactivate")

@@ -18,9 +18,14 @@ from server.services.access import api_tokens
 from server.services.audit import SYSTEM
 from server.services.cases import rescoring
 from server.services.intake import retry
+from server.services.notify import delivery as notify_delivery
 from server.services.ops import backup, job_runs
 
 log = logging.getLogger("sangloc.jobs")
+
+
+def deliver_notifications() -> dict[str, Any]:
+    return notify_delivery.deliver_due()
 
 
 def expire_tokens() -> dict[str, Any]:

@@ -47,6 +47,8 @@ JOBS: tuple[Job, ...] = (
         "Merge again the submissions whose merge failed (each in its own transaction)"),
     Job("rescore_screenings", daily(20, 30), bodies.rescore_screenings,
         "Re-score screenings after a threshold table or rules change; old results kept"),
+    Job("deliver_notifications", every(seconds=30), bodies.deliver_notifications,
+        "Send the announcements of urgent and review work (e-mail, webhook); retry failures"),
     Job("expire_tokens", every(hours=1), bodies.expire_tokens,
         "Revoke API tokens past their expiry"),
 )

@@ -11,6 +11,7 @@ from server.models.audit import AuditEvent
 from server.models.case import Case, CaseEvent
 from server.models.form import Form, FormAssignment, FormAttachment, FormVersion
 from server.models.job import JobRun, SchedulerLease
+from server.models.notification import Notification
 from server.models.person import Consent, Person, PersonLink, RegistrationConflict
 from server.models.screening import Screening, ScreeningResult
 from server.models.submission import Submission, SubmissionAttachment, SubmissionConflict
@@ -30,6 +31,7 @@ __all__ = [
     "FormAttachment",
     "FormVersion",
     "JobRun",
+    "Notification",
     "Person",
     "PersonLink",
     "RegistrationConflict",

@@ -26,6 +26,8 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str | None] = mapped_column(String(200), default=None)
     language: Mapped[str] = mapped_column(String(5), default="vi")
+    # where urgent and review work is announced (services/notify); optional
+    email: Mapped[str | None] = mapped_column(String(320), default=None)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -11,6 +11,7 @@ leak working device credentials.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -26,6 +27,9 @@ from server.models.user import ROLES
 from server.services.access import areas
 from server.services.access.devices import token_hash
 from server.services.audit import Actor, record_event
+
+EMAIL_LIMIT = 320
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 _hasher = PasswordHasher()
 
@@ -44,7 +48,7 @@ def verify_password(user: User, password: str) -> bool:
 
 
 def create_user(actor: Actor, username: str, role: str, area_codes: list[str],
-                password: str | None = None) -> User:
+                password: str | None = None, email: str | None = None) -> User:
     if role not in ROLES:
         raise problems.role_unknown(role, ROLES)
     if not area_codes:
@@ -53,13 +57,31 @@ def create_user(actor: Actor, username: str, role: str, area_codes: list[str],
         raise problems.user_exists(username)
     for code in area_codes:
         areas.get_unit(code)
-    user = User(username=username, role=role,
+    user = User(username=username, role=role, email=_checked_email(email),
                 password_hash=hash_password(password) if password else None,
                 areas=[UserArea(area_code=code) for code in area_codes])
     db.session.add(user)
     db.session.flush()
     record_event(actor, "user.create", "user", user.id, role=role, areas=area_codes)
     return user
+
+
+def set_email(actor: Actor, username: str, email: str | None) -> User:
+    """Where the user's notifications go (None: none by e-mail)."""
+    user = get_user(username)
+    user.email = _checked_email(email)
+    record_event(actor, "user.update", "user", user.id, email_set=user.email is not None)
+    db.session.flush()
+    return user
+
+
+def _checked_email(email: str | None) -> str | None:
+    email = (email or "").strip()
+    if not email:
+        return None
+    if len(email) > EMAIL_LIMIT or not _EMAIL.fullmatch(email):
+        raise problems.email_invalid(email)
+    return email
 
 
 def get_user(username: str) -> User:

@@ -4,7 +4,8 @@
 person's case, lets the screening close what the pathway says a screening closes (a rescreen
 by a new screening of the same family, the Follow-Up interview by the Follow-Up), moves an
 edited screening's untouched open actions to its new version, and opens the actions the
-pathway plans, once per (screening, rule). Nothing here closes or lowers other work: a later,
+pathway plans, once per (screening, rule), announcing urgent and review work to the area's
+supervisors (``services/notify``). Nothing here closes or lowers other work: a later,
 lower result adds its own. A closed case with new open work is opened again. Every change is a
 ``CaseEvent`` and an audit row; ``set_case_state`` changes the review state with a reason.
 Closing an action by a person is in ``actions.py``.
@@ -23,6 +24,7 @@ from server.models.case import CASE_STATES, CASE_STEPS
 from server.models.types import utcnow
 from server.programme import Programme
 from server.services.audit import Actor, record_event
+from server.services.notify import outbox
 from sync import ScreeningOutcome, pathway
 
 
@@ -104,6 +106,7 @@ def _open(actor: Actor, case: Case, screening: Screening,
                   rule=action.rule, due=action.due.isoformat(), urgent=action.urgent)
             record_event(actor, "action.open", "action", action.id, case_id=case.id,
                          kind=action.kind)
+            outbox.announce(action)
     return opened
 
 
