@@ -40,7 +40,7 @@ from form_instruments import (
 )
 from form_rows import EN, SURVEY_COLUMNS, VI, Row
 
-VERSION = "2026112501"
+VERSION = "2026120101"
 OUT_DIR = Path(__file__).resolve().parent.parent / "forms" / "definitions"
 CHOICE_COLUMNS = ("list_name", "name", f"label::{VI}", f"label::{EN}")
 SETTINGS_COLUMNS = ("form_id", "version", "form_title", "default_language", "namespaces")

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from form_blocks import GO_ADULT, GO_CHILD
 from form_rows import Row, T, begin, calc, end, note
 from form_texts import (
+    ATTEMPT_NOTE,
     DIFFICULTY_ADULT,
     EPDS_OWNER,
     GAD7_ITEMS,
@@ -97,7 +98,7 @@ def gad7_rows() -> list[Row]:
 def phqa_rows() -> list[Row]:
     """PHQ-A: nine items, the three yes/no questions, the difficulty question, alerts."""
     keys = [key for key, _, _ in PHQA_ITEMS]
-    intro = ("Trong 2 tuần qua, em có thường xuyên gặp phải những triệu chứng sau đây không?",
+    intro = ("Trong 2 tuần qua, bao lâu một lần em bị phiền muộn vì từng triệu chứng sau đây?",
              "How often have you been bothered by each of the following symptoms during the past "
              "two weeks?")  # fmt: skip
     credit = (
@@ -123,7 +124,8 @@ def phqa_rows() -> list[Row]:
         calc("total", sum_expr(keys), score="phqa.total"),
         note("total_note", ("Tổng điểm PHQ-A: ${total}", "PHQ-A total score: ${total}")),
         note("safety", SAFETY_NOTE, relevant=(
-            "(${q09} != '' and ${q09} != '0') or ${q11} = 'yes' or ${q12} = 'yes'")),
+            "(${q09} != '' and ${q09} != '0') or ${q11} = 'yes'")),
+        note("safety_attempt", ATTEMPT_NOTE, relevant="${q12} = 'yes'"),
     ]  # fmt: skip
     return group("phqa", ("PHQ-A", "PHQ-A"), GO_CHILD, body)
 

@@ -4,7 +4,7 @@ Full item text only for the instruments that may be shipped (PHQ-9, PHQ-A, GAD-7
 QĐ 2254/QĐ-BYT warning signs): each table holds ``(key, Vietnamese, English)`` per item. For the
 licensed instruments (M-CHAT-R/F, SDQ, EPDS) only the copyright notice is kept here; their items
 get neutral placeholder labels (scripts/form_instruments.py). Also the shared instrument notes:
-the safety alert, the Pfizer credit and the adult PHQ/GAD stem and difficulty question.
+the safety alerts, the Pfizer credit and the adult PHQ/GAD stem and difficulty question.
 """
 
 from __future__ import annotations
@@ -19,6 +19,13 @@ SAFETY_NOTE: T = (
     "danger, do not leave them alone. Tell the supervisor and the commune health station at once "
     "so they are assessed the same day, whatever the total score.",
 )
+#: PHQ-A q12 = yes: a suicide attempt at some time in the past (not a thought now)
+ATTEMPT_NOTE: T = (
+    "CẢNH BÁO AN TOÀN: em cho biết đã từng cố tự tử. Báo ngay cho người giám sát và trạm y tế xã "
+    "để em được đánh giá trong ngày, dù tổng điểm thấp.",
+    "SAFETY ALERT: a past suicide attempt is reported. Tell the supervisor and the commune health "
+    "station at once so the young person is assessed the same day, whatever the total score.",
+)
 PFIZER_CREDIT: T = (
     "Do các bác sĩ Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke và cộng sự xây dựng, với "
     "khoản tài trợ giáo dục của Pfizer Inc. Bản tiếng Việt: bản dịch của dự án sangloc, chờ thẩm "
@@ -28,7 +35,7 @@ PFIZER_CREDIT: T = (
     "translation, pending review.",
 )
 TWO_WEEKS_ADULT: T = (
-    "Trong 2 tuần qua, anh/chị có thường xuyên gặp phải những vấn đề sau đây không?",
+    "Trong 2 tuần qua, bao lâu một lần anh/chị bị phiền muộn vì từng vấn đề sau đây?",
     "Over the last 2 weeks, how often have you been bothered by any of the following problems?",
 )
 DIFFICULTY_ADULT: T = (
@@ -42,7 +49,7 @@ PHQ9_ITEMS = (
     ("q01", "Ít hứng thú hoặc ít thấy vui khi làm mọi việc",
      "Little interest or pleasure in doing things"),
     ("q02", "Cảm thấy buồn, chán nản hoặc tuyệt vọng", "Feeling down, depressed, or hopeless"),
-    ("q03", "Khó ngủ, ngủ không yên giấc hoặc ngủ quá nhiều",
+    ("q03", "Khó đi vào giấc ngủ, khó ngủ liền giấc hoặc ngủ quá nhiều",
      "Trouble falling or staying asleep, or sleeping too much"),
     ("q04", "Cảm thấy mệt mỏi hoặc thiếu sức lực", "Feeling tired or having little energy"),
     ("q05", "Ăn không ngon miệng hoặc ăn quá nhiều", "Poor appetite or overeating"),
@@ -62,7 +69,7 @@ PHQ9_ITEMS = (
 )  # fmt: skip
 
 GAD7_ITEMS = (
-    ("q01", "Cảm thấy lo lắng, bồn chồn hoặc căng thẳng", "Feeling nervous, anxious, or on edge"),
+    ("q01", "Cảm thấy hồi hộp, lo âu hoặc căng thẳng", "Feeling nervous, anxious, or on edge"),
     ("q02", "Không thể ngừng lo lắng hoặc không kiểm soát được sự lo lắng",
      "Not being able to stop or control worrying"),
     ("q03", "Lo lắng quá nhiều về nhiều chuyện khác nhau",
@@ -115,28 +122,28 @@ SRQ20_ITEMS = (
     ("q01", "Anh/chị có hay bị đau đầu không?", "Do you often have headaches?"),
     ("q02", "Anh/chị có ăn không ngon miệng không?", "Is your appetite poor?"),
     ("q03", "Anh/chị có ngủ không ngon giấc không?", "Do you sleep badly?"),
-    ("q04", "Anh/chị có dễ bị hoảng sợ không?", "Are you easily frightened?"),
+    ("q04", "Anh/chị có dễ bị giật mình hoặc sợ hãi không?", "Are you easily frightened?"),
     ("q05", "Tay anh/chị có bị run không?", "Do your hands shake?"),
     ("q06", "Anh/chị có cảm thấy hồi hộp, căng thẳng hoặc lo lắng không?",
      "Do you feel nervous, tense or worried?"),
     ("q07", "Anh/chị có bị tiêu hóa kém không?", "Is your digestion poor?"),
     ("q08", "Anh/chị có thấy khó suy nghĩ cho rõ ràng, mạch lạc không?",
      "Do you have trouble thinking clearly?"),
-    ("q09", "Anh/chị có cảm thấy không vui không?", "Do you feel unhappy?"),
+    ("q09", "Anh/chị có cảm thấy buồn bã không?", "Do you feel unhappy?"),
     ("q10", "Anh/chị có khóc nhiều hơn bình thường không?", "Do you cry more than usual?"),
     ("q11", "Anh/chị có thấy khó vui với các hoạt động hằng ngày của mình không?",
      "Do you find it difficult to enjoy your daily activities?"),
     ("q12", "Anh/chị có thấy khó đưa ra quyết định không?",
      "Do you find it difficult to make decisions?"),
     ("q13", "Công việc hằng ngày của anh/chị có bị sa sút không?", "Is your daily work suffering?"),
-    ("q14", "Anh/chị có thấy mình không thể làm được việc gì có ích trong cuộc sống không?",
+    ("q14", "Có phải anh/chị thấy mình chẳng làm được việc gì có ích trong cuộc sống?",
      "Are you unable to play a useful part in life?"),
     ("q15", "Anh/chị có mất hứng thú với mọi việc không?", "Have you lost interest in things?"),
     ("q16", "Anh/chị có cảm thấy mình là người vô dụng không?",
      "Do you feel that you are a worthless person?"),
-    ("q17", "Anh/chị có từng nghĩ đến việc tự kết thúc cuộc sống của mình không?",
+    ("q17", "Trong 30 ngày qua, anh/chị có nghĩ đến việc tự kết thúc cuộc sống của mình không?",
      "Has the thought of ending your life been on your mind?"),
-    ("q18", "Anh/chị có lúc nào cũng cảm thấy mệt mỏi không?", "Do you feel tired all the time?"),
+    ("q18", "Có phải anh/chị lúc nào cũng cảm thấy mệt mỏi?", "Do you feel tired all the time?"),
     ("q19", "Anh/chị có cảm giác khó chịu ở bụng không?",
      "Do you have uncomfortable feelings in your stomach?"),
     ("q20", "Anh/chị có dễ bị mệt không?", "Are you easily tired?"),

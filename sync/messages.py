@@ -49,8 +49,8 @@ STATE_TEXTS: dict[str, Text] = {
 }
 OUTSIDE_AGE: Text = (" (ngoài độ tuổi đã thẩm định)", " (outside the validated age range)")
 FOLLOWUP_RESULT: dict[str, Text] = {
-    "screen_positive": ("sau phỏng vấn làm rõ: dương tính", "after the Follow-Up: screen positive"),
-    "screen_negative": ("sau phỏng vấn làm rõ: âm tính", "after the Follow-Up: screen negative"),
+    "screen_positive": ("sau phỏng vấn tiếp theo: dương tính", "after the Follow-Up: screen positive"),
+    "screen_negative": ("sau phỏng vấn tiếp theo: âm tính", "after the Follow-Up: screen negative"),
 }
 
 TITLES: dict[str, Text] = {
@@ -121,7 +121,7 @@ ACTION_WORDS: dict[tuple[str, str], Text] = {
         "refer for diagnostic evaluation by {due}",
     ),
     ("followup_interview", "*"): (
-        "cần phỏng vấn làm rõ (M-CHAT-R/F) trước {due}",
+        "cần phỏng vấn tiếp theo M-CHAT-R/F trước {due}",
         "give the M-CHAT-R/F Follow-Up interview by {due}",
     ),
     ("rescreen", "mchat.rescreen"): (

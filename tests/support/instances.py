@@ -11,7 +11,7 @@ import uuid
 from datetime import date
 from xml.sax.saxutils import escape
 
-VERSION = "2026112501"
+VERSION = "2026120101"
 NAMESPACES = ('xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms" '
               'xmlns:odk="http://www.opendatakit.org/xforms"')
 

@@ -101,7 +101,7 @@ def version_after(version: str, current: str) -> bool:
     """Whether ``version`` sorts after ``current``, compared as ODK versions are in practice.
 
     ODK treats a version as an opaque string, but by convention versions increase, and most
-    are numbers (pyxform's default and the bundled forms' ``2026112501`` are dates written as
+    are numbers (pyxform's default and the bundled forms' ``2026120101`` are dates written as
     digits): when both are all ASCII digits they are compared as numbers (``10`` after ``9``),
     otherwise as strings (``v2`` after ``v10``, so a scheme with letters should pad numbers).
     """

@@ -114,7 +114,7 @@ def test_follow_up_result_and_age_note():
     followup = {"q01": "fail", "q02": "fail", "q03": "pass", "q04": "pass"}
     rf = scored("mchat_rf", mchat(first_items(4)), on=on, dob=dob, followup=followup)
     assert message(rf, on, dob) == (
-        "M-CHAT-R/F: nguy cơ trung bình; sau phỏng vấn làm rõ: dương tính (ngoài độ tuổi đã "
+        "M-CHAT-R/F: nguy cơ trung bình; sau phỏng vấn tiếp theo: dương tính (ngoài độ tuổi đã "
         "thẩm định) — cần chuyển gửi đánh giá chẩn đoán trước 23/09/2026."
     )
 
