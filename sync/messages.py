@@ -49,8 +49,10 @@ STATE_TEXTS: dict[str, Text] = {
 }
 OUTSIDE_AGE: Text = (" (ngoài độ tuổi đã thẩm định)", " (outside the validated age range)")
 FOLLOWUP_RESULT: dict[str, Text] = {
-    "screen_positive": ("sau phỏng vấn tiếp theo: dương tính", "after the Follow-Up: screen positive"),
-    "screen_negative": ("sau phỏng vấn tiếp theo: âm tính", "after the Follow-Up: screen negative"),
+    "screen_positive": ("sau phỏng vấn tiếp theo: dương tính",
+                        "after the Follow-Up: screen positive"),
+    "screen_negative": ("sau phỏng vấn tiếp theo: âm tính",
+                        "after the Follow-Up: screen negative"),
 }
 
 TITLES: dict[str, Text] = {
