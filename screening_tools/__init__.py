@@ -11,7 +11,7 @@ Public API::
           age_months=None) -> ScoreResult            # ScoreResult.as_dict() for storage
     INSTRUMENT_IDS; get_instrument(instrument_id) -> InstrumentSpec
     ScoringError(code, item=None, message=None, *, flags=()); ERROR_CODES; FLAG_IDS
-    THRESHOLD_TABLES ("international@1", "vietnam@1"); check_tables()
+    THRESHOLD_TABLES ("international@2", "vietnam@2"); check_tables()
 """
 
 from screening_tools.errors import ERROR_CODES, ScoringError

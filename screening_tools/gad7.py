@@ -41,13 +41,10 @@ def score_gad7(ctx: ScoringContext) -> ScoreResult:
     levels = {key: read_level(answers, key) for key in ITEMS}
     require_all(levels)
     total = sum(levels.values())
-    cutoff = ctx.entry.cutoff
     return make_result(
         ctx,
         total,
         band_for(ctx.entry.bands["total"], total),
         (),
-        screen_cutoff=cutoff,
-        screen_positive=total >= cutoff,
         item_scores=levels,
     )

@@ -90,15 +90,12 @@ def score_phq9(ctx: ScoringContext) -> ScoreResult:
     levels = {key: read_level(answers, key) for key in CORE}
     harm = _q09_positive(levels)
     total, band, extras = _total_and_band(ctx, levels)
-    cutoff = ctx.entry.cutoff
     return make_result(
         ctx,
         total,
         band,
         ["self_harm_item_positive"] if harm else [],
         self_harm_items=harm,
-        screen_cutoff=cutoff,
-        screen_positive=None if total is None else total >= cutoff,
         **extras,
     )
 

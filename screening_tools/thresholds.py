@@ -1,10 +1,17 @@
 """Threshold tables: named, versioned band limits and cut-offs, kept as data.
 
-Two tables exist, ``international@1`` and ``vietnam@1`` (instruments.md §11.4). Each maps an
+Two tables exist, ``international@2`` and ``vietnam@2`` (instruments.md §11.4). Each maps an
 instrument id to a :class:`ThresholdEntry`: for every scale the lowest score of each band, in
-ascending order, plus (where the instrument has one) a screen-positive cut-off. Where no
-Vietnamese cut-off was found, the Vietnamese table holds an explicit copy of the international
-entry with ``fallback_from="international@1"``, so every result can say whose numbers it used.
+ascending order, plus (where the instrument has one) a screen-positive cut-off with what a
+positive result means. The bands are the instruments' own published severity bands and are the
+same in both tables; what a table changes is its cut-offs (a Vietnamese validation gives a
+cut-off for screening, not new severity bands). Every result reports its band, the cut-off of
+the table in force (``screen_positive``) and every table's cut-off result side by side
+(``cutoffs``, built in ``context.make_result``). Where no Vietnamese cut-off was found, the
+Vietnamese table holds an explicit copy of the international entry with
+``fallback_from="international@2"``, so every result can say whose numbers it used. Version 2:
+the Vietnamese SRQ-20 and EPDS cut-offs no longer move the bands (version 1 did, and labelled an
+EPDS total of 4 "possible depression").
 
 :func:`check_tables` runs at import: every instrument with bands has an entry in every table,
 each entry covers the whole score range with exactly the instrument's band ids, and cut-offs sit
@@ -34,6 +41,8 @@ class ThresholdEntry:
     cutoff: int | None
     source: str
     fallback_from: str | None = None
+    cutoff_meaning: str = ""  # what a result at or above the cut-off means
+    cutoff_of: str = "total"  # the score the cut-off applies to (M-CHAT-R/F: the Follow-Up)
 
 
 @dataclass(frozen=True)
@@ -81,10 +90,10 @@ SHAPES: dict[str, dict[str, tuple[int, tuple[str, ...]]]] = {
     "moh_asd_signs": {"total": (6, MOH_BANDS)},
 }
 
-#: instruments whose entry must carry a cut-off (what it means is said in each entry's source)
-NEEDS_CUTOFF = frozenset({"mchat_rf", "phq9", "gad7"})
+#: instruments whose entry must carry a cut-off (and say what a positive result means)
+NEEDS_CUTOFF = frozenset({"mchat_rf", "phq9", "gad7", "srq20", "epds"})
 
-# --- international@1 -------------------------------------------------------------------------
+# --- international@2 -------------------------------------------------------------------------
 _MCHAT = ((0, "low"), (3, "medium"), (8, "high"))
 _PHQ = (
     (0, "none_minimal"),
@@ -110,6 +119,9 @@ def _sdq(
     }
 
 
+_SRQ = ((0, "below_cutoff"), (8, "above_cutoff"))
+_EPDS = ((0, "low"), (10, "possible_depression"), (13, "probable_depression"))
+
 _MOH_ENTRY = ThresholdEntry(
     bands={"total": ((0, "step1_negative"), (1, "step1_positive"))},
     cutoff=None,
@@ -128,6 +140,8 @@ _INTERNATIONAL = {
         cutoff=2,
         source="initial bands as mchat_r; Follow-Up >= 2 items FAIL = screen positive "
         "(mchatscreen.com scoring page; Robins et al. 2014)",
+        cutoff_meaning="screen positive after the Follow-Up: refer for diagnostic evaluation",
+        cutoff_of="followup_score",
     ),
     "sdq_p4_17": ThresholdEntry(
         bands={
@@ -149,6 +163,7 @@ _INTERNATIONAL = {
         cutoff=10,
         source="severity 0-4/5-9/10-14/15-19/20-27 and >= 10 screen positive for major "
         "depression: camcops phq9.py / phq9.rst (Kroenke 2001)",
+        cutoff_meaning="screen positive for major depression",
     ),
     "phqa": ThresholdEntry(
         bands={"total": _PHQ},
@@ -160,25 +175,28 @@ _INTERNATIONAL = {
         cutoff=10,
         source="0-4/5-9/10-14/15-21 and >= 10 refer for further evaluation: camcops gad7.py "
         "(Spitzer 2006; Kroenke 2010)",
+        cutoff_meaning="further evaluation for an anxiety disorder",
     ),
     "srq20": ThresholdEntry(
-        bands={"total": ((0, "below_cutoff"), (8, "above_cutoff"))},
-        cutoff=None,
+        bands={"total": _SRQ},
+        cutoff=8,
         source="7/8 (>= 8 probable case), the widely used cut-off of the WHO user's guide "
         "(WHO/MNH/PSF/94.8)",
+        cutoff_meaning="probable common mental disorder (a clinical assessment follows)",
     ),
     "epds": ThresholdEntry(
-        bands={"total": ((0, "low"), (10, "possible_depression"), (13, "probable_depression"))},
-        cutoff=None,
+        bands={"total": _EPDS},
+        cutoff=13,
         source=">= 10 possible, >= 13 probable depression: camcops epds.py (Cox et al. 1987)",
+        cutoff_meaning="probable depression",
     ),
     "moh_asd_signs": _MOH_ENTRY,
 }
 
-INTERNATIONAL = ThresholdTable("international", 1, MappingProxyType(_INTERNATIONAL))
+INTERNATIONAL = ThresholdTable("international", 2, MappingProxyType(_INTERNATIONAL))
 
 
-# --- vietnam@1 ---------------------------------------------------------------------------------
+# --- vietnam@2 ---------------------------------------------------------------------------------
 def _fallback(instrument_id: str, reason: str) -> ThresholdEntry:
     """The international entry, explicitly marked as borrowed, with the reason why."""
     return replace(
@@ -199,27 +217,31 @@ _VIETNAM = {
         source="cut-off 4 (read as >= 4, UNVERIFIED) vs SCID-5, n=506 primary care, East Asian "
         "Arch Psychiatry 2023 (PMID 37400228); no Vietnamese severity bands, so the "
         "international severity bands are reused unchanged",
+        cutoff_meaning="screen positive for depression (Vietnamese primary-care cut-off)",
     ),
     "phqa": _fallback("phqa", "no Vietnamese PHQ-A validation found"),
     "gad7": _fallback("gad7", "no Vietnamese criterion validation found"),
     "srq20": ThresholdEntry(
-        bands={"total": ((0, "below_cutoff"), (7, "above_cutoff"))},
-        cutoff=None,
+        bands={"total": _SRQ},
+        cutoff=7,
         source="6/7 (>= 7), community sample n=485, Giang, Allebeck, Kullgren & Tuan 2006 Int J "
         "Soc Psychiatry 52(2):175-184; used by the 2019 national survey (choice UNVERIFIED: "
-        "Tuan 2004 found 7/8 in 66 rural women)",
+        "Tuan 2004 found 7/8 in 66 rural women); the band stays the WHO guide's 7/8",
+        cutoff_meaning="probable common mental disorder (Vietnamese community cut-off)",
     ),
     "epds": ThresholdEntry(
-        bands={"total": ((0, "low"), (4, "possible_depression"), (13, "probable_depression"))},
-        cutoff=None,
+        bands={"total": _EPDS},
+        cutoff=4,
         source="EPDS-V >= 4 for common perinatal mental disorders (Tran et al. 2011 J Affect "
-        "Disord 133:281-293; targets depression AND anxiety); >= 13 as used in Huế 2015 "
-        "(PMC4590693). Mapping onto these band ids is our choice (UNVERIFIED)",
+        "Disord 133:281-293; targets depression AND anxiety); the bands stay Cox et al.'s "
+        "(>= 13 probable depression, also used in Huế 2015, PMC4590693)",
+        cutoff_meaning="possible common perinatal mental disorder (depression or anxiety); an "
+        "assessment, not a diagnosis",
     ),
     "moh_asd_signs": _MOH_ENTRY,
 }
 
-VIETNAM = ThresholdTable("vietnam", 1, MappingProxyType(_VIETNAM))
+VIETNAM = ThresholdTable("vietnam", 2, MappingProxyType(_VIETNAM))
 
 #: table name -> table; ``score(..., thresholds=NAME)`` picks one
 THRESHOLD_TABLES: Mapping[str, ThresholdTable] = MappingProxyType(
@@ -278,6 +300,8 @@ def _check_entry(table: ThresholdTable, instrument_id: str, entry: ThresholdEntr
         _broken(table, f"{where} cut-off present={has_cutoff} is wrong")
     if has_cutoff and not 0 < entry.cutoff <= shape["total"][0]:
         _broken(table, f"{where} cut-off {entry.cutoff} out of range")
+    if has_cutoff and not entry.cutoff_meaning:
+        _broken(table, f"{where} does not say what its cut-off means")
     if not entry.source:
         _broken(table, f"{where} has no source")
 

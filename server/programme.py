@@ -50,6 +50,6 @@ def local_date(moment: datetime) -> date:
 
 
 def table_label(name: str) -> str:
-    """``international@1``: the threshold table in force, as results name it."""
+    """``international@2``: the threshold table in force, as results name it."""
     table = screening_tools.THRESHOLD_TABLES[name]
     return f"{table.name}@{table.version}"

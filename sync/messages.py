@@ -106,6 +106,19 @@ _MOH: dict[str, Text] = {
     "step1_negative": ("không có dấu hiệu cảnh báo", "no warning sign"),
     "step1_positive": ("có dấu hiệu cảnh báo", "warning sign present"),
 }
+#: a result screen-positive at the cut-off of the table in force while its band is a low one
+#: (PHQ-9 4 under vietnam@2): these words, so the message agrees with what it opens
+POSITIVE_WORDS: dict[str, Text] = {
+    "phq9": ("dương tính khi sàng lọc trầm cảm (ngưỡng {cutoff} điểm)",
+             "screen positive for depression (cut-off {cutoff})"),
+    "gad7": ("dương tính khi sàng lọc lo âu (ngưỡng {cutoff} điểm)",
+             "screen positive for anxiety (cut-off {cutoff})"),
+    "srq20": ("dương tính (từ ngưỡng {cutoff} điểm trở lên)",
+              "positive (at or above the cut-off of {cutoff})"),
+    "epds": ("có thể có rối loạn tâm thần chu sinh thường gặp (ngưỡng {cutoff} điểm)",
+             "possible common perinatal mental disorder (cut-off {cutoff})"),
+}
+LOW_BANDS = frozenset({"none_minimal", "mild", "minimal", "low", "below_cutoff"})
 #: instrument id -> band id -> words
 BAND_WORDS: dict[str, dict[str, Text]] = {
     "mchat_r": _MCHAT, "mchat_rf": _MCHAT, "sdq_p4_17": _SDQ, "sdq_p2_4": _SDQ, "phq9": _PHQ,
@@ -179,6 +192,11 @@ def _title(instrument_id: str, lang: int) -> str:
 def _status(outcome: ScreeningOutcome, lang: int) -> str:
     """The band in words (plus the Follow-Up result and the age note), or "not scored"."""
     words = BAND_WORDS.get(outcome.instrument_id, {}).get(outcome.band or "")
+    result = outcome.result or {}
+    if result.get("screen_positive") and outcome.band in LOW_BANDS and \
+            outcome.instrument_id in POSITIVE_WORDS:
+        words = tuple(text.format(cutoff=result["screen_cutoff"])
+                      for text in POSITIVE_WORDS[outcome.instrument_id])
     if outcome.result is None or words is None:
         status = UNSCORED[lang]
     else:

@@ -26,17 +26,19 @@ Table ``pathway@1`` (the same rows under both threshold tables, except where "ta
   phq.moderate            PHQ-9, PHQ-A        moderate (10-14), or screen-      assessment          assessment_days (14)     medium
                                               positive under the table with a
                                               lower band (PHQ-9 >= 4 under
-                                              vietnam@1)
+                                              vietnam@2)
   phq.moderately_severe   PHQ-9, PHQ-A        moderately severe (15-19)         referral            referral_days (14)       high
   phq.severe              PHQ-9, PHQ-A        severe (20-27)                    referral            urgent_referral_days (7) high
   gad7.moderate           GAD-7               moderate (10-14)                  assessment          assessment_days (14)     medium
   gad7.severe             GAD-7               severe (15-21)                    referral            referral_days (14)       high
-  srq20.positive          SRQ-20              at or above the table's cut-off   assessment          assessment_days (14)     high
-                                              (8 international, 7 vietnam@1)
+  srq20.positive          SRQ-20              screen-positive at the table's    assessment          assessment_days (14)     high
+                                              cut-off (8 international, 7
+                                              vietnam@2)
   epds.probable           EPDS                probable depression (>= 13)       referral            referral_days (14)       high
-  epds.possible           EPDS                table international@1: possible   rescreen            epds_rescreen_days (14)  medium
+  epds.possible           EPDS                table international@2: possible   rescreen            epds_rescreen_days (14)  medium
                                               depression (10-12)
-  epds.possible_cmd       EPDS                table vietnam@1: >= 4 and < 13,   assessment          assessment_days (14)     medium
+  epds.possible_cmd       EPDS                table vietnam@2: screen-positive  assessment          assessment_days (14)     medium
+                                              (>= 4) below probable depression:
                                               possible common perinatal mental
                                               disorder (depression or anxiety)
   sdq.total               SDQ (both ages)     total difficulties abnormal       assessment          sdq_assessment_days (30) high
@@ -189,6 +191,10 @@ def _date_refused(facts: Facts) -> str | None:
     return None if facts.date_refused is None else f"interview_date:{facts.date_refused}"
 
 
+def _epds_cmd(facts: Facts) -> str | None:
+    return _positive(facts) if facts.outcome.band != "probable_depression" else None
+
+
 def _phq_mild(facts: Facts) -> str | None:
     return None if _positive(facts) else band("mild")(facts)
 
@@ -231,14 +237,13 @@ ROWS: tuple[Row, ...] = (
     Row("phq.severe", PHQ, band("severe"), "referral", "urgent_referral_days", "high"),
     Row("gad7.moderate", ("gad7",), band("moderate"), "assessment", "assessment_days", "medium"),
     Row("gad7.severe", ("gad7",), band("severe"), "referral", "referral_days", "high"),
-    Row("srq20.positive", ("srq20",), band("above_cutoff"), "assessment", "assessment_days",
-        "high"),
+    Row("srq20.positive", ("srq20",), _positive, "assessment", "assessment_days", "high"),
     Row("epds.probable", ("epds",), band("probable_depression"), "referral", "referral_days",
         "high"),
     Row("epds.possible", ("epds",), band("possible_depression"), "rescreen",
         "epds_rescreen_days", "medium", tables=("international",)),
-    Row("epds.possible_cmd", ("epds",), band("possible_depression"), "assessment",
-        "assessment_days", "medium", tables=("vietnam",)),
+    Row("epds.possible_cmd", ("epds",), _epds_cmd, "assessment", "assessment_days", "medium",
+        tables=("vietnam",)),
     Row("sdq.total", SDQ, band("abnormal"), "assessment", "sdq_assessment_days", "high"),
     Row("sdq.subscale", ("sdq_p4_17",), _sdq_subscale, "assessment", "sdq_assessment_days",
         "high"),
@@ -258,7 +263,7 @@ SOURCES: dict[str, str] = {
                       "birthday",
     "moh.referral": "QĐ 2254/QĐ-BYT step 1: any warning sign -> step 2",
     "phq.mild": "PHQ instruction manual: mild, watchful waiting, repeat at follow-up",
-    "phq.moderate": "PHQ instruction manual: moderate, a treatment plan; vietnam@1 cut-off 4",
+    "phq.moderate": "PHQ instruction manual: moderate, a treatment plan; vietnam@2 cut-off 4",
     "phq.moderately_severe": "PHQ instruction manual: active treatment",
     "phq.severe": "PHQ instruction manual: expedited referral to a mental-health specialist",
     "gad7.moderate": "Spitzer et al. 2006: >= 10 further evaluation",

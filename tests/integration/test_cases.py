@@ -98,12 +98,12 @@ def test_rescoring_after_a_threshold_change_keeps_the_old_result(forms_ready, de
         rescoring.rescore_screening(SYSTEM, stale[0], config)
     db.session.expire_all()
     screening = db.session.scalar(select(Screening))
-    assert screening.thresholds == "vietnam@1" and screening.total == 5
+    assert screening.thresholds == "vietnam@2" and screening.total == 5
     assert screening.result["screen_positive"] is True
     history = db.session.scalar(select(ScreeningResult))
-    assert history.thresholds == "international@1" and history.result["total"] == 5
+    assert history.thresholds == "international@2" and history.result["total"] == 5
     assert rescoring.stale_screening_ids("vietnam") == []
-    # PHQ-9 5 is mild (a rescreen) under international@1; screen-positive under vietnam@1
+    # PHQ-9 5 is mild (a rescreen) under international@2; screen-positive under vietnam@2
     # opens an assessment as well, and the rescreen opened before stays open
     rules = sorted(a.rule for a in db.session.scalars(select(CaseAction)) if a.is_open)
     assert rules == ["phq.mild", "phq.moderate"]

@@ -110,18 +110,19 @@ def test_unknown_instrument(instrument):
     assert caught.value.code == "unknown_instrument"
 
 
-@pytest.mark.parametrize("name", ["intl", "international@2", "vietnam@0", "Vietnam", "", None])
+@pytest.mark.parametrize("name", ["intl", "international@1", "vietnam@3", "Vietnam", "", None])
 def test_unknown_thresholds(name):
-    """Contract: tables are "international" and "vietnam", optionally "@1"."""
+    """Contract: tables are "international" and "vietnam", optionally "@2" (version 1, whose
+    Vietnamese bands moved with the cut-offs, is gone)."""
     with pytest.raises(ScoringError) as caught:
         score("gad7", levels(1, 7), thresholds=name)
     assert caught.value.code == "unknown_thresholds"
 
 
-@pytest.mark.parametrize("name", ["vietnam", "vietnam@1"])
+@pytest.mark.parametrize("name", ["vietnam", "vietnam@2"])
 def test_table_with_or_without_version(name):
     """Contract: a table may be named with its version."""
-    assert score("gad7", levels(1, 7), thresholds=name).thresholds == "vietnam@1"
+    assert score("gad7", levels(1, 7), thresholds=name).thresholds == "vietnam@2"
 
 
 @pytest.mark.parametrize("answers", [None, [], "q01=0", [("q01", 0)]])

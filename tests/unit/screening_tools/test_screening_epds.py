@@ -42,14 +42,14 @@ def test_every_top_option():
     assert result.flags == ("self_harm_item_positive",)
 
 
-@pytest.mark.parametrize(
-    ("thresholds", "band"), [("international", "low"), ("vietnam", "possible_depression")]
-)
-def test_every_bottom_option(thresholds, band):
-    """Rule: bottom option = 3 on q01, q02, q04 and 0 on the starred items -> 9; low under
-    international (< 10), possible under Vietnam (>= 4); q10 "never" raises no flag."""
+@pytest.mark.parametrize(("thresholds", "positive"), [("international", False), ("vietnam", True)])
+def test_every_bottom_option(thresholds, positive):
+    """Rule: bottom option = 3 on q01, q02, q04 and 0 on the starred items -> 9: the band is
+    low (< 10) whatever the table; screen-positive only under the Vietnamese cut-off (>= 4,
+    a possible common perinatal mental disorder); q10 "never" raises no flag."""
     result = score("epds", dict.fromkeys(keys(1, 10), "3"), thresholds=thresholds)
-    assert (result.total, result.band, result.flags) == (9, band, ())
+    assert (result.total, result.band, result.flags) == (9, "low", ())
+    assert result.extras["screen_positive"] is positive
 
 
 @pytest.mark.parametrize("item", ["q03", "q05", "q06", "q07", "q08", "q09", "q10"])
@@ -67,39 +67,32 @@ def test_unstarred_items_score_their_position(item, raw, points):
 
 
 @pytest.mark.parametrize(
-    ("scores", "total", "international", "vietnam"),
+    ("scores", "total", "band", "at_13", "at_4"),
     [
-        ({"q01": 3}, 3, "low", "low"),
-        ({"q01": 3, "q02": 1}, 4, "low", "possible_depression"),
-        ({"q01": 3, "q02": 3, "q04": 3}, 9, "low", "possible_depression"),
-        (
-            {"q01": 3, "q02": 3, "q04": 3, "q03": 1},
-            10,
-            "possible_depression",
-            "possible_depression",
-        ),
-        (
-            {"q01": 3, "q02": 3, "q04": 3, "q03": 3},
-            12,
-            "possible_depression",
-            "possible_depression",
-        ),
-        (
-            {"q01": 3, "q02": 3, "q04": 3, "q03": 3, "q05": 1},
-            13,
-            "probable_depression",
-            "probable_depression",
-        ),
+        ({"q01": 3}, 3, "low", False, False),
+        ({"q01": 3, "q02": 1}, 4, "low", False, True),
+        ({"q01": 3, "q02": 3, "q04": 3}, 9, "low", False, True),
+        ({"q01": 3, "q02": 3, "q04": 3, "q03": 1}, 10, "possible_depression", False, True),
+        ({"q01": 3, "q02": 3, "q04": 3, "q03": 3}, 12, "possible_depression", False, True),
+        ({"q01": 3, "q02": 3, "q04": 3, "q03": 3, "q05": 1}, 13, "probable_depression", True,
+         True),
     ],
 )
-def test_band_edges_both_tables(scores, total, international, vietnam):
-    """Rule: international >= 10 possible, >= 13 probable (camcops epds.py); Vietnam >= 4
-    (EPDS-V, Tran et al. 2011) and >= 13 (Huế 2015); mapping onto band ids UNVERIFIED."""
+def test_band_and_both_cutoffs(scores, total, band, at_13, at_4):
+    """Rule: bands >= 10 possible, >= 13 probable depression (camcops epds.py; Cox et al.
+    1987) under either table; cut-offs side by side: international >= 13 probable depression,
+    Vietnam >= 4 (EPDS-V, Tran et al. 2011), a possible common perinatal mental disorder, never
+    labelled "possible depression" by itself."""
     intl = score("epds", epds(**scores))
     viet = score("epds", epds(**scores), thresholds="vietnam")
-    assert (intl.total, intl.band, intl.flags) == (total, international, ())
-    assert (viet.total, viet.band) == (total, vietnam)
-    assert viet.extras["thresholds_from"] == "vietnam@1"
+    assert (intl.total, intl.band, intl.flags) == (total, band, ())
+    assert (viet.total, viet.band) == (total, band)
+    assert (intl.extras["screen_positive"], viet.extras["screen_positive"]) == (at_13, at_4)
+    side = viet.extras["cutoffs"]
+    assert side == intl.extras["cutoffs"]
+    assert (side["international@2"]["positive"], side["vietnam@2"]["positive"]) == (at_13, at_4)
+    assert "perinatal" in side["vietnam@2"]["meaning"]
+    assert viet.extras["thresholds_from"] == "vietnam@2"
 
 
 @pytest.mark.parametrize(("raw", "total"), [(0, 3), (1, 2), (2, 1), ("2", 1)])

@@ -45,7 +45,7 @@ def test_band_edges(thresholds, items, total, band, positive):
     result = score("gad7", levels(1, 7, **items), thresholds=thresholds).as_dict()
     assert (result["total"], result["band"]) == (total, band)
     assert (result["screen_positive"], result["screen_cutoff"]) == (positive, 10)
-    assert result["thresholds_from"] == "international@1"
+    assert result["thresholds_from"] == "international@2"
 
 
 @pytest.mark.parametrize("blank", [None, ""])

@@ -28,7 +28,7 @@ def test_all_lowest_scores_zero_low():
     assert result["flags"] == []
     assert result["at_risk_items"] == []
     assert result["subscales"] == {}
-    assert result["thresholds"] == "international@1"
+    assert result["thresholds"] == "international@2"
     assert result["rules_version"] == "mchat_r.rules@1"
 
 
@@ -98,14 +98,14 @@ def test_band_edges(thresholds, at_risk, total, band, flags):
     (scoring page; Cà Mau 2022 used the international cut-offs)."""
     result = score("mchat_r", mchat(at_risk), thresholds=thresholds)
     assert (result.total, result.band, result.flags) == (total, band, flags)
-    assert result.extras["thresholds_from"] == "international@1"
+    assert result.extras["thresholds_from"] == "international@2"
 
 
 def test_vietnam_table_is_named_and_borrowed():
     """Rule §11.4: the result names the table asked for and the one whose numbers were used."""
     result = score("mchat_r", NO_RISK, thresholds="vietnam").as_dict()
-    assert result["thresholds"] == "vietnam@1"
-    assert result["thresholds_from"] == "international@1"
+    assert result["thresholds"] == "vietnam@2"
+    assert result["thresholds_from"] == "international@2"
 
 
 @pytest.mark.parametrize("blank", [None, ""])

@@ -37,7 +37,7 @@ def test_signs_asked_by_age_all_absent(age, asked):
     assert result["signs_asked"] == asked
     assert (result["total"], result["band"], result["flags"]) == (0, "step1_negative", [])
     assert result["age_months"] == age
-    assert result["thresholds"] == "international@1"
+    assert result["thresholds"] == "international@2"
     assert result["rules_version"] == "moh_asd_signs.rules@1"
 
 

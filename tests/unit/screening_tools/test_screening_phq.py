@@ -96,8 +96,11 @@ def test_phq9_screen_cutoff_per_table(thresholds, items, total, positive, cutoff
     result = score("phq9", levels(1, 9, **items), thresholds=thresholds).as_dict()
     assert result["total"] == total
     assert (result["screen_positive"], result["screen_cutoff"]) == (positive, cutoff)
-    assert result["thresholds"] == f"{thresholds}@1"
-    assert result["thresholds_from"] == f"{thresholds}@1"
+    assert result["thresholds"] == f"{thresholds}@2"
+    assert result["thresholds_from"] == f"{thresholds}@2"
+    # both tables' cut-offs side by side, whichever is in force (instruments.md §11.4)
+    assert {label: side["positive"] for label, side in result["cutoffs"].items()} == {
+        "international@2": total >= 10, "vietnam@2": total >= 4}
 
 
 def test_vietnam_cutoff_does_not_change_the_severity_band():
@@ -237,5 +240,5 @@ def test_phqa_vietnam_borrows_international():
     """Rule: no Vietnamese PHQ-A validation (§5): vietnam falls back to international."""
     result = score("phqa", phqa(q01=3, q02=2), thresholds="vietnam").as_dict()
     assert (result["total"], result["band"]) == (5, "mild")
-    assert result["thresholds"] == "vietnam@1"
-    assert result["thresholds_from"] == "international@1"
+    assert result["thresholds"] == "vietnam@2"
+    assert result["thresholds_from"] == "international@2"

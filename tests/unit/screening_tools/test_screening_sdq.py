@@ -152,7 +152,7 @@ def test_subscale_band_edges(thresholds, instrument, scale, scores, value, band)
     result = score(instrument, sdq(**scores), thresholds=thresholds).as_dict()
     assert result["subscales"][scale] == value
     assert result["subscale_bands"][scale] == band
-    assert result["thresholds_from"] == "international@1"
+    assert result["thresholds_from"] == "international@2"
 
 
 EMOTIONAL_TEN = {"q03": 2, "q08": 2, "q13": 2, "q16": 2, "q24": 2}

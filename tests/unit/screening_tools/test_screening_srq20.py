@@ -29,20 +29,24 @@ def test_all_yes():
 
 
 @pytest.mark.parametrize(
-    ("thresholds", "yes", "total", "band"),
+    ("thresholds", "yes", "total", "band", "positive"),
     [
-        ("international", keys(1, 7), 7, "below_cutoff"),
-        ("international", keys(1, 8), 8, "above_cutoff"),
-        ("vietnam", keys(1, 6), 6, "below_cutoff"),
-        ("vietnam", keys(1, 7), 7, "above_cutoff"),
+        ("international", keys(1, 7), 7, "below_cutoff", False),
+        ("international", keys(1, 8), 8, "above_cutoff", True),
+        ("vietnam", keys(1, 6), 6, "below_cutoff", False),
+        ("vietnam", keys(1, 7), 7, "below_cutoff", True),
     ],
 )
-def test_band_edges(thresholds, yes, total, band):
-    """Rule: international 7/8 (>= 8 probable case, WHO guide; our primary band); Vietnam 6/7
-    (>= 7, Giang et al. 2006 community sample; table choice UNVERIFIED)."""
+def test_band_and_cutoff_edges(thresholds, yes, total, band, positive):
+    """Rule: the band is the WHO guide's 7/8 (>= 8 probable case) whatever the table; the
+    table in force decides screen_positive: international >= 8, Vietnam 6/7 (>= 7, Giang et al.
+    2006 community sample; table choice UNVERIFIED)."""
     result = score("srq20", yes_no(1, 20, yes), thresholds=thresholds).as_dict()
     assert (result["total"], result["band"], result["flags"]) == (total, band, [])
-    assert result["thresholds_from"] == f"{thresholds}@1"
+    assert (result["screen_positive"], result["thresholds_from"]) == (positive,
+                                                                     f"{thresholds}@2")
+    assert {label: side["cutoff"] for label, side in result["cutoffs"].items()} == {
+        "international@2": 8, "vietnam@2": 7}
 
 
 @pytest.mark.parametrize(

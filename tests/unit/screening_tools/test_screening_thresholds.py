@@ -18,8 +18,8 @@ from screening_tools.thresholds import ThresholdEntry, ThresholdTable, band_for
 def test_two_named_versioned_tables():
     """Rule §11.4: tables are named and versioned."""
     assert {name: table.label for name, table in THRESHOLD_TABLES.items()} == {
-        "international": "international@1",
-        "vietnam": "vietnam@1",
+        "international": "international@2",
+        "vietnam": "vietnam@2",
     }
 
 
@@ -37,20 +37,21 @@ def test_vietnam_fallbacks_are_recorded():
     borrowed = {key for key, entry in vietnam.items() if entry.fallback_from}
     assert borrowed == {"mchat_r", "mchat_rf", "sdq_p4_17", "sdq_p2_4", "phqa", "gad7"}
     for key in borrowed:
-        assert vietnam[key].fallback_from == "international@1"
+        assert vietnam[key].fallback_from == "international@2"
         assert vietnam[key].bands == THRESHOLD_TABLES["international"].entries[key].bands
 
 
-def test_vietnamese_cutoffs():
-    """Rule: PHQ-9 >= 4 (EAAP 2023), SRQ-20 >= 7 (Giang 2006), EPDS >= 4 (Tran 2011)."""
+def test_vietnamese_cutoffs_leave_the_bands_alone():
+    """Rule: PHQ-9 >= 4 (EAAP 2023), SRQ-20 >= 7 (Giang 2006), EPDS >= 4 (Tran 2011) are
+    screening cut-offs; the bands stay the instruments' own (instruments.md §11.4)."""
     vietnam = THRESHOLD_TABLES["vietnam"].entries
-    assert vietnam["phq9"].cutoff == 4
-    assert vietnam["srq20"].bands["total"] == ((0, "below_cutoff"), (7, "above_cutoff"))
-    assert vietnam["epds"].bands["total"] == (
-        (0, "low"),
-        (4, "possible_depression"),
-        (13, "probable_depression"),
-    )
+    international = THRESHOLD_TABLES["international"].entries
+    assert {key: vietnam[key].cutoff for key in ("phq9", "srq20", "epds")} == \
+        {"phq9": 4, "srq20": 7, "epds": 4}
+    assert {key: international[key].cutoff for key in ("phq9", "srq20", "epds")} == \
+        {"phq9": 10, "srq20": 8, "epds": 13}
+    for key in vietnam:
+        assert vietnam[key].bands == international[key].bands, key
 
 
 def _table(**entries):

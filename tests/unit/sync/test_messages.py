@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from sync import pathway, read_registration, result_message
+from sync import pathway, read_registration, rescore, result_message
 from tests.unit.sync.bundled import PERSON, bundled_binding, first_items, mchat, scored, values_for
 
 ADULT_DOB = date(1990, 5, 20)
@@ -106,6 +106,22 @@ def test_depression_and_anxiety_results_say_what_comes_next():
     assert message(anxious, on, ADULT_DOB, "en") == (
         "GAD-7: moderate symptoms of anxiety — clinical assessment at the commune health "
         "station by 16/03/2026.")
+
+
+def test_a_vietnamese_screen_positive_is_not_called_minimal():
+    """Rule: under vietnam@2 a PHQ-9 of 4 is screen-positive (cut-off 4) while its severity
+    band is "none/minimal": the message says positive, as the assessment it opens (pathway:
+    14 days, 2 Mar + 14 = 16/03/2026) does; an EPDS of 5 is a possible common perinatal mental
+    disorder, not "possible depression"."""
+    on = date(2026, 3, 2)
+    phq = rescore(scored("phq9", {f"q{n:02d}": "0" for n in range(3, 10)} | {"q01": "2",
+                                                                             "q02": "2"},
+                         on=on, dob=ADULT_DOB), thresholds="vietnam")
+    assert (phq.total, phq.band) == (4, "none_minimal")
+    text = result_message(phq, pathway.plan(phq, on=on, dob=ADULT_DOB, table="vietnam"))
+    assert text == ("PHQ-9: dương tính khi sàng lọc trầm cảm (ngưỡng 4 điểm) — cần đánh giá lâm "
+                    "sàng tại trạm y tế xã trước 16/03/2026.")
+    assert "rất ít" not in text
 
 
 def test_follow_up_result_and_age_note():

@@ -93,7 +93,7 @@ def test_mchat_r_high():
     assert outcome.error is None
     assert (outcome.age_months, outcome.age_years, outcome.outside_age_range) == (21, 1, False)
     assert (outcome.device_total, outcome.device_disagrees) == (9, False)
-    assert outcome.result is not None and outcome.result["thresholds"] == "international@1"
+    assert outcome.result is not None and outcome.result["thresholds"] == "international@2"
     assert outcome.answers["q01"] == "no" and outcome.answers["q02"] == "yes"
     assert outcome.followup == {}
 
@@ -224,8 +224,9 @@ def test_thresholds_are_chosen_by_name():
     values = values_for("srq20", answers)
     day, dob = date(2026, 3, 2), date(1990, 5, 20)
     intl = score_instance(binding, values, screening_date=day, dob=dob)
-    vn = score_instance(binding, values, screening_date=day, dob=dob, thresholds="vietnam@1")
-    assert (intl.total, intl.band, vn.total, vn.band) == (7, "below_cutoff", 7, "above_cutoff")
+    vn = score_instance(binding, values, screening_date=day, dob=dob, thresholds="vietnam@2")
+    assert (intl.total, intl.band, vn.total, vn.band) == (7, "below_cutoff", 7, "below_cutoff")
+    assert (intl.result["screen_positive"], vn.result["screen_positive"]) == (False, True)
 
 
 def test_unknown_thresholds_is_a_sync_error():
