@@ -136,7 +136,8 @@ def _dob_row(child: bool, age: AgeRule | None) -> Row:
     if child:
         label = ("Ngày sinh của trẻ", "Child's date of birth")
     return Row("date", "dob", label, required=True, constraint=constraint, message=message,
-               person="dob")  # fmt: skip
+               person="dob", calculation=from_case_list("dob", convert="date"),
+               trigger="${person_id}", read_only=PICKED)  # fmt: skip
 
 
 def _age_rows(age: AgeRule | None) -> list[Row]:
@@ -173,10 +174,32 @@ def _assent_rows() -> list[Row]:
     ]  # fmt: skip
 
 
+#: an existing person was chosen from the device's case list (cases.csv); "new" registers one
+PICKED = "${person_id} != '' and ${person_id} != 'new'"
+
+
+def from_case_list(column: str, convert: str = "") -> str:
+    """The chosen person's ``column`` of cases.csv, for a question recomputed whenever
+    ``person_id`` changes (empty for a new person)."""
+    value = f"instance('cases')/root/item[name=${{person_id}}]/{column}"
+    return f"if({PICKED}, {convert}({value}), '')" if convert else \
+        f"if({PICKED}, {value}, '')"
+
+
+def in_age_range(age: AgeRule) -> str:
+    """A cases.csv row's person is in the instrument's age range today (the choice filter of
+    a child form's case list; the "new person" row is always shown)."""
+    months = age_months_expr("date(dob)")
+    value = months if age.unit == "months" else f"int(({months}) div 12)"
+    high = f" and {value} <= {age.high}" if age.high is not None else ""
+    return f"name = 'new' or (dob != '' and {value} >= {age.low}{high})"
+
+
 def person_rows(child: bool, age: AgeRule | None) -> list[Row]:
-    """Date of birth and age (first: assent and the age check need it), then identification."""
+    """Who: chosen from the case list (its name, date of birth and sex then filled in and read
+    only) or new; date of birth and age (assent and the age check need them), then the rest."""
     rows = [begin("person", ("Thông tin nhận dạng", "Identification"), relevant=CONSENTED),
-            _dob_row(child, age), *_age_rows(age)]  # fmt: skip
+            _person_id_row(child, age), _dob_row(child, age), *_age_rows(age)]  # fmt: skip
     details = _identity_rows(child)
     if child:
         rows += _assent_rows()
@@ -185,16 +208,27 @@ def person_rows(child: bool, age: AgeRule | None) -> list[Row]:
     return [*rows, *details, end("person")]
 
 
-def _identity_rows(child: bool) -> list[Row]:
+def _person_id_row(child: bool, age: AgeRule | None) -> Row:
     who = ("trẻ", "child") if child else ("người", "person")
+    return Row("select_one_from_file cases.csv", "person_id", (
+        f"Đã có hồ sơ? Chọn {who[0]} trong danh sách (bỏ qua nếu là {who[0]} mới)",
+        f"Existing record? Choose the {who[1]} from the list (skip for a new {who[1]})"),
+        hint=("Chọn người đã có: họ tên, ngày sinh và giới tính được điền sẵn và không sửa được "
+              "ở đây.",
+              "Choosing an existing person fills in the name, date of birth and sex, which "
+              "cannot be changed here."),
+        appearance="autocomplete", person="person_id",
+        choice_filter=in_age_range(age) if child and age is not None else "")
+
+
+def _identity_rows(child: bool) -> list[Row]:
     rows = [
-        Row("select_one_from_file cases.csv", "person_id", (
-            f"Đã có hồ sơ? Chọn {who[0]} trong danh sách (bỏ qua nếu là {who[0]} mới)",
-            f"Existing record? Choose the {who[1]} from the list (skip for a new {who[1]})"),
-            appearance="autocomplete", person="person_id"),
         Row("text", "full_name", ("Họ và tên của trẻ", "Child's full name") if child
-            else ("Họ và tên", "Full name"), required=True, person="full_name"),
-        Row("select_one sex", "sex", ("Giới tính", "Sex"), required=True, person="sex"),
+            else ("Họ và tên", "Full name"), required=True, person="full_name",
+            calculation=from_case_list("full_name"), trigger="${person_id}",
+            read_only=PICKED),
+        Row("select_one sex", "sex", ("Giới tính", "Sex"), required=True, person="sex",
+            calculation=from_case_list("sex"), trigger="${person_id}", read_only=PICKED),
     ]  # fmt: skip
     if child:
         rows.append(Row("text", "caregiver_name", (

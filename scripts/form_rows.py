@@ -19,6 +19,7 @@ SURVEY_COLUMNS = (
     "required", "relevant", "constraint", f"constraint_message::{VI}",
     f"constraint_message::{EN}", "calculation", "appearance",
     "bind::sangloc:item", "bind::sangloc:person", "bind::sangloc:device_score",
+    "trigger", "read_only", "choice_filter",
 )  # fmt: skip
 
 
@@ -39,6 +40,9 @@ class Row:
     item: str = ""
     person: str = ""
     score: str = ""
+    trigger: str = ""  # recompute ``calculation`` when this question changes (odk:setvalue)
+    read_only: str = ""  # an XPath condition under which the question cannot be edited
+    choice_filter: str = ""
 
     def cells(self) -> list[str]:
         """The row's cells in SURVEY_COLUMNS order."""
@@ -47,7 +51,8 @@ class Row:
         return [
             self.type, self.name, *label, *hint, "yes" if self.required else "",
             self.relevant, self.constraint, *message, self.calculation, self.appearance,
-            self.item, self.person, self.score,
+            self.item, self.person, self.score, self.trigger, self.read_only,
+            self.choice_filter,
         ]  # fmt: skip
 
 

@@ -316,3 +316,59 @@ def test_phq9_adult_consent_device_total_and_difficulty():
     assert recorded["/data/consent_group/consent_relation"] == "self"
     items, _ = sync.extract_answers(sync.read_binding(info("phq9")), recorded)
     assert items["q09"] == "1" and items["q10"] == "1"
+
+
+# --- a person chosen from the device's case list (issue 10) -------------------------------------
+
+def with_cases(form_id: str) -> bytes:
+    """cases.csv as the server writes it (case_list.HEADER): a toddler of 20 months and a
+    child of 60 months."""
+    rows = [
+        "name,label,__version,dob,sex,village,last_screening,due_action,full_name",
+        "new,Người mới,1,,,,,,",
+        f"p-0020,Trần Bé Na,1,{months_ago(20)},female,Thôn 1,,,Trần Bé Na",
+        f"p-0060,Lê Văn Lớn,1,{months_ago(60)},male,Thôn 2,,,Lê Văn Lớn",
+    ]
+    return inline_csv(xform(form_id), {
+        "cases.csv": "\n".join(rows).encode(),
+        "communes.csv": f"name,label\n{COMMUNE_CODE},Xã Thử\n".encode()})
+
+
+def chosen_answers(person_id: str) -> dict[str, str]:
+    """The consent and the rest of the identification, without name, date of birth or sex."""
+    answers = child_answers(months_ago(20), **{"/data/person/person_id": person_id})
+    for key in ("/data/person/dob", "/data/person/full_name", "/data/person/sex"):
+        del answers[key]
+    return answers
+
+
+@pytest.mark.java
+def test_a_chosen_person_fills_in_name_date_of_birth_and_sex():
+    answers = {**chosen_answers("p-0020"), **_mchat_answers({"q01"})}
+    recorded = values(fill_form(with_cases("mchat_r"), answers))
+    assert (recorded["/data/person/full_name"], recorded["/data/person/dob"],
+            recorded["/data/person/sex"]) == ("Trần Bé Na", months_ago(20), "female")
+    assert recorded["/data/person/age_months"] == "20"
+
+
+@pytest.mark.java
+def test_a_chosen_persons_name_cannot_be_changed():
+    answers = {**chosen_answers("p-0020"), "/data/person/full_name": "Tên Khác",
+               **_mchat_answers({"q01"})}
+    with pytest.raises(JavaRosaFillError) as caught:
+        fill_form(with_cases("mchat_r"), answers)
+    assert "/data/person/full_name" in str(caught.value)
+
+
+@pytest.mark.java
+def test_a_child_forms_list_shows_only_its_age_range():
+    """M-CHAT-R is for 16-30 months: the 60-month-old is not offered; the Ministry checklist
+    (0-72 months) offers him."""
+    with pytest.raises(JavaRosaFillError) as caught:
+        fill_form(with_cases("mchat_r"), {**chosen_answers("p-0060"), **_mchat_answers(set())})
+    assert "/data/person/person_id" in str(caught.value)
+    signs = {f"/data/moh_asd_signs/q{n:02d}": "no" for n in range(1, 7)}
+    recorded = values(fill_form(with_cases("moh_asd_signs"),
+                                {**chosen_answers("p-0060"), **signs}))
+    assert (recorded["/data/person/full_name"], recorded["/data/person/age_months"]) == \
+        ("Lê Văn Lớn", "60")

@@ -1,7 +1,9 @@
 """The case list sent to devices: an entity-list style CSV of the people in an area.
 
 Columns ``name,label,__version`` (openrosa.md a.7) plus properties the forms and collaborators
-use: date of birth, sex, village, last screening, due action. The first row is always the
+use: date of birth, sex, village, last screening, due action, and the full name (a form fills in
+the chosen person's name, date of birth and sex from it, read only; a child form lists only
+the persons of its instrument's age range). The first row is always the
 "new person" entry (JavaRosa refuses an empty choice list). Rows are ordered by normalised name
 and id, so the bytes (and so the manifest hash) change only when the content changes. The
 persons are those the device's scope sees (``access.scope.visible``).
@@ -21,7 +23,8 @@ from server.models import Case, CaseAction, Person
 from server.services.access.scope import Scope, visible
 from sync import NEW_PERSON
 
-HEADER = ["name", "label", "__version", "dob", "sex", "village", "last_screening", "due_action"]
+HEADER = ["name", "label", "__version", "dob", "sex", "village", "last_screening", "due_action",
+          "full_name"]
 # a submission naming the first entry (sync.NEW_PERSON) registers a new person
 NEW_PERSON_LABEL = "Người mới (chưa có trong danh sách) / New person"
 
@@ -77,14 +80,14 @@ def _build(scope: Scope) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HEADER)
-    writer.writerow([NEW_PERSON, NEW_PERSON_LABEL, 1, "", "", "", "", ""])
+    writer.writerow([NEW_PERSON, NEW_PERSON_LABEL, 1, "", "", "", "", "", ""])
     for r in rows:
         last = f"{r.last_instrument} {r.last_screened_on.isoformat()}" if r.last_screened_on \
             else ""
         due = f"{r.next_action} {r.next_action_due.isoformat()}" if r.next_action_due else ""
         writer.writerow([r.id, _label(r.full_name, r.dob), r.version,
                          r.dob.isoformat() if r.dob else "", r.sex or "", r.village or "",
-                         last, due])
+                         last, due, r.full_name or ""])
     return buffer.getvalue().encode("utf-8")
 
 
