@@ -58,6 +58,8 @@ class InstrumentSpec:
     licence: str
     followup_codes: tuple[str, ...] = ()
     rules_version: str = ""
+    #: yes/no items a form may ask in several parts: "yes" when any part is "yes"
+    composite_items: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "answer_codes", MappingProxyType(dict(self.answer_codes)))

@@ -12,7 +12,7 @@ instruments.md §10). Children 0-72 months.
   q02   ws_09m     9           no back-and-forth sounds, smiles or expressions
   q03   ws_12m     12          no babbling; no pointing, reaching or waving
   q04   ws_16m     16          no single words
-  q05   ws_24m     24          no meaningful two-word phrases, or echoing speech
+  q05   ws_24m     24          no meaningful two-word phrases of its own (echoes do not count)
   q06   ws_loss    0           loss of language or social skills, any age
   ====  =========  ==========  =====================================================
 
@@ -70,6 +70,9 @@ MOH_ASD_SIGNS = InstrumentSpec(
     age_range=(0, MAX_AGE_MONTHS, "months"),
     licence="state_document",
     rules_version="moh_asd_signs.rules@1",
+    # q03 (babbling; pointing, reaching, waving) and q05 (two-word phrases of the child's own,
+    # or only echoed ones) are compound signs, asked in parts: present when any part is
+    composite_items=("q03", "q05"),
 )
 
 

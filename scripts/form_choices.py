@@ -12,6 +12,9 @@ from form_rows import T
 CHOICES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "agree": (("yes", "Có, đồng ý", "Yes, agrees"), ("no", "Không đồng ý", "Does not agree")),
     "yes_no": (("yes", "Có", "Yes"), ("no", "Không", "No")),
+    # QĐ 2254 step 1: the answer records the sign, not the skill (codes as yes_no)
+    "sign": (("yes", "Có dấu hiệu này", "Sign present"),
+             ("no", "Không có dấu hiệu này", "Sign absent")),
     "relation": (
         ("mother", "Mẹ", "Mother"),
         ("father", "Cha", "Father"),

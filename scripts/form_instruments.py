@@ -159,6 +159,20 @@ def srq20_rows() -> list[Row]:
     return group("srq20", ("SRQ-20", "SRQ-20"), GO_ADULT, body)
 
 
+def _sign_row(key: str, months: int, field: str, vi: str, en: str) -> Row:
+    """One question of a warning sign (a compound sign has one per part, bound to one item)."""
+    when = (f"Hỏi khi trẻ từ {months} tháng tuổi.", f"Asked from {months} months of age.")
+    if months == 0:
+        when = ("Hỏi ở mọi lứa tuổi.", "Asked at any age.")
+    hint = (f"{when[0]} Dấu hiệu là điều trẻ CHƯA làm được: chọn “Có dấu hiệu này” khi trẻ "
+            "chưa làm được như mô tả.",
+            f"{when[1]} A sign is something the child does NOT do: choose “Sign present” "
+            "when the child does not do what is described.")
+    return Row("select_one sign", field, (f"Dấu hiệu: {vi}", f"Sign: {en}"), hint=hint,
+               required=True, relevant=f"${{age_months}} >= {months}" if months else "",
+               item=f"moh_asd_signs.{key}")  # fmt: skip
+
+
 def moh_rows() -> list[Row]:
     """QĐ 2254/QĐ-BYT step 1: each sign asked from its age; any sign present -> refer."""
     intro = (
@@ -170,16 +184,12 @@ def moh_rows() -> list[Row]:
         "the child's age (${age_months} months) are asked.",
     )
     signs = []
-    for key, months, vi, en in MOH_SIGNS:
-        hint = (f"Hỏi khi trẻ từ {months} tháng tuổi.", f"Asked from {months} months of age.")
-        if months == 0:
-            hint = ("Hỏi ở mọi lứa tuổi.", "Asked at any age.")
-        signs.append(Row("select_one yes_no", key, (f"Dấu hiệu: {vi}", f"Sign: {en}"), hint=hint,
-                         required=True, relevant=f"${{age_months}} >= {months}" if months else "",
-                         item=f"moh_asd_signs.{key}"))  # fmt: skip
-    keys = [key for key, *_ in MOH_SIGNS]
+    for key, months, parts in MOH_SIGNS:
+        for field, vi, en in parts:
+            signs.append(_sign_row(key, months, field, vi, en))
+    fields = [field for _, _, parts in MOH_SIGNS for field, _, _ in parts]
     body = [
-        note("moh_intro", intro), *signs, calc("signs", count_expr(keys, "yes")),
+        note("moh_intro", intro), *signs, calc("signs", count_expr(fields, "yes")),
         note("positive", (
             "Có dấu hiệu cảnh báo: chuyển gửi trẻ đến Bước 2 (sàng lọc bởi bác sĩ phục hồi chức "
             "năng nhi hoặc bác sĩ tâm thần nhi tuyến tỉnh hoặc trung ương) theo QĐ 2254/QĐ-BYT.",

@@ -149,18 +149,26 @@ SRQ20_ITEMS = (
     ("q20", "Anh/chị có dễ bị mệt không?", "Are you easily tired?"),
 )  # fmt: skip
 
-# QĐ 2254/QĐ-BYT step 1 warning signs (vietnam.md §1): key, asked from age (months), vi, en.
+# QĐ 2254/QĐ-BYT step 1 warning signs (vietnam.md §1): item key, asked from age (months), and
+# the questions asking it: (field name, vi, en). A compound sign (q03, q05) is asked one part
+# per question and is present when any part is (screening_tools.moh_asd, composite items).
 MOH_SIGNS = (
-    ("q01", 6, "Chưa cười, ít vui thích khi được trò chuyện", "No smiling or joyful response"),
-    ("q02", 9, "Không đáp lại bằng âm thanh, nụ cười, nét mặt",
-     "No back-and-forth sounds, smiles or expressions"),
-    ("q03", 12, "Chưa bập bẹ; không chỉ tay, với, vẫy tay",
-     "No babbling; no pointing, reaching or waving"),
-    ("q04", 16, "Chưa nói được từ đơn", "No single words"),
-    ("q05", 24, "Chưa nói câu hai từ có nghĩa, hoặc nhại lời",
-     "No meaningful two-word phrases, or echoing speech"),
-    ("q06", 0, "Mất kỹ năng nói hoặc giao tiếp đã có",
-     "Loss of language or social skills, any age"),
+    ("q01", 6, (("q01", "Chưa cười, ít vui thích khi được trò chuyện",
+                 "No smiling or joyful response"),)),
+    ("q02", 9, (("q02", "Không đáp lại bằng âm thanh, nụ cười, nét mặt",
+                 "No back-and-forth sounds, smiles or expressions"),)),
+    ("q03", 12, (("q03a", "Chưa bập bẹ", "No babbling"),
+                 ("q03b", "Không chỉ tay, không với tay, không vẫy tay",
+                  "No pointing, reaching or waving"))),
+    ("q04", 16, (("q04", "Chưa nói được từ đơn", "No single words"),)),
+    ("q05", 24, (("q05a", "Chưa tự nói được câu hai từ có nghĩa",
+                  "No meaningful two-word phrases of the child's own"),
+                 ("q05b", "Chỉ nhại lại câu của người khác, chưa tự nói câu hai từ (nhại lời "
+                  "mà vẫn tự nói được câu hai từ thì không phải dấu hiệu này)",
+                  "Only echoes other people's phrases, no two-word phrase of its own (echoing "
+                  "alongside phrases of its own is not this sign)"))),
+    ("q06", 0, (("q06", "Mất kỹ năng nói hoặc giao tiếp đã có",
+                 "Loss of language or social skills, any age"),)),
 )  # fmt: skip
 
 # Copyright notices of the licensed instruments (their item text is not shipped).

@@ -62,7 +62,7 @@ class Binding:
     """Which field answers which item of one instrument, plus person roles and device score."""
 
     instrument_id: str
-    items: Mapping[str, str]
+    items: Mapping[str, str | tuple[str, ...]]  # a composite item: its parts' paths
     followup: Mapping[str, str]
     person: Mapping[str, str]
     device_score: str | None
@@ -71,15 +71,20 @@ class Binding:
         default_factory=lambda: MappingProxyType({}))
 
     def to_data(self) -> dict[str, object]:
-        """Plain JSON data, as a published form version stores it."""
-        return {"instrument_id": self.instrument_id, "items": dict(self.items),
+        """Plain JSON data, as a published form version stores it (a composite item's parts
+        as a list)."""
+        items = {key: list(path) if isinstance(path, tuple) else path
+                 for key, path in self.items.items()}
+        return {"instrument_id": self.instrument_id, "items": items,
                 "followup": dict(self.followup), "person": dict(self.person),
                 "device_score": self.device_score, "timestamps": dict(self.timestamps)}
 
     @classmethod
     def from_data(cls, data: Mapping[str, object]) -> Binding:
         """The binding :meth:`to_data` wrote (versions stored before timestamps: none)."""
-        return cls(data["instrument_id"], dict(data["items"]), dict(data["followup"]),
+        items = {key: tuple(path) if isinstance(path, list) else path
+                 for key, path in dict(data["items"]).items()}
+        return cls(data["instrument_id"], items, dict(data["followup"]),
                    dict(data["person"]), data["device_score"],
                    dict(data.get("timestamps") or {}))
 
@@ -138,12 +143,30 @@ def extract_answers(
     return _pick(binding.items, values), _pick(binding.followup, values)
 
 
-def _pick(paths: Mapping[str, str], values: Mapping[str, str]) -> dict[str, str | None]:
+def _pick(paths: Mapping[str, str | tuple[str, ...]],
+          values: Mapping[str, str]) -> dict[str, str | None]:
     picked: dict[str, str | None] = {}
     for key, path in paths.items():
-        text = (values.get(path) or "").strip()
-        picked[key] = text or None
+        if isinstance(path, tuple):
+            picked[key] = _any_part(tuple(_text(values, part) for part in path))
+        else:
+            picked[key] = _text(values, path)
     return picked
+
+
+def _text(values: Mapping[str, str], path: str) -> str | None:
+    return (values.get(path) or "").strip() or None
+
+
+def _any_part(parts: tuple[str | None, ...]) -> str | None:
+    """A composite yes/no item: "yes" when a part is "yes", "no" when every part is "no",
+    else not answered (a part left empty cannot be read as "no")."""
+    odd = [part for part in parts if part not in (None, "yes", "no")]
+    if odd:
+        return odd[0]  # not an answer code: scoring refuses it, naming the item
+    if "yes" in parts:
+        return "yes"
+    return "no" if all(part == "no" for part in parts) else None
 
 
 def _marked(info: forms.XFormInfo, attr: str) -> list[tuple[str, forms.Field]]:
@@ -197,13 +220,24 @@ def _get_spec(instrument_id: str, path: str, value: str) -> screening_tools.Inst
 
 def _bind_items(
     spec: screening_tools.InstrumentSpec, refs: list[_Ref], fields: Mapping[str, forms.Field]
-) -> dict[str, str]:
-    """Item key -> path for the initial items, checked for known keys, twins and codes."""
+) -> dict[str, str | tuple[str, ...]]:
+    """Item key -> path for the initial items, checked for known keys, twins and codes; a
+    composite item (``spec.composite_items``) may be asked in parts: key -> (path, ...)."""
     known = (*spec.items, *spec.optional_items)
-    bound = _unique_keys(spec.id, refs, known, what="item")
-    for key, path in bound.items():
-        _check_choices(fields[path], f"{spec.id}.{key}", spec.answer_codes.get(key, ()))
-    return {key: bound[key] for key in known if key in bound}
+    parts = [ref for ref in refs if ref.item in spec.composite_items]
+    bound: dict[str, str | tuple[str, ...]] = dict(_unique_keys(
+        spec.id, [ref for ref in refs if ref not in parts], known, what="item"))
+    for ref in parts:
+        bound[ref.item] = (*bound.get(ref.item, ()), ref.path)
+    for key, paths in bound.items():
+        for path in (paths,) if isinstance(paths, str) else paths:
+            _check_choices(fields[path], f"{spec.id}.{key}", spec.answer_codes.get(key, ()))
+    return {key: _single(bound[key]) for key in known if key in bound}
+
+
+def _single(paths: str | tuple[str, ...]) -> str | tuple[str, ...]:
+    """One path as itself; a composite asked in one question is an ordinary item."""
+    return paths[0] if isinstance(paths, tuple) and len(paths) == 1 else paths
 
 
 def _bind_followup(

@@ -52,7 +52,8 @@ def test_the_ministry_checklist_at_72_months_is_scored_although_73_at_receipt(
         all_forms, device, staff_api, client, interview, publish_bundled):
     publish_bundled("moh_asd_signs")
     dob = born(interview, 72)
-    answers = {"q01": "no", "q02": "no", "q03": "no", "q04": "no", "q05": "no", "q06": "yes"}
+    answers = {"q01": "no", "q02": "no", "q03a": "no", "q03b": "no", "q04": "no", "q05a": "no",
+               "q05b": "no", "q06": "yes"}
     device.collect.submit(screening_instance("moh_asd_signs", answers, dob=dob,
                                              start=start_of(interview)))
     screening = only_screening()

@@ -108,8 +108,11 @@ def test_binding_covers_every_item(form_id):
     assert binding.instrument_id == form_id
     assert list(binding.items) == [*spec.items, *spec.optional_items]
     assert list(binding.followup) == list(spec.followup_items)
-    for key, path in binding.items.items():
-        assert set(info(form_id).fields[path].choices) == set(spec.answer_codes[key])
+    for key, paths in binding.items.items():
+        # a compound sign (QĐ 2254 q03, q05) is asked in parts, each with the item's codes
+        assert isinstance(paths, tuple) == (key in spec.composite_items)
+        for path in paths if isinstance(paths, tuple) else (paths,):
+            assert set(info(form_id).fields[path].choices) == set(spec.answer_codes[key])
 
 
 @pytest.mark.parametrize("form_id", FORM_IDS)
@@ -289,7 +292,8 @@ def test_ministry_checklist_asks_signs_by_age():
 @pytest.mark.java
 @pytest.mark.parametrize(("months", "accepted"), [(72, True), (73, False)])
 def test_ministry_checklist_refuses_children_over_72_months(months, accepted):
-    signs = {f"/data/moh_asd_signs/q{n:02d}": "no" for n in range(1, 7)}
+    signs = {f"/data/moh_asd_signs/{field}": "no"
+             for field in ("q01", "q02", "q03a", "q03b", "q04", "q05a", "q05b", "q06")}
     answers = child_answers(months_ago(months), **signs)
     if accepted:
         assert values(fill_form(fillable("moh_asd_signs"), answers))["/data/person/age_months"] == (
@@ -367,8 +371,23 @@ def test_a_child_forms_list_shows_only_its_age_range():
     with pytest.raises(JavaRosaFillError) as caught:
         fill_form(with_cases("mchat_r"), {**chosen_answers("p-0060"), **_mchat_answers(set())})
     assert "/data/person/person_id" in str(caught.value)
-    signs = {f"/data/moh_asd_signs/q{n:02d}": "no" for n in range(1, 7)}
+    signs = {f"/data/moh_asd_signs/{field}": "no"
+             for field in ("q01", "q02", "q03a", "q03b", "q04", "q05a", "q05b", "q06")}
     recorded = values(fill_form(with_cases("moh_asd_signs"),
                                 {**chosen_answers("p-0060"), **signs}))
     assert (recorded["/data/person/full_name"], recorded["/data/person/age_months"]) == \
         ("Lê Văn Lớn", "60")
+
+
+@pytest.mark.java
+def test_a_compound_sign_is_asked_in_parts_and_present_when_any_part_is():
+    """QĐ 2254 q03 (babbling; pointing, reaching, waving) asked as two questions at 14
+    months; "pointing" alone present makes the sign present (sync composite items)."""
+    asked = {"q01": "no", "q02": "no", "q03a": "no", "q03b": "yes", "q06": "no"}
+    answers = child_answers(months_ago(14), **{f"/data/moh_asd_signs/{field}": code
+                                               for field, code in asked.items()})
+    recorded = values(fill_form(fillable("moh_asd_signs"), answers))
+    items, _ = sync.extract_answers(sync.read_binding(info("moh_asd_signs")), recorded)
+    assert (items["q03"], items["q04"], items["q05"]) == ("yes", None, None)
+    result = screening_tools.score("moh_asd_signs", items, age_months=14)
+    assert result.band == "step1_positive"

@@ -64,3 +64,21 @@ def test_one_name_for_the_mchat_follow_up_in_form_and_messages():
 
 def test_the_device_never_prints_self_harm():
     assert "tự hại" not in messages.SAFETY[0] and "self-harm" not in messages.SAFETY[1]
+
+
+def test_the_ministry_checklist_records_the_sign_not_the_skill():
+    sheet = openpyxl.load_workbook(DEFINITIONS / "moh_asd_signs.xlsx", read_only=True)
+    survey = list(sheet["survey"].iter_rows(values_only=True))
+    kinds = {row[1]: row[0] for row in survey[1:] if row[1]}
+    fields = ("q01", "q02", "q03a", "q03b", "q04", "q05a", "q05b", "q06")
+    assert {kinds[field] for field in fields} == {"select_one sign"}
+    choices = {(row[0], row[1]): row[2] for row in sheet["choices"].iter_rows(values_only=True)}
+    assert choices[("sign", "yes")] == "Có dấu hiệu này"
+    assert choices[("sign", "no")] == "Không có dấu hiệu này"
+    # compound signs are asked one part per question; echolalia alone is not the sign: what
+    # counts is no two-word phrase of the child's own
+    signs = labels("moh_asd_signs")
+    assert "bập bẹ" in signs["q03a"] and "chỉ tay" in signs["q03b"]
+    assert "chỉ tay" not in signs["q03a"] and "bập bẹ" not in signs["q03b"]
+    assert "tự nói" in signs["q05a"] and "nhại" not in signs["q05a"]
+    assert "chưa tự nói câu hai từ" in signs["q05b"] and "không phải dấu hiệu" in signs["q05b"]

@@ -58,7 +58,13 @@ def values_for(
     binding = bundled_binding(form_id)
     roles = PERSON if person is None else person
     values = {binding.person[role]: text for role, text in roles.items() if role in binding.person}
-    values.update({binding.items[key]: code for key, code in (answers or {}).items()})
+    for key, code in (answers or {}).items():
+        paths = binding.items[key]
+        if isinstance(paths, tuple):  # a composite sign asked in parts: "yes" in the first
+            values.update({part: "no" if code == "yes" and n else code
+                           for n, part in enumerate(paths)})
+        else:
+            values[paths] = code
     values.update({binding.followup[key]: code for key, code in (followup or {}).items()})
     if device_total is not None:
         assert binding.device_score is not None

@@ -273,3 +273,32 @@ def test_a_binding_round_trips_through_its_stored_data():
     data = json.loads(json.dumps(binding.to_data()))
     assert Binding.from_data(data) == binding
     assert data["instrument_id"] == "mchat_rf" and len(data["items"]) == 20
+
+
+@pytest.mark.parametrize("form_id", ["mchat_rf", "moh_asd_signs"])
+def test_composite_items_round_trip_too(form_id):
+    import json
+
+    from tests.unit.sync.bundled import bundled_binding
+
+    binding = bundled_binding(form_id)
+    assert Binding.from_data(json.loads(json.dumps(binding.to_data()))) == binding
+
+
+@pytest.mark.parametrize(("parts", "answer"), [
+    (("no", "no"), "no"),      # every part absent: the sign is absent
+    (("no", "yes"), "yes"),    # any part present: the sign is present
+    (("yes", None), "yes"),
+    (("no", None), None),      # a part not answered cannot be read as absent
+    ((None, None), None),
+    (("maybe", "no"), "maybe"),  # not an answer code: passed on for scoring to refuse
+])
+def test_a_compound_sign_is_present_when_any_part_is(parts, answer):
+    """QĐ 2254 q03 asked as babbling (q03a) and pointing/reaching/waving (q03b)."""
+    from tests.unit.sync.bundled import bundled_binding
+
+    binding = bundled_binding("moh_asd_signs")
+    first, second = binding.items["q03"]
+    values = {path: code for path, code in ((first, parts[0]), (second, parts[1])) if code}
+    items, _ = extract_answers(binding, values)
+    assert items["q03"] == answer
