@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import threading
+import time
 from datetime import date, timedelta
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -27,8 +30,10 @@ from server.models.types import utcnow
 from server.services.access import users
 from server.services.audit import SYSTEM
 from server.services.notify import delivery
+from tests.support.collect import headers as collect_headers
+from tests.support.collect import multipart
 from tests.support.instances import levels, screening_instance
-from tests.support.live_server import free_port
+from tests.support.live_server import ROOT, free_port, live_server, wait_until
 
 SECRET = "webhook-secret-for-tests"
 ADULT = date(1990, 5, 17)
@@ -171,3 +176,39 @@ def test_mail_waits_when_no_smtp_server_is_set(app, staff, device):
     harm(device)
     assert deliver(app) == {"delivered": 0, "retried": 0, "failed": 0}
     assert {n.state for n in db.session.scalars(select(Notification))} == {"pending"}
+
+
+@pytest.mark.slow
+def test_on_a_default_install_an_urgent_action_reaches_the_inbox_within_a_minute(
+        sqlite_template, tmp_path):
+    """``sangloc serve`` (what ``make run`` starts) with a mail relay set: the scheduler it runs
+    delivers the announcement of a same-day safety contact within 60 s of the submission."""
+    box = Mailbox()
+    relay = Controller(box, hostname="127.0.0.1", port=free_port())
+    relay.start()
+    server = live_server(sqlite_template, tmp_path / "instance", SMTP_HOST="127.0.0.1",
+                         SMTP_PORT=str(relay.port))
+    try:
+        server.sangloc("forms", "publish", str(ROOT / "forms" / "definitions" / "phq9.xlsx"))
+        server.sangloc("users", "create", "gs", "--role", "supervisor", "--area", "00004",
+                       "--email", "gs@example.vn")
+        created = json.loads(server.sangloc("app-users", "create", "ctv", "--commune", "00004",
+                                            "--json"))
+        server.start()
+        device = urlsplit(created["server_url"]).path
+        body, content_type = multipart(screening_instance("phq9", levels(9, q09=2), dob=ADULT))
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        try:
+            connection.request("POST", f"{device}/submission", body=body,
+                               headers={**collect_headers(), "Content-Type": content_type})
+            assert connection.getresponse().status == 201
+        finally:
+            connection.close()
+        sent = time.monotonic()
+        wait_until(lambda: box.messages, 60, "the supervisor's e-mail")
+        assert time.monotonic() - sent <= 60
+        [(recipients, mail)] = box.messages
+        assert recipients == ["gs@example.vn"] and "hôm nay" in mail["Subject"]
+    finally:
+        server.stop()
+        relay.stop()
