@@ -137,7 +137,7 @@ def _dob_row(child: bool, age: AgeRule | None) -> Row:
         label = ("Ngày sinh của trẻ", "Child's date of birth")
     return Row("date", "dob", label, required=True, constraint=constraint, message=message,
                person="dob", calculation=from_case_list("dob", convert="date"),
-               trigger="${person_id}", read_only=PICKED)  # fmt: skip
+               trigger="${person_id}", read_only=read_only_when_listed("dob"))  # fmt: skip
 
 
 def _age_rows(age: AgeRule | None) -> list[Row]:
@@ -178,12 +178,21 @@ def _assent_rows() -> list[Row]:
 PICKED = "${person_id} != '' and ${person_id} != 'new'"
 
 
+def _listed(column: str) -> str:
+    return f"instance('cases')/root/item[name=${{person_id}}]/{column}"
+
+
 def from_case_list(column: str, convert: str = "") -> str:
     """The chosen person's ``column`` of cases.csv, for a question recomputed whenever
-    ``person_id`` changes (empty for a new person)."""
-    value = f"instance('cases')/root/item[name=${{person_id}}]/{column}"
-    return f"if({PICKED}, {convert}({value}), '')" if convert else \
-        f"if({PICKED}, {value}, '')"
+    ``person_id`` changes (empty for a new person, or when the list has no value)."""
+    value = f"{convert}({_listed(column)})" if convert else _listed(column)
+    return f"if({PICKED} and {_listed(column)} != '', {value}, '')"
+
+
+def read_only_when_listed(column: str) -> str:
+    """Read only once the chosen person's value came from the list (a person registered
+    without it can still have it entered)."""
+    return f"{PICKED} and {_listed(column)} != ''"
 
 
 def in_age_range(age: AgeRule) -> str:
@@ -226,9 +235,10 @@ def _identity_rows(child: bool) -> list[Row]:
         Row("text", "full_name", ("Họ và tên của trẻ", "Child's full name") if child
             else ("Họ và tên", "Full name"), required=True, person="full_name",
             calculation=from_case_list("full_name"), trigger="${person_id}",
-            read_only=PICKED),
+            read_only=read_only_when_listed("full_name")),
         Row("select_one sex", "sex", ("Giới tính", "Sex"), required=True, person="sex",
-            calculation=from_case_list("sex"), trigger="${person_id}", read_only=PICKED),
+            calculation=from_case_list("sex"), trigger="${person_id}",
+            read_only=read_only_when_listed("sex")),
     ]  # fmt: skip
     if child:
         rows.append(Row("text", "caregiver_name", (

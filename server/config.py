@@ -120,7 +120,8 @@ def read_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
 
 
 def check_settings(settings: Mapping[str, Any]) -> None:
-    """Refuse an enumerated setting outside its values or a number outside its range."""
+    """Refuse an enumerated setting outside its values, a number outside its range, or a
+    webhook without the secret that signs its calls."""
     for name, allowed in CHOICES.items():
         value = settings[name]
         if name in _CASE_INSENSITIVE and isinstance(value, str):
@@ -133,6 +134,9 @@ def check_settings(settings: Mapping[str, Any]) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise ConfigError(f"{PREFIX}{name} must be between {low} and {high}; "
                               f"got {value!r}")
+    if settings["WEBHOOK_URL"] and not settings["WEBHOOK_SECRET"]:
+        raise ConfigError(f"{PREFIX}WEBHOOK_URL needs {PREFIX}WEBHOOK_SECRET: the receiver "
+                          "checks each call's signature")
 
 
 def _secret_key(instance_dir: Path) -> str:

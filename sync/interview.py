@@ -5,11 +5,13 @@ age-range checks, rescreen dates and due dates are counted from the interview, n
 (pathway.md "Principles"). Where the date comes from, first found wins:
 
 1. a field bound ``sangloc:person="screened_on"`` (``yyyy-mm-dd``), when the form asks for it;
-2. the form's ``start`` metadata (the moment the form was opened; Collect writes it in the
-   device's own time zone, ``2026-12-01T09:15:02.123+07:00``, and its date part is taken);
+2. the form's ``start`` metadata (the moment the form was opened; Collect writes it with the
+   device's offset, ``2026-12-01T09:15:02.123+07:00``: the moment is taken to Vietnam's time,
+   UTC+7, before its date is read, so a phone set to another zone dates the interview right);
 3. ``end`` (the moment it was finalised), then ``today``.
 
-A date after the day of receipt, or more than ``max_days`` before it, cannot be the interview's
+A date after the day of receipt (for an edit, the first version's receipt, since Collect keeps
+the form's first ``start``), or more than ``max_days`` before it, cannot be the interview's
 (a device clock that was wrong, a typo): the day of receipt is used instead, and ``refused``
 names the source whose date was refused so that a supervisor reviews the screening. An
 instance without any of these is dated the day of receipt (``source`` ``received``). This
@@ -21,11 +23,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from sync.binding import TIMESTAMPS, Binding
 
 SCREENED_ON = "screened_on"
+VIETNAM = timezone(timedelta(hours=7))
 _DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?\s*")
 
 
@@ -52,9 +55,16 @@ def interview_date(binding: Binding, values: Mapping[str, str], *, received_on: 
 
 
 def _date(text: str | None) -> date | None:
+    """A ``yyyy-mm-dd`` date, or the Vietnam date of a moment written with its offset."""
     match = _DATE.fullmatch(text or "")
     if match is None:
         return None
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        moment = None
+    if moment is not None and moment.tzinfo is not None:
+        return moment.astimezone(VIETNAM).date()
     try:
         return date(*(int(part) for part in match.groups()))
     except ValueError:

@@ -1,8 +1,9 @@
 """The care pathway: what each screening result opens, as data a clinical lead can read.
 
-A result never closes work by itself; it opens the work its rows below call for (one action per
-matching row). The server keeps each opened action until a person closes it (see
-``server/services/cases/actions.py``). Sources: ``pathway.md`` (and ``instruments.md`` for the
+A result opens the work its rows below call for (one action per matching row) and closes none,
+except the pathway's own two: a new screening of the family does an open ``rescreen``, an
+M-CHAT-R/F Follow-Up does the ``followup_interview``. The server keeps every other action open
+until a person closes it (``server/services/cases/actions.py``). Sources: ``pathway.md`` (and ``instruments.md`` for the
 bands). Days marked (programme) are programme settings (:class:`Periods`, ``SANGLOC_*_DAYS``):
 no source sets a number of days, a clinical lead chooses them.
 
@@ -57,7 +58,7 @@ Table ``pathway@1`` (the same rows under both threshold tables, except where "ta
                                               day of receipt (sync/interview.py)
 
 A result's risk is the highest risk of its rows, at most ``high``; a result no row matches is
-``low`` (``none`` when it has no band, e.g. unscorable without any flag). ``urgent`` is the risk
+``low`` (``none`` when it has no band and no row applies). ``urgent`` is the risk
 of an open urgent action (a safety contact): it ends when a person has made the contact, while
 the self-harm answer keeps the result itself ``high``. Sources per row: :data:`SOURCES`.
 This module must not read the database, choose a wording (``sync.messages``) or rescore.
@@ -71,7 +72,6 @@ from datetime import date, timedelta
 
 from sync.scoring import ScreeningOutcome, completed_months, date_of_age
 
-NAME = "pathway@1"
 KINDS: tuple[str, ...] = ("safety_contact", "referral", "assessment", "followup_interview",
                           "rescreen", "review")
 RISK_ORDER: tuple[str, ...] = ("none", "low", "medium", "high", "urgent")

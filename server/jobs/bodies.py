@@ -8,12 +8,14 @@ run row. Nothing here holds personal data in what it returns or logs.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
 
 from server import programme
 from server.boundary import transaction
+from server.models.types import utcnow
 from server.services.access import api_tokens
 from server.services.audit import SYSTEM
 from server.services.cases import rescoring
@@ -24,8 +26,17 @@ from server.services.ops import backup, job_runs
 log = logging.getLogger("sangloc.jobs")
 
 
-def deliver_notifications() -> dict[str, Any]:
-    return notify_delivery.deliver_due()
+def deliver_notifications(now: datetime | None = None) -> dict[str, Any]:
+    """Each due notification: claimed in one unit of work, sent and recorded in another."""
+    now = now or utcnow()
+    counts = {"delivered": 0, "retried": 0, "failed": 0}
+    for row_id in notify_delivery.due_ids(now):
+        with transaction():
+            claimed = notify_delivery.claim(row_id, now)
+        if claimed:
+            with transaction():
+                counts[notify_delivery.send(row_id, now)] += 1
+    return counts
 
 
 def expire_tokens() -> dict[str, Any]:

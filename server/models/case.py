@@ -18,7 +18,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
 from server.models.types import UTCDateTime, utcnow
-from sync.pathway import KINDS
 
 if TYPE_CHECKING:
     from server.models.action import CaseAction
@@ -49,7 +48,7 @@ class Case(db.Model):
     def open_actions(self) -> list[CaseAction]:
         """Open actions, urgent first, then by due date (the worklist's order)."""
         return sorted((a for a in self.actions if a.is_open),
-                      key=lambda a: (not a.urgent, a.due, KINDS.index(a.kind), a.id))
+                      key=lambda a: (not a.urgent, a.due, a.id))
 
 
 class CaseEvent(db.Model):

@@ -17,20 +17,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.extensions import db
 from server.models.types import UTCDateTime, utcnow
 
-CHANNELS = ("email", "webhook")
-NOTIFICATION_STATES = ("pending", "delivered", "failed")
-
 
 class Notification(db.Model):
     __tablename__ = "notifications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), index=True)
-    channel: Mapped[str] = mapped_column(String(10))
+    channel: Mapped[str] = mapped_column(String(10))  # email | webhook
     address: Mapped[str] = mapped_column(String(320))  # an e-mail address, or "webhook"
     language: Mapped[str] = mapped_column(String(5), default="vi")
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)  # or
+    # delivered | failed
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from server.boundary import transaction
 from server.extensions import db
+from server.jobs import bodies
 from server.jobs.runner import run_job
 from server.models import Notification
 from server.models.types import utcnow
@@ -136,7 +137,10 @@ def test_an_urgent_action_reaches_the_supervisors_of_the_area_by_mail_and_webhoo
     text = mail["Subject"] + mail.get_content()
     assert "Phường Ba Đình" in text and "/cases/" in text and "hôm nay" in text
     [(headers, body)] = gateway.requests
-    expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    stamp = headers["X-Sangloc-Timestamp"]
+    assert abs(int(stamp) - time.time()) < 60  # a receiver refuses old calls: no replay
+    signed = stamp.encode() + b"." + body
+    expected = "sha256=" + hmac.new(SECRET.encode(), signed, hashlib.sha256).hexdigest()
     assert headers["X-Sangloc-Signature"] == expected
     payload = json.loads(body)
     assert (payload["topic"], payload["commune"]) == ("urgent", "00004")
@@ -153,10 +157,24 @@ def test_a_receiver_that_is_down_is_retried_later(app, staff, device, smtp, gate
     assert (hook.state, hook.attempts, hook.last_error) == ("pending", 1, "URLError")
     gateway.start()
     assert deliver(app)["delivered"] == 0  # not due yet: the next try is a minute later
-    with transaction():
-        delivered = delivery.deliver_due(utcnow() + timedelta(minutes=2))
-    assert delivered == {"delivered": 1, "retried": 0, "failed": 0}
+    assert bodies.deliver_notifications(utcnow() + timedelta(minutes=2)) == \
+        {"delivered": 1, "retried": 0, "failed": 0}
     assert len(gateway.requests) == 1
+
+
+def test_a_row_another_runner_has_claimed_is_not_sent_twice(app, staff, device, smtp):
+    """``sangloc jobs run deliver_notifications`` while the scheduler delivers: a claimed row
+    is left alone until its claim runs out (5 minutes), then retried if it was not sent."""
+    harm(device)
+    now = utcnow()
+    rows = delivery.due_ids(now)
+    with transaction():
+        assert delivery.claim(rows[0], now)  # the other runner
+    with transaction():
+        assert not delivery.claim(rows[0], now)
+    assert deliver(app) == {"delivered": 1, "retried": 0, "failed": 0}  # only the other row
+    assert bodies.deliver_notifications(now + timedelta(minutes=6))["delivered"] == 1
+    assert len(smtp.messages) == 2
 
 
 def test_only_urgent_and_review_work_is_announced(app, staff, device, smtp):

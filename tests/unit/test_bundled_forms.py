@@ -332,6 +332,7 @@ def with_cases(form_id: str) -> bytes:
         "new,Người mới,1,,,,,,",
         f"p-0020,Trần Bé Na,1,{months_ago(20)},female,Thôn 1,,,Trần Bé Na",
         f"p-0060,Lê Văn Lớn,1,{months_ago(60)},male,Thôn 2,,,Lê Văn Lớn",
+        f"p-0021,Đỗ Bé Mai,1,{months_ago(21)},,Thôn 3,,,Đỗ Bé Mai",  # sex not recorded
     ]
     return inline_csv(xform(form_id), {
         "cases.csv": "\n".join(rows).encode(),
@@ -362,6 +363,15 @@ def test_a_chosen_persons_name_cannot_be_changed():
     with pytest.raises(JavaRosaFillError) as caught:
         fill_form(with_cases("mchat_r"), answers)
     assert "/data/person/full_name" in str(caught.value)
+
+
+@pytest.mark.java
+def test_a_chosen_person_without_a_recorded_sex_can_have_it_entered():
+    answers = {**chosen_answers("p-0021"), "/data/person/sex": "female",
+               **_mchat_answers({"q01"})}
+    recorded = values(fill_form(with_cases("mchat_r"), answers))
+    assert (recorded["/data/person/full_name"], recorded["/data/person/sex"]) == \
+        ("Đỗ Bé Mai", "female")
 
 
 @pytest.mark.java

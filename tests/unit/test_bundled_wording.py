@@ -20,7 +20,7 @@ VI = "label::Tiếng Việt (vi)"
 @cache
 def labels(form_id: str) -> dict[str, str]:
     """Field name -> Vietnamese label of the form's survey sheet."""
-    sheet = openpyxl.load_workbook(DEFINITIONS / f"{form_id}.xlsx", read_only=True)["survey"]
+    sheet = openpyxl.load_workbook(DEFINITIONS / f"{form_id}.xlsx")["survey"]
     rows = list(sheet.iter_rows(values_only=True))
     name, label = rows[0].index("name"), rows[0].index(VI)
     return {row[name]: row[label] or "" for row in rows[1:] if row[name]}
@@ -67,7 +67,7 @@ def test_the_device_never_prints_self_harm():
 
 
 def test_the_ministry_checklist_records_the_sign_not_the_skill():
-    sheet = openpyxl.load_workbook(DEFINITIONS / "moh_asd_signs.xlsx", read_only=True)
+    sheet = openpyxl.load_workbook(DEFINITIONS / "moh_asd_signs.xlsx")
     survey = list(sheet["survey"].iter_rows(values_only=True))
     kinds = {row[1]: row[0] for row in survey[1:] if row[1]}
     fields = ("q01", "q02", "q03a", "q03b", "q04", "q05a", "q05b", "q06")

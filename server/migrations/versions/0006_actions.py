@@ -5,7 +5,8 @@ The case's stored copies (risk, next action and its reason and due date, urgent,
 status, done actions, and the ``case_flags`` table) are dropped: they are read from the open
 actions and the current results. Each case's stored next action is carried over as one open
 action (rule ``migrated``), so no open work is lost; ``screenings.risk`` is filled from the
-stored flags and band as the pathway ranks them (self-harm urgent; referral-level bands high;
+stored flags and band as the pathway ranks a result (self-harm high: urgent is only the open
+safety contact; referral-level bands high;
 moderate, medium, borderline and possible bands medium; any other band low; none without one).
 
 Written by hand; plain SQLAlchemy types only. Runs on SQLite (batch mode) and PostgreSQL. The
@@ -85,7 +86,7 @@ def upgrade():
         batch_op.add_column(sa.Column('date_refused', sa.String(length=12), nullable=True))
     op.execute(
         "UPDATE screenings SET risk = CASE "
-        "WHEN CAST(flags AS TEXT) LIKE '%self_harm_item_positive%' THEN 'urgent' "
+        "WHEN CAST(flags AS TEXT) LIKE '%self_harm_item_positive%' THEN 'high' "
         f"WHEN band IN ({_listed(HIGH)}) THEN 'high' "
         f"WHEN band IN ({_listed(MEDIUM)}) THEN 'medium' "
         "WHEN band IS NOT NULL THEN 'low' ELSE 'none' END")
@@ -118,7 +119,8 @@ def downgrade():
     first = ("(SELECT {column} FROM actions WHERE actions.case_id = cases.id AND "
              "actions.state = 'open' ORDER BY actions.urgent DESC, actions.due, actions.id "
              "LIMIT 1)")
-    for column, source in (('next_action', 'kind'), ('next_action_reason', 'reason'),
+    for column, source in (('next_action', 'kind'),
+                           ('next_action_reason', 'SUBSTR(reason, 1, 60)'),
                            ('next_action_due', 'due')):
         op.execute(f"UPDATE cases SET {column} = {first.format(column=source)}")
     op.execute("UPDATE cases SET urgent = COALESCE(" + first.format(column='urgent')

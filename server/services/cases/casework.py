@@ -73,7 +73,7 @@ def apply_screening(actor: Actor, person: Person, screening: Screening,
         if previous is not None:
             _move_untouched(actor, case, previous, screening)
         _closed_by_screening(actor, case, screening, previous)
-    opened = _open(actor, case, screening, planned)
+    opened = _open(actor, case, screening, planned, previous)
     if case.last_screened_on is None or screening.screened_on >= case.last_screened_on:
         case.last_instrument, case.last_screened_on = screening.instrument, \
             screening.screened_on
@@ -85,10 +85,12 @@ def apply_screening(actor: Actor, person: Person, screening: Screening,
     return case
 
 
-def _open(actor: Actor, case: Case, screening: Screening,
-          planned: list[pathway.Planned]) -> list[CaseAction]:
-    """One action per (screening, rule) that does not exist yet."""
-    have = {a.rule for a in case.actions if a.screening_id == screening.id}
+def _open(actor: Actor, case: Case, screening: Screening, planned: list[pathway.Planned],
+          previous: Screening | None) -> list[CaseAction]:
+    """One action per (screening, rule) that does not exist yet, counting the versions an edit
+    supersedes: work a person already closed on an earlier version is not opened again."""
+    versions = {screening.id, *_earlier_versions(previous)}
+    have = {a.rule for a in case.actions if a.screening_id in versions}
     opened = []
     for item in planned:
         if item.rule in have:
@@ -113,12 +115,16 @@ def _open(actor: Actor, case: Case, screening: Screening,
 def _closed_by_screening(actor: Actor, case: Case, screening: Screening,
                          previous: Screening | None) -> None:
     """The pathway's own closings: a new screening of the family does its rescreen; an
-    M-CHAT-R/F Follow-Up does the Follow-Up interview (an edit closes nothing of its own)."""
+    M-CHAT-R/F Follow-Up does the Follow-Up interview. Only work opened by an earlier
+    interview is closed (a late offline form or an edit of an old one closes nothing newer),
+    never the edited screening's own."""
     family = pathway.family(screening.instrument)
     followup_given = (screening.result or {}).get("followup_score") is not None
-    own = {screening.id, previous.id if previous is not None else None}
+    own = {screening.id, *_earlier_versions(previous)}
+    opened_on = _interview_dates(case.open_actions)
     for action in case.open_actions:
-        if action.screening_id in own:
+        if action.screening_id in own or \
+                opened_on.get(action.id, screening.screened_on) > screening.screened_on:
             continue
         if action.kind == "rescreen" and pathway.family(action.instrument) == family:
             close(actor, case, action, "done", "rescreened", None, by_screening=screening.id)
@@ -126,6 +132,25 @@ def _closed_by_screening(actor: Actor, case: Case, screening: Screening,
                 pathway.family(action.instrument) == family:
             close(actor, case, action, "done", "interview_done", None,
                   by_screening=screening.id)
+
+
+def _earlier_versions(previous: Screening | None) -> list[int]:
+    """``previous`` and every version it superseded (an edit of an edit ...)."""
+    found = []
+    while previous is not None:
+        found.append(previous.id)
+        previous = db.session.scalar(select(Screening).where(
+            Screening.superseded_by_id == previous.id))
+    return found
+
+
+def _interview_dates(actions: list[CaseAction]) -> dict[int, date]:
+    """Action id -> the interview date of the screening that opened it (a carried-over action
+    without a screening: the day it was opened)."""
+    ids = {a.screening_id for a in actions if a.screening_id is not None}
+    dates = dict(db.session.execute(select(Screening.id, Screening.screened_on)
+                                    .where(Screening.id.in_(ids))).all()) if ids else {}
+    return {a.id: dates.get(a.screening_id) or a.opened_at.date() for a in actions}
 
 
 def _move_untouched(actor: Actor, case: Case, previous: Screening, screening: Screening) -> None:

@@ -8,7 +8,7 @@ other record points to it, and the possible-duplicate link is resolved. No open 
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from server import problems
 from server.extensions import db
@@ -66,13 +66,15 @@ def merge_persons(actor: Actor, keep_id: str, other_id: str) -> Person:
     other_case = db.session.scalar(select(Case).where(Case.person_id == other.id))
     if other_case is not None:
         keep_case = casework.case_of(actor, keep)
+        still_open = db.session.scalar(select(func.count(CaseAction.id)).where(
+            CaseAction.case_id == other_case.id, CaseAction.state == "open"))
         moved_actions = db.session.execute(
             update(CaseAction).where(CaseAction.case_id == other_case.id)
             .values(case_id=keep_case.id, person_id=keep.id, updated_at=now)).rowcount
         casework.event(actor, keep_case, "merged", reason=f"merged {other.id}",
                        actions=moved_actions)
         keep_case.updated_at = now
-        if keep_case.state == "closed" and moved_actions:
+        if keep_case.state == "closed" and still_open:
             keep_case.state = "new"
         casework.set_case_state(actor, other_case.id, "closed", f"merged into {keep.id}")
         db.session.expire(keep_case, ["actions"])

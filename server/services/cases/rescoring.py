@@ -3,8 +3,9 @@
 A screening is stale when its result names another threshold table version than the one in
 force, or another rules version of its instrument. Re-scoring works from the stored raw answers
 (never the old score), keeps the previous result in ``screening_results``, updates the screening
-and opens whatever work the new result calls for (work already open stays open). Each
-screening is its own unit of work (the job commits).
+and its risk. It opens and closes no work: a re-scored result changes the case's risk on the
+worklist, and a person decides what follows (re-scoring runs over old screenings too, whose work
+was done long ago). Each screening is its own unit of work (the job commits).
 """
 
 from __future__ import annotations
@@ -55,8 +56,7 @@ def rescore_screening(actor: Actor, screening_id: int, config: Programme) -> boo
         screening_tools.get_instrument(screening.instrument).rules_version
     record_event(actor, "screening.rescore", "screening", screening.id, changed=changed)
     person = db.session.get(Person, screening.person_id)
-    planned = casework.plan_for(screening, outcome, person.dob, config)
     screening.risk = pathway.risk_of(outcome, on=screening.screened_on, dob=person.dob,
-                                     table=config.thresholds)
-    casework.apply_screening(actor, person, screening, planned)
+                                     table=config.thresholds,
+                                     date_refused=screening.date_refused)
     return changed

@@ -5,8 +5,8 @@ Nothing here is stored (a stored copy could disagree with the actions):
 - risk: the highest of the risks of the case's open actions (each the risk of the result that
   opened it) and of the person's current results (the latest screening of each instrument
   family, ``Screening.risk``), so a later, lower screening never lowers open work;
-- next action: the first open action, urgent first, then by due date; overdue when its due date
-  is before today in Vietnam; flags: the reasons of the open actions;
+- next action: the first open action, urgent first, then by due date (then id); overdue when
+  an open action's due date is before today in Vietnam; flags: the reasons of the open actions;
 - order (``GET /api/v1/cases``): urgent first, then overdue, then risk (highest first), then
   the next due date, then the case id.
 """
@@ -59,7 +59,7 @@ def views(cases: Sequence[Case], today: date) -> list[CaseView]:
         work = item.open_actions
         rank = max([ranks.get(item.person_id, 0), *(RISK_RANK[a.risk] for a in work)])
         shown.append(CaseView(item, pathway.RISK_ORDER[rank], work,
-                              bool(work) and work[0].overdue_on(today)))
+                              any(action.overdue_on(today) for action in work)))
     return shown
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select, update
 
@@ -138,18 +139,29 @@ def merge_submission(actor: Actor, submission: Incoming, config: Programme,
         _set_state(submission, "held", "person_locked")
         return MergeResult("held")
     register.record_consent(person, submission, version.form_id, version.version, registration)
-    interview = interview_date(binding, values, received_on=local_date(submission.received_at),
+    interview = interview_date(binding, values, received_on=_first_receipt(submission, previous),
                                max_days=config.interview_max_age_days)
     dob = person.dob or registration.dob
     outcome = score_instance(binding, values, screening_date=interview.on, dob=dob,
                              thresholds=config.thresholds)
-    row = _screening_row(submission, version, interview, person, outcome, config)
+    row = _screening_row(submission, version, interview, person, outcome, config, dob)
     screening = _add_screening(actor, row, person, previous, created)
     planned = casework.plan_for(screening, outcome, dob, config)
     casework.apply_screening(actor, person, screening, planned, previous=previous,
                              new_person=created)
     _set_state(submission, "merged")
     return MergeResult("merged", outcome, tuple(planned))
+
+
+def _first_receipt(submission: Incoming, previous: Screening | None) -> date:
+    """The day the interview was first received: an edit keeps the form's first ``start``."""
+    first = submission.received_at
+    while previous is not None:
+        first = db.session.scalar(select(Submission.received_at).where(
+            Submission.id == previous.submission_id))
+        previous = db.session.scalar(select(Screening).where(
+            Screening.superseded_by_id == previous.id))
+    return local_date(first)
 
 
 def _replaced_screening(submission: Incoming) -> Screening | None:
@@ -163,7 +175,8 @@ def _replaced_screening(submission: Incoming) -> Screening | None:
 
 
 def _screening_row(submission: Incoming, version: FormRef, interview: InterviewDate,
-                   person: Person, outcome: ScreeningOutcome, config: Programme) -> Screening:
+                   person: Person, outcome: ScreeningOutcome, config: Programme,
+                   dob: date | None) -> Screening:
     result = outcome.result or {}
     today = interview.on
     return Screening(
@@ -175,7 +188,7 @@ def _screening_row(submission: Incoming, version: FormRef, interview: InterviewD
         outside_age_range=outcome.outside_age_range, answers=outcome.answers,
         followup=outcome.followup, result=outcome.result, error=outcome.error,
         total=result.get("total"), band=result.get("band"), flags=list(outcome.flags),
-        risk=pathway.risk_of(outcome, on=today, dob=person.dob, table=config.thresholds,
+        risk=pathway.risk_of(outcome, on=today, dob=dob, table=config.thresholds,
                              date_refused=interview.refused),
         thresholds=result.get("thresholds") or table_label(config.thresholds),
         rules_version=result.get("rules_version")

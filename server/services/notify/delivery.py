@@ -1,13 +1,21 @@
 """Delivering the outbox: e-mail over SMTP and a signed JSON webhook, with retries.
 
-``deliver_due`` sends every pending row whose time has come (the scheduler runs it every 20
-seconds, so an urgent action is announced within a minute of the submission). A failure is
-recorded on the row (the error's type only) and retried after 1 minute, then 2, 4 ... at most
-an hour apart; after ``MAX_ATTEMPTS`` the row is ``failed`` and a warning names its id. E-mail:
-``SANGLOC_SMTP_HOST`` (no host: e-mail rows wait until one is set), ``SMTP_PORT``,
-``SMTP_STARTTLS``, ``SMTP_USER``/``SMTP_PASSWORD`` (optional), ``SMTP_FROM``. Webhook:
-``SANGLOC_WEBHOOK_URL`` receives the row's JSON payload with ``X-Sangloc-Signature: sha256=<HMAC
-of the body with SANGLOC_WEBHOOK_SECRET>``; any 2xx answer is a delivery.
+The scheduler runs ``deliver_notifications`` every 30 seconds, so an urgent action is announced
+within a minute of the submission. ``due_ids`` lists the pending rows whose time has come (e-mail
+rows only when an SMTP host is set: without one they wait, nothing is lost). Each row is then
+``claim``-ed in a unit of work of its own (a conditional UPDATE that moves its next attempt 5
+minutes on, so a second runner such as ``sangloc jobs run`` skips it, and a row whose runner
+died is retried), and ``send`` in another, which records the delivery; the job body
+(``server/jobs/bodies.py``) owns those units of work, as services never commit.
+A failure is recorded on the row (the error's type only) and retried after 1 minute, then 2, 4
+... at most an hour apart; after ``MAX_ATTEMPTS`` the row is ``failed`` and a warning names it.
+
+E-mail: ``SANGLOC_SMTP_HOST``, ``SMTP_PORT``, ``SMTP_STARTTLS`` (with the system's certificate
+checks), ``SMTP_USER``/``SMTP_PASSWORD`` (optional), ``SMTP_FROM``. Webhook:
+``SANGLOC_WEBHOOK_URL`` receives the row's JSON payload with ``X-Sangloc-Timestamp`` (Unix
+seconds) and ``X-Sangloc-Signature: sha256=<HMAC-SHA256 of "<timestamp>.<body>" with
+SANGLOC_WEBHOOK_SECRET>`` (a receiver refuses old timestamps, so a captured call cannot be
+replayed); redirects are not followed; any 2xx answer is a delivery.
 """
 
 from __future__ import annotations
@@ -17,6 +25,8 @@ import hmac
 import json
 import logging
 import smtplib
+import ssl
+import time
 import urllib.request
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -24,11 +34,10 @@ from email.message import EmailMessage
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from server.extensions import db
 from server.models import Notification
-from server.models.types import utcnow
 from sync.messages import format_date
 
 log = logging.getLogger("sangloc.notify")
@@ -36,6 +45,7 @@ log = logging.getLogger("sangloc.notify")
 MAX_ATTEMPTS = 12
 FIRST_WAIT = timedelta(minutes=1)
 MAX_WAIT = timedelta(hours=1)
+CLAIM = timedelta(minutes=5)  # a claimed row is left alone this long by other runners
 BATCH = 200
 TIMEOUT_SECONDS = 10
 
@@ -64,28 +74,37 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
-def deliver_due(now: datetime | None = None) -> dict[str, int]:
-    """Send the pending rows that are due; counts of delivered, retried and failed rows."""
-    now = now or utcnow()
-    counts = {"delivered": 0, "retried": 0, "failed": 0}
-    config = current_app.config
-    rows = db.session.scalars(
-        select(Notification).where(Notification.state == "pending",
-                                   Notification.next_attempt_at <= now)
-        .order_by(Notification.next_attempt_at, Notification.id).limit(BATCH)).all()
-    for row in rows:
-        if row.channel == "email" and not config["SANGLOC_SMTP_HOST"]:
-            continue  # e-mail is not set up: the row waits, nothing is lost
-        try:
-            _send(row, config)
-        except Exception as exc:
-            counts[_failed(row, exc, now)] += 1
-        else:
-            row.state, row.delivered_at, row.last_error = "delivered", now, None
-            row.attempts += 1
-            counts["delivered"] += 1
-        db.session.flush()
-    return counts
+def due_ids(now: datetime) -> list[int]:
+    """The pending rows whose next attempt is due, oldest first (at most ``BATCH``)."""
+    query = select(Notification.id).where(Notification.state == "pending",
+                                          Notification.next_attempt_at <= now)
+    if not current_app.config["SANGLOC_SMTP_HOST"]:
+        query = query.where(Notification.channel != "email")
+    return list(db.session.scalars(
+        query.order_by(Notification.next_attempt_at, Notification.id).limit(BATCH)))
+
+
+def claim(row_id: int, now: datetime) -> bool:
+    """Take a due row for sending (False: another runner has it, or it is not due)."""
+    row = db.session.get(Notification, row_id)
+    if row is None or row.state != "pending" or row.next_attempt_at > now:
+        return False
+    return db.session.execute(
+        update(Notification).where(Notification.id == row_id,
+                                   Notification.next_attempt_at == row.next_attempt_at)
+        .values(next_attempt_at=now + CLAIM)).rowcount == 1
+
+
+def send(row_id: int, now: datetime) -> str:
+    """Send a claimed row: ``delivered``, ``retried`` or ``failed``."""
+    row = db.session.get(Notification, row_id)
+    try:
+        _send(row, current_app.config)
+    except Exception as exc:
+        return _failed(row, exc, now)
+    row.state, row.delivered_at, row.last_error = "delivered", now, None
+    row.attempts += 1
+    return "delivered"
 
 
 def render(row: Notification) -> tuple[str, str]:
@@ -97,8 +116,10 @@ def render(row: Notification) -> tuple[str, str]:
     return texts[0].format(**fill), texts[1].format(**fill)
 
 
-def signature(body: bytes, secret: str) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def signature(timestamp: str, body: bytes, secret: str) -> str:
+    """``sha256=<hex HMAC of "<timestamp>.<body>">``: what a receiver checks."""
+    signed = timestamp.encode() + b"." + body
+    return "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
 
 
 def _send(row: Notification, config: Mapping[str, Any]) -> None:
@@ -117,19 +138,32 @@ def _email(row: Notification, config: Mapping[str, Any]) -> None:
     with smtplib.SMTP(config["SANGLOC_SMTP_HOST"], config["SANGLOC_SMTP_PORT"],
                       timeout=TIMEOUT_SECONDS) as smtp:
         if config["SANGLOC_SMTP_STARTTLS"]:
-            smtp.starttls()
+            smtp.starttls(context=ssl.create_default_context())
         if config["SANGLOC_SMTP_USER"]:
             smtp.login(config["SANGLOC_SMTP_USER"], config["SANGLOC_SMTP_PASSWORD"])
         smtp.send_message(message)
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is a failure: following it would turn the POST into a GET elsewhere."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def _webhook(row: Notification, config: Mapping[str, Any]) -> None:
     body = json.dumps(row.payload, ensure_ascii=False, sort_keys=True).encode()
+    timestamp = str(int(time.time()))
     request = urllib.request.Request(  # noqa: S310  (the operator's own URL)
         config["SANGLOC_WEBHOOK_URL"], data=body, method="POST",
         headers={"Content-Type": "application/json; charset=utf-8",
-                 "X-Sangloc-Signature": signature(body, config["SANGLOC_WEBHOOK_SECRET"])})
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:  # noqa: S310
+                 "X-Sangloc-Timestamp": timestamp,
+                 "X-Sangloc-Signature": signature(timestamp, body,
+                                                  config["SANGLOC_WEBHOOK_SECRET"])})
+    with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as answer:
         if not 200 <= answer.status < 300:
             raise OSError(f"webhook answered {answer.status}")
 

@@ -5,7 +5,10 @@ form) are announced: by e-mail to every active supervisor whose areas cover the 
 commune and who has an address, and once to the webhook when ``SANGLOC_WEBHOOK_URL`` is set
 (with those supervisors' usernames, for the gateway to route). The message says the kind of
 work in general words ("urgent work, contact today"; "a form to review"), the commune, the due
-date and the case's link: never a name, an answer, a score or the reason.
+date and the case's link: never a name, an answer, a score or the reason. ("Urgent" is said:
+only a same-day safety contact is urgent, so a reader of the message learns that some person in
+the commune needs contact today, and nothing about who or why; that is the least a supervisor
+must know to act the same day.)
 """
 
 from __future__ import annotations
@@ -16,8 +19,6 @@ from sqlalchemy import select
 from server.config import configured_origin
 from server.extensions import db
 from server.models import AdminUnit, CaseAction, Notification, Person, User, UserArea
-
-ANNOUNCED = ("urgent", "review")
 
 
 def announce(action: CaseAction) -> list[Notification]:

@@ -92,3 +92,12 @@ def test_valid_enumerated_values_pass(tmp_path):
                                    "SANGLOC_THRESHOLDS": "vietnam",
                                    "SANGLOC_LOG_LEVEL": "debug"})
     assert config["SANGLOC_THRESHOLDS"] == "vietnam"
+
+
+def test_a_webhook_needs_its_signing_secret(tmp_path):
+    environ = {"SANGLOC_INSTANCE_DIR": str(tmp_path),
+               "SANGLOC_WEBHOOK_URL": "https://gateway.example.vn/sangloc"}
+    with pytest.raises(ConfigError, match="WEBHOOK_SECRET"):
+        build_config(environ=environ)
+    config = build_config(environ={**environ, "SANGLOC_WEBHOOK_SECRET": "s3cret"})
+    assert config["SANGLOC_WEBHOOK_URL"] == "https://gateway.example.vn/sangloc"

@@ -31,9 +31,13 @@ def test_the_screened_on_field_comes_first_then_start_end_today():
     assert dated({}) == InterviewDate(RECEIVED, "received")
 
 
-def test_start_is_read_as_the_device_wrote_it():
-    """23:30 in Vietnam is still that day, whatever the UTC date."""
+def test_start_is_read_in_vietnam_time():
+    """23:30 in Vietnam is still that day whatever the UTC date; a phone set to UTC+9 at 00:30
+    on 1 Dec is 22:30 on 30 Nov in Vietnam; a date without an offset is taken as written."""
     assert dated({"/data/start": "2026-11-30T23:30:00.000+07:00"}).on == date(2026, 11, 30)
+    assert dated({"/data/start": "2026-12-01T00:30:00.000+09:00"}).on == date(2026, 11, 30)
+    assert dated({"/data/start": "2026-11-30T16:30:00Z"}).on == date(2026, 11, 30)
+    assert dated({"/data/start": "2026-11-29T23:59:00"}).on == date(2026, 11, 29)
 
 
 @pytest.mark.parametrize(("written", "kept"), [
