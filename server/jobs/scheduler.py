@@ -95,14 +95,15 @@ def build_scheduler(app: Flask, keeper: LeaseKeeper,
     check_jobs(jobs)
     scheduler = BlockingScheduler(
         timezone=UTC,
-        executors={"default": ThreadPoolExecutor(1), "lease": ThreadPoolExecutor(1)},
+        executors={"default": ThreadPoolExecutor(1), "lease": ThreadPoolExecutor(1),
+                   "notify": ThreadPoolExecutor(1)},
         job_defaults={"coalesce": True, "max_instances": 1,
                       "misfire_grace_time": MISFIRE_GRACE_SECONDS})
     scheduler.add_job(keeper.renew, "interval", seconds=keeper.seconds / 3, id="lease",
                       name="scheduler lease", executor="lease")
     for job in jobs:
         scheduler.add_job(run_if_holder, args=(app, keeper, job, jobs), id=job.name,
-                          name=job.name, **job.trigger)
+                          name=job.name, executor=job.executor, **job.trigger)
     return scheduler
 
 

@@ -26,6 +26,9 @@ class Job:
     trigger: Mapping[str, Any]  # APScheduler trigger and its arguments, e.g. every(minutes=15)
     run: Callable[[], dict[str, Any] | None]
     description: str
+    # the scheduler's thread for it: announcements get their own, so a long backup or
+    # re-scoring run never delays a same-day safety contact's e-mail
+    executor: str = "default"
 
 
 def every(**interval: float) -> dict[str, Any]:
@@ -48,7 +51,8 @@ JOBS: tuple[Job, ...] = (
     Job("rescore_screenings", daily(20, 30), bodies.rescore_screenings,
         "Re-score screenings after a threshold table or rules change; old results kept"),
     Job("deliver_notifications", every(seconds=30), bodies.deliver_notifications,
-        "Send the announcements of urgent and review work (e-mail, webhook); retry failures"),
+        "Send the announcements of urgent and review work (e-mail, webhook); retry failures",
+        executor="notify"),
     Job("expire_tokens", every(hours=1), bodies.expire_tokens,
         "Revoke API tokens past their expiry"),
 )

@@ -315,3 +315,13 @@ def test_cli_scheduler_takes_the_lease_and_gives_it_up_on_sigterm(app, tmp_path)
     output = log.read_text()
     assert f"{holder} holds the scheduler lease" in output
     assert "Warning" not in output and "Traceback" not in output
+
+
+def test_announcements_have_a_scheduler_thread_of_their_own(app):
+    """A backup or a re-scoring run never delays a same-day safety contact's announcement."""
+    from server.jobs.scheduler import LeaseKeeper, build_scheduler
+
+    scheduler = build_scheduler(app, LeaseKeeper(app, "test:1:probe", 60))
+    assert scheduler.get_job("deliver_notifications").executor == "notify"
+    assert {scheduler.get_job(name).executor for name in
+            ("backup_database", "rescore_screenings", "retry_failed_merges")} == {"default"}
