@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+VENDOR := server/ui/static/vendor
+ASSETS := $(VENDOR)/.installed
+CATALOGUES := server/ui/translations/vi/LC_MESSAGES/messages.mo
 
-.PHONY: run test venv system-deps lint bench clean
+.PHONY: run test venv assets system-deps lint bench clean
 
 # Installation is quiet: pip's output goes to $(VENV)/install.log, shown only if it fails.
 $(STAMP): pyproject.toml
@@ -16,15 +19,30 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# The web pages' front-end files, from the npm registry as pinned in package-lock.json, copied
+# into a git-ignored folder sangloc serves itself (no CDN, no build step).
+$(ASSETS): package.json package-lock.json
+	@npm ci --no-audit --no-fund --ignore-scripts --loglevel=error > /dev/null
+	@mkdir -p $(VENDOR)
+	@cp node_modules/htmx.org/dist/htmx.min.js node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/
+	@touch $(ASSETS)
+
+# The pages' Vietnamese catalogue, compiled from the committed .po file.
+$(CATALOGUES): server/ui/translations/vi/LC_MESSAGES/messages.po $(STAMP)
+	@$(BIN)/pybabel compile -d server/ui/translations > /dev/null 2>&1
+
+assets: $(ASSETS) $(CATALOGUES)
+
 # The web server and the scheduler together; Ctrl-C stops both. On a first run the admin
 # login and a demo device are shown last, once the server answers.
-run: $(STAMP)
+run: $(STAMP) assets
 	@$(BIN)/sangloc serve --demo
 
 system-deps:
 	@missing=""; \
 	command -v java >/dev/null 2>&1 && command -v javac >/dev/null 2>&1 || missing="$$missing openjdk-17-jdk-headless"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "installing:$$missing"; \
@@ -38,10 +56,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-test: $(STAMP) system-deps
+test: $(STAMP) assets system-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache node_modules $(VENDOR) $(CATALOGUES)

@@ -23,7 +23,7 @@ from server.storage import FilesystemBlobStore
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; ``config`` overrides settings (tests use it)."""
-    app = Flask(__name__, instance_path=None)
+    app = Flask(__name__, instance_path=None, static_folder=None)  # pages: server/ui/static
     app.config.update(build_config(config))
     _configure_logging(app)
     db.init_app(app)
@@ -59,6 +59,9 @@ def _register_blueprints(app: Flask) -> None:
     api.ERROR_SCHEMA = ErrorSchema  # documents the one error shape of server/api/errors.py
     api.init_app(app)
     api.register_blueprint(api_bp)
+    from server.ui import web
+
+    web.register(app)  # the web pages, with their CSRF, language and headers
     errors.register(app)
     requestlog.register(app)
     security.register(app)

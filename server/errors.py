@@ -3,7 +3,7 @@
 Errors raised inside a blueprint are answered by that blueprint's writer. This module catches
 what happens before a blueprint is known (no route matched, method not allowed, body too large,
 a Problem from an app-wide check) and picks the writer from the path: ``/key/...`` ->
-OpenRosaResponse XML, ``/api/...`` -> JSON, anything else -> a short plain page.
+OpenRosaResponse XML, ``/api/...`` -> JSON, anything else -> the web pages' error page.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from server.api.errors import json_http_error, json_problem
 from server.openrosa.responses import error_response as openrosa_error
 from server.problems import Problem
+from server.ui.web import error_page
 
 
 def register(app: Flask) -> None:
@@ -23,7 +24,7 @@ def register(app: Flask) -> None:
             return openrosa_error(error)
         if request.path.startswith("/api/"):
             return json_http_error(error)
-        return error
+        return error_page(error)
 
     @app.errorhandler(Problem)
     def _problem(problem: Problem):
@@ -33,4 +34,4 @@ def register(app: Flask) -> None:
             return openrosa_error(problem)
         if request.path.startswith("/api/"):
             return json_problem(problem)
-        return problem.message(), problem.status, {"Content-Type": "text/plain; charset=utf-8"}
+        return error_page(problem)

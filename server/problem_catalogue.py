@@ -68,12 +68,21 @@ _ENTRIES = (
           "There is no outcome '{outcome}'. Choose one of: {allowed}."),
     Entry("400.20", "'{email}' không phải địa chỉ thư điện tử. Hãy ghi dạng ten@vi-du.vn.",
           "'{email}' is not an e-mail address. Write it as name@example.vn."),
+    Entry("400.21", "Biểu mẫu này đã hết hạn hoặc không được gửi từ trang này. Hãy quay lại, tải "
+          "lại trang và gửi lại.", "This form has expired or did not come from this site. Go "
+          "back, reload the page and send it again."),
+    Entry("400.22", "Mật khẩu mới cần ít nhất {minimum} ký tự.",
+          "The new password needs at least {minimum} characters."),
+    Entry("400.23", "Hai lần nhập mật khẩu mới không giống nhau. Hãy nhập lại.",
+          "The two new passwords differ. Type them again."),
     # --- 401, 403: who is asking ---------------------------------------------------------
     Entry("401.1", "Mã truy cập của thiết bị không hợp lệ. Hãy quét lại mã QR do điều phối "
           "viên cung cấp.", "This device's access key is not valid. Scan the QR code from "
           "your coordinator again."),
     Entry("401.2", "Cần mã truy cập API hợp lệ (Authorization: Bearer ...).",
           "A valid API token is required (Authorization: Bearer ...)."),
+    Entry("401.3", "Tên đăng nhập hoặc mật khẩu không đúng. Hãy thử lại.",
+          "The username or password is not right. Try again."),
     Entry("403.1", "Mã truy cập của thiết bị đã bị thu hồi. Hãy liên hệ điều phối viên.",
           "This device's access key has been revoked. Contact your coordinator."),
     Entry("403.2", "Thiết bị này không được dùng biểu mẫu '{form_id}'.",
@@ -111,6 +120,8 @@ _ENTRIES = (
           "There is no backup file at {path}. Check the path."),
     Entry("404.14", "Không có việc cần làm số {action_id} trong địa bàn của bạn.",
           "There is no action {action_id} in your area."),
+    Entry("404.15", "Trang này không có hoặc không thuộc địa bàn của bạn.",
+          "This page does not exist or is not in your area."),
     # --- 405, 408: how the request came ------------------------------------------------------
     Entry("405.1", "Phương thức không được hỗ trợ ở địa chỉ này.",
           "This method is not allowed here."),
@@ -169,6 +180,8 @@ _ENTRIES = (
     Entry("429.1", "Quá nhiều lần dùng mã truy cập sai từ địa chỉ này. Hãy thử lại sau {seconds} "
           "giây.", "Too many wrong access keys from this address. Try again in {seconds} "
           "seconds."),
+    Entry("429.2", "Đăng nhập sai quá nhiều lần. Hãy thử lại sau {seconds} giây.",
+          "Too many failed sign-ins. Try again in {seconds} seconds."),
     # --- 422: a file whose content cannot be used ---------------------------------------------
     Entry("422.1", "Không chuyển được XLSForm thành biểu mẫu; hãy sửa tệp rồi công bố lại: "
           "{detail}", "The XLSForm cannot be converted; correct the file and publish it "
@@ -225,6 +238,9 @@ _ENTRIES = (
     Entry("500.7", "Không có tệp cơ sở dữ liệu SQLite ở {path}; chỉ sao lưu và khôi phục được "
           "một tệp SQLite.", "There is no SQLite database file at {path}; only a SQLite "
           "database file can be backed up or restored."),
+    Entry("500.8", "Có lỗi trên máy chủ. Những gì bạn đã gửi trước đó không bị mất; hãy thử lại "
+          "sau ít phút.", "Something went wrong on the server. Nothing sent before was lost; try "
+          "again in a moment."),
     Entry("503.1", "Tệp {filename} hiện không có trên máy chủ này. Hãy thử lại sau hoặc báo "
           "điều phối viên.", "The file {filename} is not available on this server right now. "
           "Try again later or tell your coordinator."),

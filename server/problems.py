@@ -129,6 +129,15 @@ def too_many_wrong_keys(seconds: int) -> Problem:
     return Problem("429.1", seconds=seconds)
 
 
+def sign_in_throttled(seconds: int) -> Problem:
+    return Problem("429.2", seconds=seconds)
+
+
+def sign_in_refused() -> Problem:
+    """401.3: the same for an unknown user, a wrong password and a deactivated account."""
+    return Problem("401.3")
+
+
 def server_error() -> Problem:
     return Problem("500.1")
 
@@ -195,6 +204,28 @@ def edit_id_taken(instance_id: str) -> Problem:
 
 def role_unknown(role: str, allowed: Sequence[str]) -> Problem:
     return Problem("400.10", role=role, allowed=_listed(allowed))
+
+
+def password_too_short(minimum: int) -> Problem:
+    return Problem("400.22", minimum=minimum)
+
+
+def passwords_differ() -> Problem:
+    return Problem("400.23")
+
+
+def form_expired() -> Problem:
+    """400.21: a web form without a valid CSRF token (expired, or posted from elsewhere)."""
+    return Problem("400.21")
+
+
+def page_not_found() -> Problem:
+    """404.15: a page, or an id outside the user's area (the same answer for both)."""
+    return Problem("404.15")
+
+
+def page_failed() -> Problem:
+    return Problem("500.8")
 
 
 def email_invalid(email: str) -> Problem:

@@ -72,3 +72,10 @@ def covers(area_codes: Iterable[str], commune: AdminUnit) -> bool:
     """Whether a scope (province and/or commune codes) includes ``commune``."""
     codes = set(area_codes)
     return commune.code in codes or (commune.province_code in codes)
+
+
+def names(codes: Iterable[str]) -> dict[str, str]:
+    """Code -> Vietnamese name of these administrative units, in name order."""
+    rows = db.session.execute(select(AdminUnit.code, AdminUnit.name)
+                              .where(AdminUnit.code.in_(list(codes))).order_by(AdminUnit.name))
+    return {code: name for code, name in rows}

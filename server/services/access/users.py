@@ -66,6 +66,22 @@ def create_user(actor: Actor, username: str, role: str, area_codes: list[str],
     return user
 
 
+MIN_PASSWORD = 10
+
+
+def change_password(actor: Actor, user: User, current: str, new: str, again: str) -> None:
+    """A user changes their own password: the current one, then the new one twice."""
+    if not verify_password(user, current):
+        raise problems.sign_in_refused()
+    if len(new) < MIN_PASSWORD:
+        raise problems.password_too_short(MIN_PASSWORD)
+    if new != again:
+        raise problems.passwords_differ()
+    user.password_hash = hash_password(new)
+    record_event(actor, "user.password", "user", user.id)
+    db.session.flush()
+
+
 def set_email(actor: Actor, username: str, email: str | None) -> User:
     """Where the user's notifications go (None: none by e-mail)."""
     user = get_user(username)

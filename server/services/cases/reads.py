@@ -17,6 +17,8 @@ from server import problems, programme
 from server.extensions import db
 from server.models import (
     Case,
+    CaseEvent,
+    Consent,
     Form,
     Person,
     PersonLink,
@@ -26,7 +28,7 @@ from server.models import (
     SubmissionConflict,
 )
 from server.models.submission import REVIEW_STATES
-from server.services.access.scope import Scope, visible_persons
+from server.services.access.scope import Scope, visible, visible_persons
 from server.services.audit import Actor, record_event
 from server.services.cases import worklist
 from sync import normalise_name
@@ -54,6 +56,28 @@ def get_person(actor: Actor, scope: Scope, person_id: str) -> Person:
     return person
 
 
+def get_case(actor: Actor, scope: Scope, case_id: int) -> worklist.CaseView:
+    """A case whose person ``scope`` sees, as the worklist shows it; reading it is audited.
+    Outside the scope it does not exist (the same 404 as an unknown number)."""
+    case = db.session.scalar(select(Case).join(Person, Person.id == Case.person_id)
+                             .where(Case.id == case_id, *visible(scope)))
+    if case is None:
+        raise problems.case_unknown(case_id)
+    record_event(actor, "case.read", "case", case.id, person_id=case.person_id)
+    return worklist.views([case], programme.today())[0]
+
+
+def events_of(case: Case) -> list[CaseEvent]:
+    """The case's history, newest first."""
+    return list(db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)
+                                   .order_by(CaseEvent.at.desc(), CaseEvent.id.desc())))
+
+
+def consents_of(person: Person) -> list[Consent]:
+    return list(db.session.scalars(select(Consent).where(Consent.person_id == person.id)
+                                   .order_by(Consent.recorded_at.desc())))
+
+
 def screenings_of(person: Person) -> list[Screening]:
     return list(db.session.scalars(select(Screening).where(Screening.person_id == person.id)
                                    .order_by(Screening.screened_on, Screening.id)))
@@ -79,12 +103,12 @@ def open_conflicts(person: Person) -> list[RegistrationConflict]:
         RegistrationConflict.resolved_at.is_(None)).order_by(RegistrationConflict.id)))
 
 
-def list_cases(actor: Actor, scope: Scope, *, state: str | None = None,
-               flag: str | None = None, due_before: date | None = None,
-               limit: int = 100, offset: int = 0) -> list[worklist.CaseView]:
-    """The caller's worklist (``worklist.py`` for its order), with each case's open actions."""
+def list_cases(actor: Actor, scope: Scope, *, limit: int = 100, offset: int = 0,
+               **filters: str | date | None) -> list[worklist.CaseView]:
+    """The caller's worklist (``worklist.py`` for its order and its filters: state, flag,
+    due_before, commune, kind), with each case's open actions."""
     today = programme.today()
-    query = worklist.worklist(scope, today, state=state, flag=flag, due_before=due_before)
+    query = worklist.worklist(scope, today, **filters)
     cases = list(db.session.scalars(query.limit(min(limit, PAGE_LIMIT)).offset(offset)))
     record_event(actor, "case.list", "case", "*", count=len(cases))
     return worklist.views(cases, today)

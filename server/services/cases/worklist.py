@@ -64,7 +64,8 @@ def views(cases: Sequence[Case], today: date) -> list[CaseView]:
 
 
 def worklist(scope: Scope, today: date, *, state: str | None = None, flag: str | None = None,
-             due_before: date | None = None) -> Select:
+             due_before: date | None = None, commune: str | None = None,
+             kind: str | None = None) -> Select:
     """The cases ``scope`` sees, in worklist order (module docstring), filtered."""
     work = _open_work()
     results = _result_risk()
@@ -84,6 +85,12 @@ def worklist(scope: Scope, today: date, *, state: str | None = None, flag: str |
             CaseAction.reason == flag).exists())
     if due_before:
         query = query.where(work.c.due < due_before)
+    if commune:
+        query = query.where(Person.commune_code == commune)
+    if kind:
+        query = query.where(select(CaseAction.id).where(
+            CaseAction.case_id == Case.id, CaseAction.state == "open",
+            CaseAction.kind == kind).exists())
     return query
 
 

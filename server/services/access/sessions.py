@@ -1,0 +1,59 @@
+"""Signing in to the web pages: a staff user's password, throttled per account and per address.
+
+``sign_in`` checks a username and password (argon2, ``users.verify_password``) and refuses, with
+the same problem for an unknown user, a wrong password or a deactivated account (401.3), so a
+page never tells which usernames exist. After ``ACCOUNT_LIMIT`` failures for one account, or
+``ADDRESS_LIMIT`` from one address, within ``WINDOW_SECONDS``, further tries are refused
+(429.2, with the wait) before the password is even checked. Counts are in this process's memory
+(``server/throttle.py``), like the device-token throttle. ``signed_in`` is the look-up of a
+session's user on every page: active users only, with their scope.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from server import problems
+from server.extensions import db
+from server.models import User
+from server.services.access.scope import Scope, scope_of
+from server.services.access.users import verify_password
+from server.throttle import WrongTokenThrottle, address_key
+
+ACCOUNT_LIMIT = 5
+ADDRESS_LIMIT = 20
+WINDOW_SECONDS = 15 * 60
+STAFF_ROLES = ("supervisor", "coordinator", "admin")
+
+_by_account = WrongTokenThrottle(limit=ACCOUNT_LIMIT, window=WINDOW_SECONDS)
+_by_address = WrongTokenThrottle(limit=ADDRESS_LIMIT, window=WINDOW_SECONDS)
+
+
+def sign_in(username: str, password: str, remote_addr: str | None) -> User:
+    """The user, or a problem: 429.2 while throttled, 401.3 for any wrong detail."""
+    account, address = username.strip().lower()[:80], address_key(remote_addr)
+    wait = max(_by_account.wait_seconds(account), _by_address.wait_seconds(address))
+    if wait:
+        raise problems.sign_in_throttled(wait)
+    user = db.session.scalar(select(User).where(User.username == username.strip()))
+    if user is None or not user.active or user.role not in STAFF_ROLES or \
+            not user.password_hash or not verify_password(user, password):
+        _by_account.record_failure(account)
+        _by_address.record_failure(address)
+        raise problems.sign_in_refused()
+    return user
+
+
+def signed_in(user_id: int) -> tuple[User, Scope] | None:
+    """The session's user and scope; None when the user is gone or deactivated."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.role not in STAFF_ROLES:
+        return None
+    return user, scope_of(user)
+
+
+def forget_failures() -> None:
+    """Clear the counts (tests, and an operator after a lock-out)."""
+    global _by_account, _by_address  # noqa: PLW0603
+    _by_account = WrongTokenThrottle(limit=ACCOUNT_LIMIT, window=WINDOW_SECONDS)
+    _by_address = WrongTokenThrottle(limit=ADDRESS_LIMIT, window=WINDOW_SECONDS)

@@ -1,0 +1,125 @@
+"""The case page and working a case: who the person is, what is open, what was screened.
+
+``GET /cases/<id>`` shows the person, their consent, the open and past actions (each open one
+with its complete and cancel forms), every screening over time and the case's history; reading
+it is audited (``reads.get_case``). Completing or cancelling an action and changing the review
+state post a form (with its CSRF token) and come back to the page (post/redirect/get). A case
+outside the user's area is the same 404 as an unknown number, for reading and for every change.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import g, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
+
+from server.models.action import OUTCOMES
+from server.models.case import CASE_STATES, CASE_STEPS
+from server.programme import today
+from server.services.access import areas
+from server.services.cases import actions, casework, reads
+from server.ui import bp
+from server.ui.web import actor, signed_in_required
+from server.ui.worklist import KIND_LABELS, RISK_LABELS, STATE_LABELS
+from sync import messages
+from sync.scoring import completed_months
+
+MONTHS_SHOWN = 24  # younger than this, an age is said in months
+
+OUTCOME_LABELS = {
+    "contacted": _l("Contacted the person or family"),
+    "safety_plan_made": _l("Risk assessed, safety plan agreed"),
+    "emergency_referral": _l("Sent to emergency care"),
+    "referred": _l("Referral made"),
+    "appointment_booked": _l("Appointment booked"),
+    "attended": _l("Attended"),
+    "assessed_no_concern": _l("Assessed: no concern"),
+    "assessed_concern": _l("Assessed: a need was found"),
+    "treatment_started": _l("Treatment or intervention started"),
+    "interview_done": _l("Follow-Up interview done"),
+    "rescreened": _l("Screened again"),
+    "reviewed": _l("Form reviewed"),
+    "other": _l("Other (say in the note)"),
+}
+FLAG_LABELS = {
+    "self_harm_item_positive": _l("Self-harm answer"),
+    "refer_immediately": _l("Refer now (High)"),
+    "refer_for_evaluation": _l("Follow-Up positive"),
+    "followup_interview_required": _l("Follow-Up needed"),
+    "moh_warning_sign": _l("Warning sign"),
+    "loss_of_skills": _l("Loss of skills"),
+    "outside_age_range": _l("Outside the validated age range"),
+}
+EVENT_LABELS = {
+    "created": _l("Case opened"), "action_opened": _l("Work opened"),
+    "action_done": _l("Work done"), "action_cancelled": _l("Work cancelled"),
+    "action_moved": _l("Work moved to the corrected form"), "state": _l("State changed"),
+    "step": _l("Step changed"), "reopened": _l("Case reopened"), "merged": _l("Records merged"),
+}
+STEP_LABELS = {"intake": _l("Intake"), "assessment": _l("Assessment"), "plan": _l("Plan"),
+               "implementation": _l("Implementation"), "monitoring": _l("Monitoring"),
+               "closure": _l("Closure")}
+
+
+@bp.get("/cases/<int:case_id>")
+@signed_in_required
+def case_page(case_id: int):
+    case = reads.get_case(actor(), g.scope, case_id)
+    person = case.person
+    return render_template(
+        "case.html", case=case, person=person, age=_age(person.dob),
+        commune=areas.names([person.commune_code]).get(person.commune_code, ""),
+        screenings=list(reversed(reads.screenings_of(person))),
+        consents=reads.consents_of(person), events=reads.events_of(case.case),
+        past=[a for a in case.actions if not a.is_open], outcomes=OUTCOMES,
+        outcome_labels=OUTCOME_LABELS, kind_labels=KIND_LABELS, risk_labels=RISK_LABELS,
+        state_labels=STATE_LABELS, step_labels=STEP_LABELS, states=CASE_STATES,
+        steps=CASE_STEPS, today=today(), flag_labels=FLAG_LABELS, event_labels=EVENT_LABELS,
+        result_words=_result_words)
+
+
+def _result_words(screening) -> tuple[str, str]:
+    """The instrument's name and its result in words, in the page's language (as the device
+    says them, ``sync.messages``)."""
+    lang = 1 if str(get_locale()) == "en" else 0
+    title = messages.TITLES.get(screening.instrument, (screening.instrument,) * 2)[lang]
+    words = messages.BAND_WORDS.get(screening.instrument, {}).get(screening.band or "")
+    return title, words[lang] if words else "—"
+
+
+@bp.post("/cases/<int:case_id>/actions/<int:action_id>/complete")
+@signed_in_required
+def complete_action(case_id: int, action_id: int):
+    reads.get_case(actor(), g.scope, case_id)
+    actions.complete(actor(), g.scope, g.user.role, action_id,
+                     request.form.get("outcome", ""), request.form.get("note"))
+    return redirect(url_for("ui.case_page", case_id=case_id))
+
+
+@bp.post("/cases/<int:case_id>/actions/<int:action_id>/cancel")
+@signed_in_required
+def cancel_action(case_id: int, action_id: int):
+    reads.get_case(actor(), g.scope, case_id)
+    actions.cancel(actor(), g.scope, g.user.role, action_id, request.form.get("reason", ""))
+    return redirect(url_for("ui.case_page", case_id=case_id))
+
+
+@bp.post("/cases/<int:case_id>/state")
+@signed_in_required
+def change_state(case_id: int):
+    reads.get_case(actor(), g.scope, case_id)
+    casework.set_case_state(actor(), case_id, request.form.get("state", ""),
+                            request.form.get("reason", ""), request.form.get("step") or None)
+    return redirect(url_for("ui.case_page", case_id=case_id))
+
+
+def _age(dob: date | None) -> str:
+    """Age on today's date: completed months under two years, else years."""
+    if dob is None:
+        return ""
+    months = completed_months(dob, today()) if dob <= today() else 0
+    if months < MONTHS_SHOWN:
+        return gettext("%(months)s months", months=months)
+    return gettext("%(years)s years", years=months // 12)

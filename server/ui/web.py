@@ -1,0 +1,152 @@
+"""What every web page shares: who is signed in, the language, CSRF, headers, error pages.
+
+- Sign-in state: a signed session cookie holding the user's id and the time of the last request
+  (HttpOnly, SameSite=Lax, Secure when the public URL is https); idle for ``IDLE_MINUTES`` and it
+  is gone. Each request loads the user and their one ``Scope`` (``access.sessions.signed_in``);
+  a page marked ``signed_in_required`` sends anyone else to the sign-in page.
+- Language: Vietnamese by default; the user's own choice (``users.language``) or the one picked
+  on the sign-in page; English otherwise from the catalogue's message ids. Dates dd/mm/yyyy.
+- CSRF on every form post (Flask-WTF); the OpenRosa and API blueprints, which carry their own
+  credentials and no cookies, are exempt.
+- Headers on every HTML page: a Content-Security-Policy that allows nothing from another site
+  and no inline script, no framing, no referrer beyond the origin, nosniff (``server/security.py``
+  adds the latter for every response).
+- Errors on a page (a Problem, a 404, a refused CSRF token) are a short page in the user's
+  language, with the problem's code; never a stack trace.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import Babel, get_locale, refresh
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from server import problems
+from server.problems import Problem
+from server.services.access import sessions
+from server.services.audit import Actor
+
+IDLE_MINUTES = 30
+LANGUAGES = ("vi", "en")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
+       "object-src 'none'")
+
+csrf = CSRFProtect()
+babel = Babel()
+
+
+def register(app: Flask) -> None:
+    """Set up the pages' foundation on ``app`` (after the other blueprints are registered)."""
+    from server.api import bp as api_bp
+    from server.openrosa import bp as openrosa_bp
+    from server.ui import bp
+
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=str(app.config["SANGLOC_PUBLIC_URL"] or "").startswith("https"),
+        SESSION_COOKIE_NAME="sangloc_session", WTF_CSRF_TIME_LIMIT=None,
+        BABEL_DEFAULT_LOCALE=app.config["SANGLOC_DEFAULT_LANGUAGE"],
+        BABEL_TRANSLATION_DIRECTORIES=str(app.root_path + "/ui/translations"))
+    csrf.init_app(app)
+    csrf.exempt(openrosa_bp)
+    csrf.exempt(api_bp)
+    babel.init_app(app, locale_selector=_language)
+    app.jinja_env.filters["vn_date"] = vn_date
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.register_blueprint(bp)
+
+
+def attach(bp: Blueprint) -> None:
+    """The pages' hooks, attached once when the blueprint is defined."""
+    bp.before_request(_load_user)
+    bp.after_request(_headers)
+    bp.register_error_handler(Exception, error_page)
+
+
+def _language() -> str:
+    chosen = session.get("lang") or (g.user.language if g.get("user") else None)
+    return chosen if chosen in LANGUAGES else current_app.config["SANGLOC_DEFAULT_LANGUAGE"]
+
+
+def vn_date(day: date | None) -> str:
+    """dd/mm/yyyy, as dates are written in Vietnam."""
+    return "" if day is None else f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def _load_user() -> None:
+    g.user = g.scope = None
+    # Flask-WTF's and Flask-Babel's per-request caches live in g, which an outer app context
+    # (the tests') keeps from one request to the next
+    g.pop("csrf_token", None)
+    refresh()
+    user_id, seen = session.get("user_id"), session.get("seen", 0)
+    if user_id is None:
+        return
+    if time.time() - seen > IDLE_MINUTES * 60:
+        session.clear()
+        return
+    found = sessions.signed_in(user_id)
+    if found is None:
+        session.clear()
+        return
+    g.user, g.scope = found
+    session["seen"] = int(time.time())
+
+
+def actor() -> Actor:
+    return Actor("user", g.user.id, request.remote_addr)
+
+
+def signed_in_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if g.get("user") is None:
+            return redirect(url_for("ui.sign_in", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def _headers(response: Response) -> Response:
+    if response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def error_page(error: Exception) -> tuple[str, int]:
+    """The HTML answer to any error on a page (also for paths no blueprint matched)."""
+    if isinstance(error, CSRFError):
+        problem = problems.form_expired()
+    elif isinstance(error, Problem):
+        problem = error
+    elif isinstance(error, HTTPException) and error.code == 404:
+        problem = problems.page_not_found()
+    elif isinstance(error, HTTPException):
+        return render_template("error.html", code=str(error.code), text=error.name), \
+            error.code or 500
+    else:
+        current_app.logger.exception("unhandled error on a page (%s)", type(error).__name__)
+        problem = problems.page_failed()
+    return render_template("error.html", code=problem.code,
+                           text=problem.message(_language())), problem.status
