@@ -5,6 +5,7 @@ with its complete and cancel forms), every screening over time and the case's hi
 it is audited (``reads.get_case``). Completing or cancelling an action and changing the review
 state post a form (with its CSRF token) and come back to the page (post/redirect/get). A case
 outside the user's area is the same 404 as an unknown number, for reading and for every change.
+Withdrawing consent (with a reason) locks the person's record, which then leaves every list.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from server.models.action import OUTCOMES
 from server.models.case import CASE_STATES, CASE_STEPS
 from server.programme import today
 from server.services.access import areas
-from server.services.cases import actions, casework, reads
+from server.services.cases import actions, casework, persons, reads
 from server.ui import bp
 from server.ui.web import actor, signed_in_required
 from server.ui.worklist import KIND_LABELS, RISK_LABELS, STATE_LABELS
@@ -113,6 +114,15 @@ def change_state(case_id: int):
     casework.set_case_state(actor(), case_id, request.form.get("state", ""),
                             request.form.get("reason", ""), request.form.get("step") or None)
     return redirect(url_for("ui.case_page", case_id=case_id))
+
+
+@bp.post("/cases/<int:case_id>/withdraw")
+@signed_in_required
+def withdraw_consent(case_id: int):
+    """The person withdrew consent: their record is locked and leaves every list."""
+    case = reads.get_case(actor(), g.scope, case_id)
+    persons.withdraw_consent(actor(), case.person_id, request.form.get("reason", ""))
+    return redirect(url_for("ui.worklist"))
 
 
 def _age(dob: date | None) -> str:

@@ -11,8 +11,10 @@ from flask import g, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from server.models.case import CASE_STATES
+from server.programme import today
 from server.services.access import areas
 from server.services.cases import reads
+from server.services.cases import worklist as case_worklist
 from server.ui import bp
 from server.ui.web import actor, signed_in_required, vn_date
 from sync.pathway import KINDS
@@ -38,11 +40,12 @@ def worklist():
     cases = reads.list_cases(actor(), g.scope, limit=PAGE + 1, offset=(page - 1) * PAGE,
                              **filters)
     communes = areas.names(g.scope.communes)
+    counted = case_worklist.counts(g.scope, today(), **filters)
     return render_template(
         "worklist.html", cases=cases[:PAGE], more=len(cases) > PAGE, page=page,
         filters=filters,
         link_filters={k: vn_date(v) if isinstance(v, date) else v for k, v in filters.items()},
-        kinds=KINDS, states=CASE_STATES, communes=communes,
+        kinds=KINDS, states=CASE_STATES, communes=communes, counts=counted,
         kind_labels=KIND_LABELS, risk_labels=RISK_LABELS, state_labels=STATE_LABELS)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -230,3 +230,39 @@ def test_another_communes_supervisor_cannot_read_or_change_the_case(client, staf
         refused = client.post(path, data={**data, "csrf_token": token(other.data)})
         assert refused.status_code == 404, path
     assert "Lê Văn Gấp" not in client.get(f"/cases/{case_id}").data.decode()
+
+
+def test_the_worklist_counts_urgent_and_overdue_work(client, staff, all_forms, device):
+    from server.extensions import db
+    from server.models import CaseAction
+    from server.programme import today
+
+    _urgent_case(device, "Lê Văn Gấp")
+    severe = levels(9, q01=3, q02=3, q03=3, q04=3, q05=3, q06=3, q07=3)
+    xml = screening_instance("phq9", severe, dob=ADULT, name="Lê Văn Trễ")
+    assert device.collect.submit(xml).status_code == 201
+    with transaction():  # the referral of "Trễ" was due yesterday
+        referral = db.session.query(CaseAction).filter_by(kind="referral").one()
+        referral.due = today() - timedelta(days=1)
+    assert sign_in(client, "gs-ba-dinh").status_code == 302
+    counts = re.sub(r"\s+", " ", re.search(r'<p class="counts"[^>]*>(.*?)</p>',
+                                           client.get("/worklist").data.decode(), re.S)[1])
+    assert "<strong>1</strong> khẩn cấp" in counts and "<strong>1</strong> quá hạn" in counts
+    assert "<strong>2</strong> ca trong danh sách này" in counts
+
+
+def test_withdrawing_consent_from_the_case_page_locks_the_record(client, staff, all_forms,
+                                                                 device):
+    _urgent_case(device)
+    assert sign_in(client, "gs-ba-dinh").status_code == 302
+    case_id = _case_id(client)
+    page = client.get(f"/cases/{case_id}")
+    missing = client.post(f"/cases/{case_id}/withdraw",
+                          data={"reason": " ", "csrf_token": token(page.data)})
+    assert missing.status_code == 400 and "Cần ghi lý do" in missing.data.decode()
+    done = client.post(f"/cases/{case_id}/withdraw",
+                       data={"reason": "gia đình không muốn tiếp tục",
+                             "csrf_token": token(page.data)})
+    assert done.headers["Location"] == "/worklist"
+    assert client.get(f"/cases/{case_id}").status_code == 404  # a locked record leaves the lists
+    assert "Lê Văn Gấp" not in client.get("/worklist").data.decode()

@@ -94,6 +94,17 @@ def worklist(scope: Scope, today: date, *, state: str | None = None, flag: str |
     return query
 
 
+def counts(scope: Scope, today: date, **filters: str | date | None) -> dict[str, int]:
+    """How many cases the filtered worklist holds, and how many are urgent and overdue."""
+    listed = worklist(scope, today, **filters).order_by(None).subquery()
+    work = _open_work()
+    total, urgent, overdue = db.session.execute(
+        select(func.count(listed.c.id), func.coalesce(func.sum(work.c.urgent), 0),
+               func.coalesce(func.sum(case((work.c.due < today, 1), else_=0)), 0))
+        .select_from(listed).outerjoin(work, work.c.case_id == listed.c.id)).one()
+    return {"total": total, "urgent": int(urgent), "overdue": int(overdue)}
+
+
 def _rank(column):
     return case(*((column == name, rank) for name, rank in RISK_RANK.items()), else_=0)
 
