@@ -75,6 +75,10 @@ _ENTRIES = (
           "The new password needs at least {minimum} characters."),
     Entry("400.23", "Hai lần nhập mật khẩu mới không giống nhau. Hãy nhập lại.",
           "The two new passwords differ. Type them again."),
+    Entry("400.24", "Cần ghi nơi chuyển gửi đến (cơ sở y tế hoặc đơn vị).",
+          "Say where the person was referred to (the facility or service)."),
+    Entry("400.25", "Không có kết quả chuyển gửi '{result}'. Hãy chọn một trong: {allowed}.",
+          "There is no referral result '{result}'. Choose one of: {allowed}."),
     # --- 401, 403: who is asking ---------------------------------------------------------
     Entry("401.1", "Mã truy cập của thiết bị không hợp lệ. Hãy quét lại mã QR do điều phối "
           "viên cung cấp.", "This device's access key is not valid. Scan the QR code from "
@@ -122,6 +126,8 @@ _ENTRIES = (
           "There is no action {action_id} in your area."),
     Entry("404.15", "Trang này không có hoặc không thuộc địa bàn của bạn.",
           "This page does not exist or is not in your area."),
+    Entry("404.16", "Không có lần chuyển gửi số {referral_id} trong ca này.",
+          "There is no referral {referral_id} in this case."),
     # --- 405, 408: how the request came ------------------------------------------------------
     Entry("405.1", "Phương thức không được hỗ trợ ở địa chỉ này.",
           "This method is not allowed here."),

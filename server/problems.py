@@ -322,6 +322,18 @@ def action_closed(action_id: int, state: str) -> Problem:
     return Problem("409.14", action_id=action_id, state=state)
 
 
+def facility_missing() -> Problem:
+    return Problem("400.24")
+
+
+def referral_result_unknown(result: str, allowed: Sequence[str]) -> Problem:
+    return Problem("400.25", result=result, allowed=_listed(allowed))
+
+
+def referral_unknown(referral_id: int) -> Problem:
+    return Problem("404.16", referral_id=referral_id)
+
+
 # --- publishing and managing forms ---------------------------------------------------------
 
 def form_state_unknown(state: str, allowed: Sequence[str]) -> Problem:

@@ -72,8 +72,10 @@ from datetime import date, timedelta
 
 from sync.scoring import ScreeningOutcome, completed_months, date_of_age
 
+#: action kinds; ``referral_followup`` is opened by a recorded referral (the server's own rule:
+#: a referral nobody has heard back from becomes overdue work), never by a result
 KINDS: tuple[str, ...] = ("safety_contact", "referral", "assessment", "followup_interview",
-                          "rescreen", "review")
+                          "rescreen", "review", "referral_followup")
 RISK_ORDER: tuple[str, ...] = ("none", "low", "medium", "high", "urgent")
 RESCREEN_AGE_MONTHS = 24
 SELF_HARM = "self_harm_item_positive"
@@ -98,6 +100,7 @@ class Periods:
     rescreen_days: int = 30
     epds_rescreen_days: int = 14
     review_days: int = 3
+    referral_followup_days: int = 30  # a recorded referral not heard back from: overdue after
 
     def __post_init__(self) -> None:
         for item in fields(self):

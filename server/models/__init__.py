@@ -13,6 +13,7 @@ from server.models.form import Form, FormAssignment, FormAttachment, FormVersion
 from server.models.job import JobRun, SchedulerLease
 from server.models.notification import Notification
 from server.models.person import Consent, Person, PersonLink, RegistrationConflict
+from server.models.referral import Referral
 from server.models.screening import Screening, ScreeningResult
 from server.models.submission import Submission, SubmissionAttachment, SubmissionConflict
 from server.models.user import AppUser, User, UserArea
@@ -34,6 +35,7 @@ __all__ = [
     "Notification",
     "Person",
     "PersonLink",
+    "Referral",
     "RegistrationConflict",
     "SchedulerLease",
     "Screening",

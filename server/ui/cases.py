@@ -16,13 +16,15 @@ from flask import g, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
+from server import programme
 from server.models.action import OUTCOMES
 from server.models.case import CASE_STATES, CASE_STEPS
+from server.models.referral import RESULTS
 from server.programme import today
 from server.services.access import areas
-from server.services.cases import actions, casework, persons, reads
+from server.services.cases import actions, casework, persons, reads, referrals
 from server.ui import bp
-from server.ui.web import actor, signed_in_required
+from server.ui.web import actor, read_date, signed_in_required
 from server.ui.worklist import KIND_LABELS, RISK_LABELS, STATE_LABELS
 from sync import messages
 from sync.scoring import completed_months
@@ -58,7 +60,12 @@ EVENT_LABELS = {
     "action_done": _l("Work done"), "action_cancelled": _l("Work cancelled"),
     "action_moved": _l("Work moved to the corrected form"), "state": _l("State changed"),
     "step": _l("Step changed"), "reopened": _l("Case reopened"), "merged": _l("Records merged"),
+    "referral_made": _l("Referral recorded"), "referral_outcome": _l("Referral outcome recorded"),
 }
+RESULT_LABELS = {"screen_positive": _l("Screen positive at step 2"),
+                 "screen_negative": _l("Screen negative at step 2"),
+                 "diagnosed": _l("Diagnosis given"), "not_diagnosed": _l("No diagnosis"),
+                 "unknown": _l("Not known yet")}
 STEP_LABELS = {"intake": _l("Intake"), "assessment": _l("Assessment"), "plan": _l("Plan"),
                "implementation": _l("Implementation"), "monitoring": _l("Monitoring"),
                "closure": _l("Closure")}
@@ -78,6 +85,7 @@ def case_page(case_id: int):
         outcome_labels=OUTCOME_LABELS, kind_labels=KIND_LABELS, risk_labels=RISK_LABELS,
         state_labels=STATE_LABELS, step_labels=STEP_LABELS, states=CASE_STATES,
         steps=CASE_STEPS, today=today(), flag_labels=FLAG_LABELS, event_labels=EVENT_LABELS,
+        referrals=reads.referrals_of(case.case), results=RESULTS, result_labels=RESULT_LABELS,
         result_words=_result_words)
 
 
@@ -114,6 +122,38 @@ def change_state(case_id: int):
     casework.set_case_state(actor(), case_id, request.form.get("state", ""),
                             request.form.get("reason", ""), request.form.get("step") or None)
     return redirect(url_for("ui.case_page", case_id=case_id))
+
+
+@bp.post("/cases/<int:case_id>/referrals")
+@signed_in_required
+def make_referral(case_id: int):
+    case = reads.get_case(actor(), g.scope, case_id)
+    form = request.form
+    made = referrals.Made(
+        facility=form.get("facility", ""), made_on=read_date(form.get("made_on")) or today(),
+        appointment_on=read_date(form.get("appointment_on")),
+        answers=int(form["answers"]) if form.get("answers", "").isdigit() else None,
+        note=form.get("note"))
+    referrals.make(actor(), g.scope, g.user.role, case, made, programme.current())
+    return redirect(url_for("ui.case_page", case_id=case_id))
+
+
+@bp.post("/cases/<int:case_id>/referrals/<int:referral_id>/outcome")
+@signed_in_required
+def referral_outcome(case_id: int, referral_id: int):
+    case = reads.get_case(actor(), g.scope, case_id)
+    form = request.form
+    outcome = referrals.Outcome(
+        attended=_yes_no(form.get("attended")), attended_on=read_date(form.get("attended_on")),
+        result=form.get("result") or None, diagnosis_by=form.get("diagnosis_by"),
+        intervention_started=_yes_no(form.get("intervention_started")),
+        intervention_where=form.get("intervention_where"), note=form.get("note"))
+    referrals.record_outcome(actor(), g.scope, g.user.role, case, referral_id, outcome)
+    return redirect(url_for("ui.case_page", case_id=case_id))
+
+
+def _yes_no(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
 
 
 @bp.post("/cases/<int:case_id>/withdraw")

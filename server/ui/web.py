@@ -92,6 +92,18 @@ def vn_date(day: date | None) -> str:
     return "" if day is None else f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
+def read_date(text: str | None) -> date | None:
+    """A date written dd/mm/yyyy (as the pages show them), or yyyy-mm-dd; None if unreadable."""
+    try:
+        day, month, year = (int(part) for part in (text or "").strip().split("/"))
+        return date(year, month, day)
+    except ValueError:
+        try:
+            return date.fromisoformat(text.strip()) if text else None
+        except ValueError:
+            return None
+
+
 def _load_user() -> None:
     g.user = g.scope = None
     # Flask-WTF's and Flask-Babel's per-request caches live in g, which an outer app context

@@ -16,7 +16,7 @@ from server.services.access import areas
 from server.services.cases import reads
 from server.services.cases import worklist as case_worklist
 from server.ui import bp
-from server.ui.web import actor, signed_in_required, vn_date
+from server.ui.web import actor, read_date, signed_in_required, vn_date
 from sync.pathway import KINDS
 
 PAGE = 50
@@ -24,6 +24,7 @@ KIND_LABELS = {
     "safety_contact": _l("Safety contact today"), "referral": _l("Referral"),
     "assessment": _l("Assessment"), "followup_interview": _l("Follow-Up interview"),
     "rescreen": _l("Rescreen"), "review": _l("Review the form"),
+    "referral_followup": _l("Follow the referral up"),
 }
 RISK_LABELS = {"urgent": _l("Urgent"), "high": _l("High"), "medium": _l("Medium"),
                "low": _l("Low"), "none": _l("None")}
@@ -56,7 +57,7 @@ def _filters() -> dict:
         "state": args.get("state") if args.get("state") in CASE_STATES else None,
         "kind": args.get("kind") if args.get("kind") in KINDS else None,
         "commune": args.get("commune") if args.get("commune") in g.scope.communes else None,
-        "due_before": _date(args.get("due_before")),
+        "due_before": read_date(args.get("due_before")),
     }
     return {key: value for key, value in found.items() if value is not None}
 
@@ -66,15 +67,3 @@ def _int(text: str | None, default: int) -> int:
         return min(int(text or default), 100_000)
     except ValueError:
         return default
-
-
-def _date(text: str | None) -> date | None:
-    """A date written dd/mm/yyyy (as on the page), or yyyy-mm-dd; None when unreadable."""
-    try:
-        day, month, year = (int(part) for part in (text or "").strip().split("/"))
-        return date(year, month, day)
-    except ValueError:
-        try:
-            return date.fromisoformat(text) if text else None
-        except ValueError:
-            return None

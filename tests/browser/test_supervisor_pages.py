@@ -118,3 +118,34 @@ def test_the_supervisor_works_the_urgent_case_to_an_outcome(browser, pages, scre
         assert "Trạng thái:</strong> Đã đóng" in page.content()
     finally:
         context.close()
+
+
+def test_the_supervisor_records_a_referral_and_its_outcome(browser, pages):
+    context = browser.new_context(viewport={"width": WIDTHS["phone"], "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{pages.port}/sign-in")
+        page.get_by_label("Tên đăng nhập").fill("gs")
+        page.get_by_label("Mật khẩu").fill(PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_url("**/worklist")
+        page.get_by_role("link", name="Lê Văn Nặng").click()
+        page.wait_for_url("**/cases/*")
+        page.get_by_text("Ghi nhận chuyển gửi").first.click()
+        page.get_by_label("Chuyển đến (cơ sở y tế hoặc đơn vị)").fill(
+            "Bệnh viện Tâm thần Hà Nội")
+        page.get_by_role("button", name="Ghi nhận chuyển gửi").click()
+        page.wait_for_load_state()
+        assert "Bệnh viện Tâm thần Hà Nội" in page.content()
+        assert "Theo dõi kết quả chuyển gửi" in page.content()  # the follow-up is open work
+        page.get_by_text("Ghi kết quả").first.click()
+        page.locator("select[name=attended]").select_option("yes")
+        page.locator("select[name=result]").select_option("diagnosed")
+        page.locator("select[name=intervention_started]").select_option("yes")
+        page.get_by_role("button", name="Lưu").first.click()
+        page.wait_for_load_state()
+        assert "Đã có chẩn đoán" in page.content()
+        assert axe(page) == [], dump(axe(page))
+        screenshot(page, "case-referral-phone")
+    finally:
+        context.close()

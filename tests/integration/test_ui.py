@@ -266,3 +266,63 @@ def test_withdrawing_consent_from_the_case_page_locks_the_record(client, staff, 
     assert done.headers["Location"] == "/worklist"
     assert client.get(f"/cases/{case_id}").status_code == 404  # a locked record leaves the lists
     assert "Lê Văn Gấp" not in client.get("/worklist").data.decode()
+
+
+def _severe_case(client, device) -> tuple[int, bytes]:
+    severe = levels(9, q01=3, q02=3, q03=3, q04=3, q05=3, q06=3, q07=3)
+    xml = screening_instance("phq9", severe, dob=ADULT, name="Lê Văn Nặng")
+    assert device.collect.submit(xml).status_code == 201
+    assert sign_in(client, "gs-ba-dinh").status_code == 302
+    case_id = _case_id(client)
+    return case_id, client.get(f"/cases/{case_id}").data
+
+
+def test_a_referral_is_a_record_followed_to_its_outcome(client, staff, all_forms, device):
+    from server.extensions import db
+    from server.models import CaseAction, Referral
+    from server.programme import today
+
+    case_id, page = _severe_case(client, device)
+    referral_action = int(re.search(rb'<select name="answers">\s*<option value="(\d+)"',
+                                    page).group(1))
+    refused = client.post(f"/cases/{case_id}/referrals", data={
+        "facility": " ", "csrf_token": token(page)})
+    assert refused.status_code == 400 and "Cần ghi nơi chuyển gửi" in refused.data.decode()
+    made_on = today() - timedelta(days=31)  # made a month ago, not heard back from since
+    made = client.post(f"/cases/{case_id}/referrals", data={
+        "facility": "Bệnh viện Tâm thần Hà Nội", "made_on": made_on.strftime("%d/%m/%Y"),
+        "appointment_on": "", "answers": str(referral_action), "note": "",
+        "csrf_token": token(page)})
+    assert made.status_code == 302
+    db.session.expire_all()
+    answered = db.session.get(CaseAction, referral_action)
+    assert (answered.state, answered.outcome) == ("done", "referred")
+    followup = db.session.query(CaseAction).filter_by(kind="referral_followup").one()
+    assert followup.is_open and followup.due == made_on + timedelta(days=30)
+    html = client.get("/worklist").data.decode()
+    assert "Theo dõi kết quả chuyển gửi" in html and "Quá hạn" in html  # overdue work now
+    referral = db.session.query(Referral).one()
+    page = client.get(f"/cases/{case_id}").data
+    recorded = client.post(f"/cases/{case_id}/referrals/{referral.id}/outcome", data={
+        "attended": "yes", "attended_on": today().strftime("%d/%m/%Y"),
+        "result": "diagnosed", "diagnosis_by": "BS chuyên khoa tâm thần",
+        "intervention_started": "yes", "intervention_where": "Trạm y tế xã",
+        "note": "", "csrf_token": token(page)})
+    assert recorded.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(CaseAction, followup.id).state == "done"
+    referral = db.session.get(Referral, referral.id)
+    assert (referral.attended, referral.result, referral.intervention_started) == \
+        (True, "diagnosed", True)
+    html = client.get(f"/cases/{case_id}").data.decode()
+    assert "Bệnh viện Tâm thần Hà Nội" in html and "Đã có chẩn đoán" in html
+
+
+def test_another_area_cannot_record_a_referral(client, staff, all_forms, device):
+    case_id, page = _severe_case(client, device)
+    client.post("/sign-out", data={"csrf_token": token(page)})
+    assert sign_in(client, "gs-ngoc-ha").status_code == 302
+    other = client.get("/worklist").data
+    refused = client.post(f"/cases/{case_id}/referrals", data={
+        "facility": "X", "csrf_token": token(other)})
+    assert refused.status_code == 404

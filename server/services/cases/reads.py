@@ -22,6 +22,7 @@ from server.models import (
     Form,
     Person,
     PersonLink,
+    Referral,
     RegistrationConflict,
     Screening,
     Submission,
@@ -71,6 +72,11 @@ def events_of(case: Case) -> list[CaseEvent]:
     """The case's history, newest first."""
     return list(db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)
                                    .order_by(CaseEvent.at.desc(), CaseEvent.id.desc())))
+
+
+def referrals_of(case: Case) -> list[Referral]:
+    return list(db.session.scalars(select(Referral).where(Referral.case_id == case.id)
+                                   .order_by(Referral.made_on.desc(), Referral.id.desc())))
 
 
 def consents_of(person: Person) -> list[Consent]:
