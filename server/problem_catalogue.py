@@ -79,6 +79,11 @@ _ENTRIES = (
           "Say where the person was referred to (the facility or service)."),
     Entry("400.25", "Không có kết quả chuyển gửi '{result}'. Hãy chọn một trong: {allowed}.",
           "There is no referral result '{result}'. Choose one of: {allowed}."),
+    Entry("400.26", "Không đọc được ngày ở ô {field}. Hãy ghi theo dạng dd/mm/yyyy, ví dụ "
+          "05/03/2026.", "The date in {field} cannot be read. Write it dd/mm/yyyy, for example "
+          "05/03/2026."),
+    Entry("400.27", "Mật khẩu hiện tại không đúng. Hãy nhập lại.",
+          "The current password is not right. Type it again."),
     # --- 401, 403: who is asking ---------------------------------------------------------
     Entry("401.1", "Mã truy cập của thiết bị không hợp lệ. Hãy quét lại mã QR do điều phối "
           "viên cung cấp.", "This device's access key is not valid. Scan the QR code from "

@@ -206,6 +206,10 @@ def role_unknown(role: str, allowed: Sequence[str]) -> Problem:
     return Problem("400.10", role=role, allowed=_listed(allowed))
 
 
+def current_password_wrong() -> Problem:
+    return Problem("400.27")
+
+
 def password_too_short(minimum: int) -> Problem:
     return Problem("400.22", minimum=minimum)
 
@@ -320,6 +324,10 @@ def action_unknown(action_id: int) -> Problem:
 
 def action_closed(action_id: int, state: str) -> Problem:
     return Problem("409.14", action_id=action_id, state=state)
+
+
+def date_unreadable(field: str) -> Problem:
+    return Problem("400.26", field=field)
 
 
 def facility_missing() -> Problem:

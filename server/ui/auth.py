@@ -2,7 +2,9 @@
 
 The sign-in form posts a username and password (with its CSRF token); a wrong detail and a
 throttled account get the problem's text in the page's language, with the form kept. A new
-session starts clean (no fixation). Signing out is a POST (a link cannot sign anyone out).
+session starts clean (no fixation); changing the password ends every other session. Signing in,
+a refused sign-in and signing out are audited. Signing out is a POST (a link cannot sign anyone
+out).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from flask import g, redirect, render_template, request, session, url_for
 
 from server.problems import Problem
 from server.services.access import sessions, users
+from server.services.audit import Actor, record_event
 from server.ui import bp
 from server.ui.web import LANGUAGES, actor, signed_in_required
 
@@ -32,11 +35,16 @@ def sign_in():
         user = sessions.sign_in(username, request.form.get("password", ""),
                                 request.remote_addr)
     except Problem as problem:
+        record_event(Actor("anonymous", None, request.remote_addr), "user.sign_in_refused",
+                     "user", "*", code=problem.code)
         return render_template("sign_in.html", username=username, problem=problem), \
             problem.status
     language = session.get("lang")
-    session.clear()
-    session.update(user_id=user.id, seen=int(time.time()))
+    session.clear()  # a new session: nothing carried over from before the sign-in
+    now = int(time.time())
+    session.update(user_id=user.id, pw=sessions.password_fingerprint(user), since=now,
+                   seen=now)
+    record_event(Actor("user", user.id, request.remote_addr), "user.sign_in", "user", user.id)
     if language:
         session["lang"] = language
     return redirect(_local(request.args.get("next")) or url_for("ui.worklist"))
@@ -44,6 +52,8 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
+    if g.get("user") is not None:
+        record_event(actor(), "user.sign_out", "user", g.user.id)
     session.clear()
     return redirect(url_for("ui.sign_in"))
 
@@ -66,6 +76,7 @@ def change_password():
                               request.form.get("new", ""), request.form.get("again", ""))
     except Problem as problem:
         return render_template("password.html", problem=problem), problem.status
+    session["pw"] = sessions.password_fingerprint(g.user)  # this session goes on; others end
     return render_template("password.html", done=True)
 
 
@@ -75,4 +86,4 @@ def _local(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc and target.startswith("/") \
-        and not target.startswith("//") else None
+        and not target.startswith("//") and "\\" not in target else None

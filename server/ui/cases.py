@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import g, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from server import programme
@@ -24,7 +24,7 @@ from server.programme import today
 from server.services.access import areas
 from server.services.cases import actions, casework, persons, reads, referrals
 from server.ui import bp
-from server.ui.web import actor, read_date, signed_in_required
+from server.ui.web import actor, required_date, signed_in_required
 from server.ui.worklist import KIND_LABELS, RISK_LABELS, STATE_LABELS
 from sync import messages
 from sync.scoring import completed_months
@@ -101,24 +101,25 @@ def _result_words(screening) -> tuple[str, str]:
 @bp.post("/cases/<int:case_id>/actions/<int:action_id>/complete")
 @signed_in_required
 def complete_action(case_id: int, action_id: int):
-    reads.get_case(actor(), g.scope, case_id)
+    reads.case_in_scope(g.scope, case_id)
     actions.complete(actor(), g.scope, g.user.role, action_id,
-                     request.form.get("outcome", ""), request.form.get("note"))
+                     request.form.get("outcome", ""), request.form.get("note"), case_id=case_id)
     return redirect(url_for("ui.case_page", case_id=case_id))
 
 
 @bp.post("/cases/<int:case_id>/actions/<int:action_id>/cancel")
 @signed_in_required
 def cancel_action(case_id: int, action_id: int):
-    reads.get_case(actor(), g.scope, case_id)
-    actions.cancel(actor(), g.scope, g.user.role, action_id, request.form.get("reason", ""))
+    reads.case_in_scope(g.scope, case_id)
+    actions.cancel(actor(), g.scope, g.user.role, action_id, request.form.get("reason", ""),
+                   case_id=case_id)
     return redirect(url_for("ui.case_page", case_id=case_id))
 
 
 @bp.post("/cases/<int:case_id>/state")
 @signed_in_required
 def change_state(case_id: int):
-    reads.get_case(actor(), g.scope, case_id)
+    reads.case_in_scope(g.scope, case_id)
     casework.set_case_state(actor(), case_id, request.form.get("state", ""),
                             request.form.get("reason", ""), request.form.get("step") or None)
     return redirect(url_for("ui.case_page", case_id=case_id))
@@ -127,11 +128,12 @@ def change_state(case_id: int):
 @bp.post("/cases/<int:case_id>/referrals")
 @signed_in_required
 def make_referral(case_id: int):
-    case = reads.get_case(actor(), g.scope, case_id)
+    case = reads.case_in_scope(g.scope, case_id)
     form = request.form
     made = referrals.Made(
-        facility=form.get("facility", ""), made_on=read_date(form.get("made_on")) or today(),
-        appointment_on=read_date(form.get("appointment_on")),
+        facility=form.get("facility", ""),
+        made_on=required_date(form.get("made_on"), gettext("Made on")) or today(),
+        appointment_on=required_date(form.get("appointment_on"), gettext("Appointment")),
         answers=int(form["answers"]) if form.get("answers", "").isdigit() else None,
         note=form.get("note"))
     referrals.make(actor(), g.scope, g.user.role, case, made, programme.current())
@@ -141,10 +143,11 @@ def make_referral(case_id: int):
 @bp.post("/cases/<int:case_id>/referrals/<int:referral_id>/outcome")
 @signed_in_required
 def referral_outcome(case_id: int, referral_id: int):
-    case = reads.get_case(actor(), g.scope, case_id)
+    case = reads.case_in_scope(g.scope, case_id)
     form = request.form
     outcome = referrals.Outcome(
-        attended=_yes_no(form.get("attended")), attended_on=read_date(form.get("attended_on")),
+        attended=_yes_no(form.get("attended")),
+        attended_on=required_date(form.get("attended_on"), gettext("Attended on")),
         result=form.get("result") or None, diagnosis_by=form.get("diagnosis_by"),
         intervention_started=_yes_no(form.get("intervention_started")),
         intervention_where=form.get("intervention_where"), note=form.get("note"))
@@ -160,7 +163,7 @@ def _yes_no(value: str | None) -> bool | None:
 @signed_in_required
 def withdraw_consent(case_id: int):
     """The person withdrew consent: their record is locked and leaves every list."""
-    case = reads.get_case(actor(), g.scope, case_id)
+    case = reads.case_in_scope(g.scope, case_id)
     persons.withdraw_consent(actor(), case.person_id, request.form.get("reason", ""))
     return redirect(url_for("ui.worklist"))
 
@@ -171,5 +174,5 @@ def _age(dob: date | None) -> str:
         return ""
     months = completed_months(dob, today()) if dob <= today() else 0
     if months < MONTHS_SHOWN:
-        return gettext("%(months)s months", months=months)
-    return gettext("%(years)s years", years=months // 12)
+        return ngettext("%(num)s month", "%(num)s months", months)
+    return ngettext("%(num)s year", "%(num)s years", months // 12)

@@ -36,7 +36,7 @@ STATE_LABELS = {"new": _l("New"), "in_review": _l("In review"), "needs_info": _l
 @bp.get("/worklist")
 @signed_in_required
 def worklist():
-    filters = _filters()
+    filters = {**_filters(), "open_only": True}
     page = max(_int(request.args.get("page"), 1), 1)
     cases = reads.list_cases(actor(), g.scope, limit=PAGE + 1, offset=(page - 1) * PAGE,
                              **filters)
@@ -45,7 +45,8 @@ def worklist():
     return render_template(
         "worklist.html", cases=cases[:PAGE], more=len(cases) > PAGE, page=page,
         filters=filters,
-        link_filters={k: vn_date(v) if isinstance(v, date) else v for k, v in filters.items()},
+        link_filters={k: vn_date(v) if isinstance(v, date) else v for k, v in filters.items()
+                      if k != "open_only"},
         kinds=KINDS, states=CASE_STATES, communes=communes, counts=counted,
         kind_labels=KIND_LABELS, risk_labels=RISK_LABELS, state_labels=STATE_LABELS)
 

@@ -326,3 +326,71 @@ def test_another_area_cannot_record_a_referral(client, staff, all_forms, device)
     refused = client.post(f"/cases/{case_id}/referrals", data={
         "facility": "X", "csrf_token": token(other)})
     assert refused.status_code == 404
+
+
+def test_an_action_is_closed_only_through_its_own_case(client, staff, all_forms, make_device):
+    """A visible case's address cannot close the work of another case (even in the area)."""
+    device = make_device("ctv-x", "00004")
+    _urgent_case(device, "Lê Văn Gấp")
+    _urgent_case(device, "Lê Văn Khác")
+    assert sign_in(client, "gs-ba-dinh").status_code == 302
+    listed = client.get("/worklist").data.decode()
+    ids = [int(i) for i in re.findall(r'href="/cases/(\d+)"', listed)]
+    first, second = ids
+    other_action = int(re.search(r'/actions/(\d+)/complete',
+                                 client.get(f"/cases/{second}").data.decode()).group(1))
+    page = client.get(f"/cases/{first}")
+    refused = client.post(f"/cases/{first}/actions/{other_action}/complete", data={
+        "outcome": "contacted", "csrf_token": token(page.data)})
+    assert refused.status_code == 404
+    assert "Liên hệ an toàn trong hôm nay" in client.get(f"/cases/{second}").data.decode()
+
+
+def test_changing_the_password_ends_the_other_sessions(app, staff):
+    laptop, phone = app.test_client(), app.test_client()
+    assert sign_in(laptop, "gs-ba-dinh").status_code == 302
+    assert sign_in(phone, "gs-ba-dinh").status_code == 302
+    form = laptop.get("/account/password")
+    new = "một mật khẩu mới dài"
+    laptop.post("/account/password", data={"current": PASSWORD, "new": new, "again": new,
+                                           "csrf_token": token(form.data)})
+    assert laptop.get("/worklist").status_code == 200  # the session that changed it goes on
+    assert phone.get("/worklist").headers["Location"].startswith("/sign-in")
+
+
+def test_a_session_ends_twelve_hours_after_sign_in(client, staff):
+    assert sign_in(client, "gs-ba-dinh").status_code == 302
+    with client.session_transaction() as session:
+        session["since"] = int(time.time()) - 12 * 3600 - 1
+    assert client.get("/worklist").headers["Location"].startswith("/sign-in")
+
+
+def test_signing_in_and_out_is_audited(client, staff):
+    from server.extensions import db
+    from server.models import AuditEvent
+
+    sign_in(client, "gs-ba-dinh", "sai")
+    assert sign_in(client, "gs-ba-dinh").status_code == 302
+    client.post("/sign-out", data={"csrf_token": token(client.get("/worklist").data)})
+    actions = [e.action for e in db.session.query(AuditEvent).order_by(AuditEvent.id)
+               if e.action.startswith("user.sign")]
+    assert actions == ["user.sign_in_refused", "user.sign_in", "user.sign_out"]
+
+
+def test_a_missed_referral_stays_work_and_notes_are_kept(client, staff, all_forms, device):
+    from server.extensions import db
+    from server.models import CaseAction, Referral
+
+    case_id, page = _severe_case(client, device)
+    bad = client.post(f"/cases/{case_id}/referrals", data={
+        "facility": "BV", "made_on": "31/02/2026", "csrf_token": token(page)})
+    assert bad.status_code == 400 and "400.26" in bad.data.decode()
+    client.post(f"/cases/{case_id}/referrals", data={
+        "facility": "BV Nhi", "note": "gia đình đồng ý đi", "csrf_token": token(page)})
+    referral = db.session.query(Referral).one()
+    client.post(f"/cases/{case_id}/referrals/{referral.id}/outcome", data={
+        "attended": "no", "note": "chưa đi khám", "csrf_token": token(page)})
+    db.session.expire_all()
+    followup = db.session.query(CaseAction).filter_by(kind="referral_followup").one()
+    assert followup.is_open  # did not attend: still someone's work
+    assert db.session.get(Referral, referral.id).note == "gia đình đồng ý đi\nchưa đi khám"

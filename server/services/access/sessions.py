@@ -5,12 +5,18 @@ the same problem for an unknown user, a wrong password or a deactivated account 
 page never tells which usernames exist. After ``ACCOUNT_LIMIT`` failures for one account, or
 ``ADDRESS_LIMIT`` from one address, within ``WINDOW_SECONDS``, further tries are refused
 (429.2, with the wait) before the password is even checked. Counts are in this process's memory
-(``server/throttle.py``), like the device-token throttle. ``signed_in`` is the look-up of a
-session's user on every page: active users only, with their scope.
+(``server/throttle.py``), like the device-token throttle. An unknown user costs the same argon2
+work as a known one. ``signed_in`` is the look-up of a session's user on every page: active
+users only, whose password has not changed since the session began, with their scope.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
 from sqlalchemy import select
 
 from server import problems
@@ -36,20 +42,38 @@ def sign_in(username: str, password: str, remote_addr: str | None) -> User:
     if wait:
         raise problems.sign_in_throttled(wait)
     user = db.session.scalar(select(User).where(User.username == username.strip()))
-    if user is None or not user.active or user.role not in STAFF_ROLES or \
-            not user.password_hash or not verify_password(user, password):
+    known = user is not None and user.active and user.role in STAFF_ROLES and \
+        bool(user.password_hash)
+    # the same argon2 work for an unknown user, so the time taken tells nothing
+    if not (verify_password(user, password) if known else _burn(password)):
         _by_account.record_failure(account)
         _by_address.record_failure(address)
         raise problems.sign_in_refused()
     return user
 
 
-def signed_in(user_id: int) -> tuple[User, Scope] | None:
-    """The session's user and scope; None when the user is gone or deactivated."""
+def signed_in(user_id: int, fingerprint: str | None) -> tuple[User, Scope] | None:
+    """The session's user and scope; None when the user is gone or deactivated, or their
+    password changed since the session began (``fingerprint``)."""
     user = db.session.get(User, user_id)
-    if user is None or not user.active or user.role not in STAFF_ROLES:
+    if user is None or not user.active or user.role not in STAFF_ROLES or \
+            fingerprint != password_fingerprint(user):
         return None
     return user, scope_of(user)
+
+
+def password_fingerprint(user: User) -> str:
+    """Changes whenever the password does: a session holding an older one ends."""
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+
+
+_DUMMY = PasswordHasher().hash("sangloc: no such user")
+
+
+def _burn(password: str) -> bool:
+    with contextlib.suppress(VerificationError):
+        PasswordHasher().verify(_DUMMY, password)
+    return False
 
 
 def forget_failures() -> None:

@@ -72,7 +72,7 @@ MIN_PASSWORD = 10
 def change_password(actor: Actor, user: User, current: str, new: str, again: str) -> None:
     """A user changes their own password: the current one, then the new one twice."""
     if not verify_password(user, current):
-        raise problems.sign_in_refused()
+        raise problems.current_password_wrong()
     if len(new) < MIN_PASSWORD:
         raise problems.password_too_short(MIN_PASSWORD)
     if new != again:

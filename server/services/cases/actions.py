@@ -20,31 +20,36 @@ CLOSING_ROLES = ("supervisor", "coordinator", "admin")
 
 
 def complete(actor: Actor, scope: Scope, role: str, action_id: int, outcome: str,
-             note: str | None) -> CaseAction:
-    """Mark an open action done with ``outcome`` (one of ``OUTCOMES``)."""
+             note: str | None, *, case_id: int | None = None) -> CaseAction:
+    """Mark an open action done with ``outcome`` (one of ``OUTCOMES``); with ``case_id``, only
+    an action of that case (a page posts to its case's address)."""
     if outcome not in OUTCOMES:
         raise problems.action_outcome_unknown(outcome, OUTCOMES)
-    action, case = _closable(scope, role, action_id)
+    action, case = _closable(scope, role, action_id, case_id)
     casework.close(actor, case, action, "done", outcome, (note or "").strip() or None)
     db.session.flush()
     return action
 
 
-def cancel(actor: Actor, scope: Scope, role: str, action_id: int, reason: str) -> CaseAction:
+def cancel(actor: Actor, scope: Scope, role: str, action_id: int, reason: str, *,
+           case_id: int | None = None) -> CaseAction:
     """Cancel an open action (opened in error, person moved away ...), with a reason."""
     if not reason.strip():
         raise problems.reason_missing()
-    action, case = _closable(scope, role, action_id)
+    action, case = _closable(scope, role, action_id, case_id)
     casework.close(actor, case, action, "cancelled", None, reason.strip())
     db.session.flush()
     return action
 
 
-def _closable(scope: Scope, role: str, action_id: int) -> tuple[CaseAction, Case]:
+def _closable(scope: Scope, role: str, action_id: int,
+              case_id: int | None) -> tuple[CaseAction, Case]:
     action = db.session.get(CaseAction, action_id)
     person = db.session.get(Person, action.person_id) if action is not None else None
-    if person is None or not scope.covers_commune(person.commune_code):
-        raise problems.action_unknown(action_id)  # outside the area: as if it did not exist
+    if person is None or not scope.covers_commune(person.commune_code) or \
+            person.locked_at is not None or person.merged_into_id is not None or \
+            (case_id is not None and action.case_id != case_id):
+        raise problems.action_unknown(action_id)  # not the caller's to see: as if it were not
     if role not in CLOSING_ROLES:
         raise problems.action_role_refused(role)
     if not action.is_open:

@@ -190,6 +190,7 @@ def set_case_state(actor: Actor, case_id: int, state: str, reason: str,
     if step is not None and case.step != step:
         event(actor, case, "step", reason=reason, before=case.step, after=step)
         case.step, case.updated_at = step, utcnow()
+        record_event(actor, "case.update", "case", case.id, step=step)
     if case.state != state:
         event(actor, case, "state", reason=reason, before=case.state, after=state)
         case.state, case.updated_at = state, utcnow()

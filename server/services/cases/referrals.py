@@ -4,7 +4,8 @@
 of the person's area): it completes the open ``referral`` action it answers (outcome
 ``referred``) and opens a ``referral_followup`` action due the programme's
 ``referral_followup_days`` later. ``record_outcome`` stores attendance and the next steps'
-results; recording attendance (attended or not) does the follow-up, since someone heard back.
+results; a recorded attendance does the follow-up, while "did not attend" leaves it open: a
+missed referral stays someone's work. Notes are added to, never overwritten.
 Every change is a case event and an audit row (``casework``).
 """
 
@@ -68,7 +69,7 @@ def make(actor: Actor, scope: Scope, role: str, case: object, made: Made,
         actions.complete(actor, scope, role, answered.id, "referred", note)
     followup = CaseAction(
         case_id=case.id, person_id=case.person_id, rule=FOLLOWUP_RULE, kind="referral_followup",
-        reason=f"referral:{facility[:60]}", instrument=answered.instrument if answered else "",
+        reason="referral_made", instrument=answered.instrument if answered else "",
         risk=answered.risk if answered else "high",
         due=made_on + timedelta(days=programme.periods.referral_followup_days), state="open")
     db.session.add(followup)
@@ -83,6 +84,11 @@ def make(actor: Actor, scope: Scope, role: str, case: object, made: Made,
     db.session.flush()
     casework.event(actor, case.case, "referral_made", referral=referral.id, facility=facility,
                    followup=followup.id, due=followup.due.isoformat())
+    casework.event(actor, case.case, "action_opened", action=followup.id,
+                   kind=followup.kind, rule=followup.rule, due=followup.due.isoformat(),
+                   urgent=False)
+    record_event(actor, "action.open", "action", followup.id, case_id=case.id,
+                 kind=followup.kind)
     record_event(actor, "referral.create", "referral", referral.id, case_id=case.id)
     return referral
 
@@ -103,13 +109,12 @@ def record_outcome(actor: Actor, scope: Scope, role: str, case: object, referral
     referral.diagnosis_by = (outcome.diagnosis_by or "").strip()[:LIMIT] or None
     referral.intervention_started = outcome.intervention_started
     referral.intervention_where = (outcome.intervention_where or "").strip()[:LIMIT] or None
-    if note and note.strip():
-        referral.note = note.strip()
+    if note and note.strip():  # added to what was noted before, never over it
+        referral.note = "\n".join(filter(None, (referral.note, note.strip())))
     referral.updated_at = utcnow()
     followup = db.session.get(CaseAction, referral.followup_id) if referral.followup_id else None
-    if attended is not None and followup is not None and followup.is_open:
-        actions.complete(actor, scope, role, followup.id,
-                         "attended" if attended else "contacted", note)
+    if attended and followup is not None and followup.is_open:
+        actions.complete(actor, scope, role, followup.id, "attended", note)
     casework.event(actor, case.case, "referral_outcome", referral=referral.id,
                    attended=attended, result=result,
                    intervention=outcome.intervention_started)

@@ -65,8 +65,9 @@ def views(cases: Sequence[Case], today: date) -> list[CaseView]:
 
 def worklist(scope: Scope, today: date, *, state: str | None = None, flag: str | None = None,
              due_before: date | None = None, commune: str | None = None,
-             kind: str | None = None) -> Select:
-    """The cases ``scope`` sees, in worklist order (module docstring), filtered."""
+             kind: str | None = None, open_only: bool = False) -> Select:
+    """The cases ``scope`` sees, in worklist order (module docstring), filtered; with
+    ``open_only``, only those with open work (the pages' worklist)."""
     work = _open_work()
     results = _result_risk()
     action_rank, result_rank = func.coalesce(work.c.rank, 0), func.coalesce(results.c.rank, 0)
@@ -77,6 +78,8 @@ def worklist(scope: Scope, today: date, *, state: str | None = None, flag: str |
                        case((work.c.due < today, 1), else_=0).desc(),
                        case((action_rank >= result_rank, action_rank), else_=result_rank).desc(),
                        work.c.due.is_(None), work.c.due, Case.id))
+    if open_only:
+        query = query.where(work.c.case_id.is_not(None))
     if state:
         query = query.where(Case.state == state)
     if flag:
