@@ -5,7 +5,6 @@ serious or critical violation) at 360 px and 1280 px; screenshots of each page a
 
 from __future__ import annotations
 
-import http.client
 import json
 import subprocess
 from datetime import date
@@ -14,10 +13,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.conftest import axe, dump, screenshot
-from tests.support.collect import headers as collect_headers
-from tests.support.collect import multipart
 from tests.support.instances import levels, screening_instance
-from tests.support.live_server import BIN, ROOT, live_server
+from tests.support.live_server import BIN, ROOT, live_server, submit
 
 pytestmark = pytest.mark.slow
 PASSWORD = "mật khẩu đủ dài 2026"
@@ -36,27 +33,28 @@ def pages(sqlite_template, tmp_path_factory):
     device = urlsplit(created["server_url"]).path
     severe = levels(9, q01=3, q02=3, q03=3, q04=3, q05=3, q06=3, q07=3)
     for name, answers in (("Lê Văn Nặng", severe), ("Lê Văn Gấp", levels(9, q09=1))):
-        _submit(server.port, device, screening_instance("phq9", answers,
-                                                        dob=date(1990, 5, 17), name=name))
+        xml = screening_instance("phq9", answers, dob=date(1990, 5, 17), name=name)
+        assert submit(server.port, device, xml) == 201
     yield server
     server.stop()
+
+
+def signed_in(browser, pages, width: int):
+    """A new browser context at ``width`` px, signed in as the supervisor, on the worklist."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(f"http://127.0.0.1:{pages.port}/sign-in")
+    page.get_by_label("Tên đăng nhập").fill("gs")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/worklist")
+    return context, page
 
 
 def _sangloc_with_input(server, text: str, *args: str) -> None:
     done = subprocess.run([str(BIN / "sangloc"), *args], env=server.env, cwd=ROOT, input=text,
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
-
-
-def _submit(port: int, device: str, xml: bytes) -> None:
-    body, content_type = multipart(xml)
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("POST", f"{device}/submission", body=body,
-                           headers={**collect_headers(), "Content-Type": content_type})
-        assert connection.getresponse().status == 201
-    finally:
-        connection.close()
 
 
 @pytest.mark.parametrize("screen", list(WIDTHS))
@@ -88,14 +86,8 @@ def test_a_supervisor_signs_in_and_finds_the_urgent_case_first(browser, pages, s
 
 @pytest.mark.parametrize("screen", ["laptop", "phone"])  # the phone run works it last
 def test_the_supervisor_works_the_urgent_case_to_an_outcome(browser, pages, screen):
-    context = browser.new_context(viewport={"width": WIDTHS[screen], "height": 800})
-    page = context.new_page()
+    context, page = signed_in(browser, pages, WIDTHS[screen])
     try:
-        page.goto(f"http://127.0.0.1:{pages.port}/sign-in")
-        page.get_by_label("Tên đăng nhập").fill("gs")
-        page.get_by_label("Mật khẩu").fill(PASSWORD)
-        page.get_by_role("button", name="Đăng nhập").click()
-        page.wait_for_url("**/worklist")
         page.get_by_role("link", name="Lê Văn Gấp").click()
         page.wait_for_url("**/cases/*")
         assert page.get_by_role("heading", name="Lê Văn Gấp").is_visible()
@@ -121,14 +113,8 @@ def test_the_supervisor_works_the_urgent_case_to_an_outcome(browser, pages, scre
 
 
 def test_the_supervisor_records_a_referral_and_its_outcome(browser, pages):
-    context = browser.new_context(viewport={"width": WIDTHS["phone"], "height": 800})
-    page = context.new_page()
+    context, page = signed_in(browser, pages, WIDTHS["phone"])
     try:
-        page.goto(f"http://127.0.0.1:{pages.port}/sign-in")
-        page.get_by_label("Tên đăng nhập").fill("gs")
-        page.get_by_label("Mật khẩu").fill(PASSWORD)
-        page.get_by_role("button", name="Đăng nhập").click()
-        page.wait_for_url("**/worklist")
         page.get_by_role("link", name="Lê Văn Nặng").click()
         page.wait_for_url("**/cases/*")
         page.get_by_text("Ghi nhận chuyển gửi").first.click()

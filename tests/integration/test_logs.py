@@ -8,7 +8,6 @@ real ``sangloc serve`` writes all of it, one access line per request, to its sta
 
 from __future__ import annotations
 
-import http.client
 import json
 import logging
 import re
@@ -22,8 +21,7 @@ from server.services.audit import SYSTEM
 from tests.integration.conftest import anchor_instance
 from tests.integration.test_unmergeable import impossible_dob
 from tests.support.collect import headers as collect_headers
-from tests.support.collect import multipart
-from tests.support.live_server import ROOT, live_server
+from tests.support.live_server import ROOT, live_server, request, submit
 
 BROKEN_XML = "<data><name>Phạm Bí Mật</name><broken".encode()
 BROKEN_ITEM = {"client_id": "b", "xml": "<data id='mchat_r'><child_name>Phạm Bí Mật<broken"}
@@ -72,24 +70,6 @@ def test_a_rejected_sync_item_is_a_warning_with_its_code_only(client, caplog):
 
 # --- a real server -----------------------------------------------------------------------
 
-def _request(port: int, method: str, path: str, body: bytes = b"",
-             headers: dict[str, str] | None = None) -> int:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request(method, path, body=body or None, headers=headers or {})
-        response = connection.getresponse()
-        response.read()
-        return response.status
-    finally:
-        connection.close()
-
-
-def _submit(port: int, device: str, xml: bytes) -> int:
-    body, content_type = multipart(xml)
-    return _request(port, "POST", f"{device}/submission?deviceID=collect:x", body,
-                    {**collect_headers(), "Content-Type": content_type})
-
-
 @pytest.mark.slow
 def test_a_real_server_logs_every_request_and_every_refusal(sqlite_template, tmp_path):
     server = live_server(sqlite_template, tmp_path / "instance", LOG_LEVEL="INFO")
@@ -101,13 +81,13 @@ def test_a_real_server_logs_every_request_and_every_refusal(sqlite_template, tmp
     server.start()
     try:
         statuses = [
-            _request(server.port, "GET", f"{device}/formList", headers=collect_headers()),
-            _submit(server.port, device, BROKEN_XML),
-            _submit(server.port, device, impossible_dob(name="Phạm Bí Mật")),
-            _request(server.port, "POST", "/api/v1/sync",
+            request(server.port, "GET", f"{device}/formList", headers=collect_headers()),
+            submit(server.port, device, BROKEN_XML),
+            submit(server.port, device, impossible_dob(name="Phạm Bí Mật")),
+            request(server.port, "POST", "/api/v1/sync",
                      json.dumps({"submissions": [BROKEN_ITEM]}).encode(),
                      {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}),
-            _request(server.port, "GET", "/nowhere?name=Bi+Mat"),
+            request(server.port, "GET", "/nowhere?name=Bi+Mat"),
         ]
     finally:
         server.stop()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import http.client
 import json
 import threading
 import time
@@ -31,10 +30,8 @@ from server.models.types import utcnow
 from server.services.access import users
 from server.services.audit import SYSTEM
 from server.services.notify import delivery
-from tests.support.collect import headers as collect_headers
-from tests.support.collect import multipart
 from tests.support.instances import levels, screening_instance
-from tests.support.live_server import ROOT, free_port, live_server, wait_until
+from tests.support.live_server import ROOT, free_port, live_server, submit, wait_until
 
 SECRET = "webhook-secret-for-tests"
 ADULT = date(1990, 5, 17)
@@ -214,14 +211,8 @@ def test_on_a_default_install_an_urgent_action_reaches_the_inbox_within_a_minute
                                             "--json"))
         server.start()
         device = urlsplit(created["server_url"]).path
-        body, content_type = multipart(screening_instance("phq9", levels(9, q09=2), dob=ADULT))
-        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-        try:
-            connection.request("POST", f"{device}/submission", body=body,
-                               headers={**collect_headers(), "Content-Type": content_type})
-            assert connection.getresponse().status == 201
-        finally:
-            connection.close()
+        xml = screening_instance("phq9", levels(9, q09=2), dob=ADULT)
+        assert submit(server.port, device, xml) == 201
         sent = time.monotonic()
         wait_until(lambda: box.messages, 60, "the supervisor's e-mail")
         assert time.monotonic() - sent <= 60

@@ -11,6 +11,7 @@ process still working on an instance folder, so a test can check that none was l
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import signal
@@ -121,3 +122,25 @@ def live_server(template: Path, instance: Path, **settings: str) -> LiveServer:
                 "SANGLOC_LOG_LEVEL": "WARNING"})
     env.update({f"SANGLOC_{name}": value for name, value in settings.items()})
     return LiveServer(port, env, instance / "server.log")
+
+
+def request(port: int, method: str, path: str, body: bytes = b"",
+            headers: dict[str, str] | None = None) -> int:
+    """One HTTP request to a live server on loopback; its status."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request(method, path, body=body or None, headers=headers or {})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def submit(port: int, device: str, xml: bytes) -> int:
+    """Send a filled form as Collect does, to a device's path (``/key/<token>``); the status."""
+    from tests.support.collect import headers, multipart
+
+    body, content_type = multipart(xml)
+    return request(port, "POST", f"{device}/submission?deviceID=collect:x", body,
+                   {**headers(), "Content-Type": content_type})
