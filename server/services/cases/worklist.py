@@ -83,18 +83,20 @@ def worklist(scope: Scope, today: date, *, state: str | None = None, flag: str |
     if state:
         query = query.where(Case.state == state)
     if flag:
-        query = query.where(select(CaseAction.id).where(
-            CaseAction.case_id == Case.id, CaseAction.state == "open",
-            CaseAction.reason == flag).exists())
+        query = query.where(_has_open(CaseAction.reason == flag))
     if due_before:
         query = query.where(work.c.due < due_before)
     if commune:
         query = query.where(Person.commune_code == commune)
     if kind:
-        query = query.where(select(CaseAction.id).where(
-            CaseAction.case_id == Case.id, CaseAction.state == "open",
-            CaseAction.kind == kind).exists())
+        query = query.where(_has_open(CaseAction.kind == kind))
     return query
+
+
+def _has_open(condition):
+    """The case has an open action meeting ``condition``."""
+    return select(CaseAction.id).where(CaseAction.case_id == Case.id,
+                                       CaseAction.state == "open", condition).exists()
 
 
 def counts(scope: Scope, today: date, **filters: str | date | None) -> dict[str, int]:
