@@ -99,6 +99,7 @@ _ENTRIES = (
     Entry("403.3", "Vai trò '{role}' không được đóng việc cần làm; người giám sát của địa bàn "
           "sẽ đóng việc này.", "The role '{role}' may not close an action; a supervisor of "
           "the area closes it."),
+    Entry("403.4", "Trang này chỉ dành cho quản trị viên.", "This page is for administrators."),
     # --- 404: something named that does not exist ----------------------------------------
     Entry("404.1", "Không tìm thấy biểu mẫu '{form_id}' trên máy chủ.",
           "The form '{form_id}' does not exist on this server."),

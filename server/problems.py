@@ -314,6 +314,10 @@ def action_outcome_unknown(outcome: str, allowed: Sequence[str]) -> Problem:
     return Problem("400.19", outcome=outcome, allowed=_listed(allowed))
 
 
+def admin_only() -> Problem:
+    return Problem("403.4")
+
+
 def action_role_refused(role: str) -> Problem:
     return Problem("403.3", role=role)
 

@@ -394,3 +394,37 @@ def test_a_missed_referral_stays_work_and_notes_are_kept(client, staff, all_form
     followup = db.session.query(CaseAction).filter_by(kind="referral_followup").one()
     assert followup.is_open  # did not attend: still someone's work
     assert db.session.get(Referral, referral.id).note == "gia đình đồng ý đi\nchưa đi khám"
+
+
+def test_an_admin_resets_a_password_that_ends_the_users_sessions(app, staff):
+    from server.extensions import db
+    from server.models import AuditEvent
+
+    with transaction():
+        users.create_user(SYSTEM, "admin", "admin", ["01"], PASSWORD)
+    supervisor, admin = app.test_client(), app.test_client()
+    assert sign_in(supervisor, "gs-ba-dinh").status_code == 302
+    assert supervisor.get("/admin/users").status_code == 403  # not an admin's page for them
+    assert sign_in(admin, "admin").status_code == 302
+    listed = admin.get("/admin/users")
+    assert "gs-ba-dinh" in listed.data.decode() and "gs-ngoc-ha" in listed.data.decode()
+    done = admin.post("/admin/users/gs-ba-dinh/password",
+                      data={"csrf_token": token(listed.data)})
+    new = re.search(r"<code>([^<]+)</code>", done.data.decode()).group(1)
+    assert supervisor.get("/worklist").headers["Location"].startswith("/sign-in")
+    assert sign_in(supervisor, "gs-ba-dinh").status_code == 401
+    assert sign_in(supervisor, "gs-ba-dinh", new).status_code == 302
+    assert new not in str([e.detail for e in db.session.query(AuditEvent)])  # never audited
+    assert "user.password_reset" in {e.action for e in db.session.query(AuditEvent)}
+
+
+def test_an_admin_of_one_province_resets_only_its_staff(app, staff):
+    with transaction():
+        users.create_user(SYSTEM, "admin-hcm", "admin", ["79"], PASSWORD)
+    admin = app.test_client()
+    assert sign_in(admin, "admin-hcm").status_code == 302
+    listed = admin.get("/admin/users")
+    assert "gs-ba-dinh" not in listed.data.decode()
+    refused = admin.post("/admin/users/gs-ba-dinh/password",
+                         data={"csrf_token": token(listed.data)})
+    assert refused.status_code == 404

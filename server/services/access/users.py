@@ -26,6 +26,7 @@ from server.models.types import utcnow
 from server.models.user import ROLES
 from server.services.access import areas
 from server.services.access.devices import token_hash
+from server.services.access.scope import Scope
 from server.services.audit import Actor, record_event
 
 EMAIL_LIMIT = 320
@@ -80,6 +81,24 @@ def change_password(actor: Actor, user: User, current: str, new: str, again: str
     user.password_hash = hash_password(new)
     record_event(actor, "user.password", "user", user.id)
     db.session.flush()
+
+
+def reset_password(actor: Actor, username: str) -> str:
+    """An admin gives a user a new random password (shown once, to be changed at first use);
+    the user's open sessions end, since their password changed."""
+    user = get_user(username)
+    password = secrets.token_urlsafe(12)
+    user.password_hash = hash_password(password)
+    record_event(actor, "user.password_reset", "user", user.id)
+    db.session.flush()
+    return password
+
+
+def list_staff(scope: Scope) -> list[User]:
+    """Users whose every area lies within ``scope``, by username."""
+    users = db.session.scalars(select(User).order_by(User.username)).all()
+    return [u for u in users if all(code in scope.communes or code in scope.provinces
+                                    for code in u.area_codes)]
 
 
 def set_email(actor: Actor, username: str, email: str | None) -> User:
