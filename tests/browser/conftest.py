@@ -10,7 +10,6 @@ to ``.test-output/screenshots`` (git-ignored). ``axe`` runs axe-core (from node_
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -56,5 +55,3 @@ def screenshot(page, name: str) -> None:
 def dump(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1)
 
-
-os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")

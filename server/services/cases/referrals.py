@@ -23,6 +23,7 @@ from server.programme import Programme
 from server.services.access.scope import Scope
 from server.services.audit import Actor, record_event
 from server.services.cases import actions, casework
+from server.services.cases.worklist import CaseView
 
 FOLLOWUP_RULE = "referral.followup"
 LIMIT = 200
@@ -52,7 +53,7 @@ class Outcome:
     note: str | None = None
 
 
-def make(actor: Actor, scope: Scope, role: str, case: object, made: Made,
+def make(actor: Actor, scope: Scope, role: str, case: CaseView, made: Made,
          programme: Programme) -> Referral:
     """Record a referral made for ``case`` (a case the caller has read, so in their scope)."""
     facility = (made.facility or "").strip()
@@ -93,7 +94,7 @@ def make(actor: Actor, scope: Scope, role: str, case: object, made: Made,
     return referral
 
 
-def record_outcome(actor: Actor, scope: Scope, role: str, case: object, referral_id: int,
+def record_outcome(actor: Actor, scope: Scope, role: str, case: CaseView, referral_id: int,
                    outcome: Outcome) -> Referral:
     """What came of a referral of ``case``; attendance recorded does its follow-up."""
     attended, result, note = outcome.attended, outcome.result, outcome.note
