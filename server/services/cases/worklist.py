@@ -50,9 +50,9 @@ class CaseView:
 
 def views(cases: Sequence[Case], today: date) -> list[CaseView]:
     """``cases`` as the worklist shows them (one query for the results' risks)."""
-    results = _result_risk()
-    rows = db.session.execute(select(results.c.person_id, results.c.rank).where(
-        results.c.person_id.in_([c.person_id for c in cases]))).all() if cases else []
+    results = _result_risk([c.person_id for c in cases])
+    rows = db.session.execute(select(results.c.person_id, results.c.rank)).all() \
+        if cases else []
     ranks = {person: rank for person, rank in rows}
     shown = []
     for item in cases:
@@ -123,9 +123,10 @@ def _open_work():
             .where(CaseAction.state == "open").group_by(CaseAction.case_id).subquery())
 
 
-def _result_risk():
+def _result_risk(person_ids: list[str] | None = None):
     """Per person: the highest risk rank of their current results (the latest screening of
-    each instrument family)."""
+    each instrument family); with ``person_ids``, only theirs (the window then ranks those
+    persons' screenings, not the whole table)."""
     family = case(*((Screening.instrument == i, f) for i, f in pathway.FAMILIES.items()),
                   else_=Screening.instrument)
     ranked = (select(Screening.person_id, _rank(Screening.risk).label("rank"),
@@ -133,6 +134,8 @@ def _result_risk():
                          partition_by=(Screening.person_id, family),
                          order_by=(Screening.screened_on.desc(), Screening.id.desc()),
                      ).label("n"))
-              .where(Screening.superseded_by_id.is_(None)).subquery())
+              .where(Screening.superseded_by_id.is_(None),
+                     *([Screening.person_id.in_(person_ids)] if person_ids is not None else []))
+              .subquery())
     return (select(ranked.c.person_id, func.max(ranked.c.rank).label("rank"))
             .where(ranked.c.n == 1).group_by(ranked.c.person_id).subquery())
