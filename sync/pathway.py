@@ -72,10 +72,12 @@ from datetime import date, timedelta
 
 from sync.scoring import ScreeningOutcome, completed_months, date_of_age
 
-#: action kinds; ``referral_followup`` is opened by a recorded referral (the server's own rule:
-#: a referral nobody has heard back from becomes overdue work), never by a result
+#: action kinds; the last three are never opened by a result: ``referral_followup`` by a
+#: recorded referral (a referral nobody has heard back from becomes overdue work),
+#: ``needs_info`` by a supervisor sending a case back to a collaborator, ``intake`` by a call or
+#: walk-in taken without a screening
 KINDS: tuple[str, ...] = ("safety_contact", "referral", "assessment", "followup_interview",
-                          "rescreen", "review", "referral_followup")
+                          "rescreen", "review", "referral_followup", "needs_info", "intake")
 RISK_ORDER: tuple[str, ...] = ("none", "low", "medium", "high", "urgent")
 RESCREEN_AGE_MONTHS = 24
 SELF_HARM = "self_harm_item_positive"
@@ -101,6 +103,7 @@ class Periods:
     epds_rescreen_days: int = 14
     review_days: int = 3
     referral_followup_days: int = 30  # a recorded referral not heard back from: overdue after
+    needs_info_days: int = 7  # a case sent back to a collaborator for more information
 
     def __post_init__(self) -> None:
         for item in fields(self):

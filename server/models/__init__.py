@@ -8,7 +8,8 @@ from server.models.action import CaseAction
 from server.models.api_token import ApiToken
 from server.models.area import AdminUnit
 from server.models.audit import AuditEvent
-from server.models.case import Case, CaseEvent
+from server.models.case import Case, CaseComment, CaseEvent
+from server.models.facility import Facility
 from server.models.form import Form, FormAssignment, FormAttachment, FormVersion
 from server.models.job import JobRun, SchedulerLease
 from server.models.notification import Notification
@@ -25,8 +26,10 @@ __all__ = [
     "AuditEvent",
     "Case",
     "CaseAction",
+    "CaseComment",
     "CaseEvent",
     "Consent",
+    "Facility",
     "Form",
     "FormAssignment",
     "FormAttachment",

@@ -5,7 +5,7 @@ Review states follow the supervisor's work (``new``, ``in_review``, ``needs_info
 Circular 01/2015/TT-BLĐTBXH with intake in front (vietnam.md §4). What must happen next is the
 case's open actions (``server/models/action.py``); its risk, next action and due date are read
 from them and the current results (``services/cases/worklist.py``), never stored. Every change
-is a ``CaseEvent`` with who, when and why.
+is a ``CaseEvent`` with who, when and why; staff talk about a case in ``CaseComment``s.
 """
 
 from __future__ import annotations
@@ -62,3 +62,15 @@ class CaseEvent(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str | None] = mapped_column(Text, default=None)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class CaseComment(db.Model):
+    """A note a staff member leaves on a case for the others who work it (never sent out)."""
+
+    __tablename__ = "case_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    body: Mapped[str] = mapped_column(Text)

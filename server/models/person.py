@@ -107,3 +107,5 @@ class RegistrationConflict(db.Model):
     fields: Mapped[dict[str, Any]] = mapped_column(JSON)  # field -> [stored, sent]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    resolution: Mapped[str | None] = mapped_column(String(20), default=None)  # kept | taken
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
