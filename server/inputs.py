@@ -4,7 +4,8 @@
   path, a query parameter or a header: PostgreSQL refuses NUL in text, so without this check a
   NUL in ``?deviceID=`` or a form id was a 500 on PostgreSQL and accepted on SQLite. The check is
   one ``before_request`` hook for every route; the error is Problem ``400.9`` in the route's own
-  format (OpenRosaResponse XML, JSON, or plain text; ``server/errors.py``).
+  format (OpenRosaResponse XML, JSON, or plain text; ``server/errors.py``). A form field's
+  text is checked where it is used, with ``check_characters`` (the same 400.9).
 - Lengths: ``check_length`` refuses a value longer than its column (Problem ``400.8`` naming
   the limit); callers pass the column's own length (``column_limit``), so a limit is written
   once, in the model, and is the same on SQLite (which would store anything) and PostgreSQL.
@@ -55,3 +56,9 @@ def check_length(field: str, value: str | None, limit: int) -> None:
     """Problem 400.8 when ``value`` is longer than ``limit`` characters."""
     if value is not None and len(value) > limit:
         raise problems.value_too_long(field, limit)
+
+
+def check_characters(field: str, value: str | None) -> None:
+    """Problem 400.9 when ``value`` (a form field's text) holds a control character."""
+    if value is not None and _CONTROL.search(value):
+        raise problems.control_character(_printable(field))

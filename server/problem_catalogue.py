@@ -84,6 +84,23 @@ _ENTRIES = (
           "05/03/2026."),
     Entry("400.27", "Mật khẩu hiện tại không đúng. Hãy nhập lại.",
           "The current password is not right. Type it again."),
+    Entry("400.40", "Cộng tác viên được chọn không làm việc ở xã/phường của người này. Hãy "
+          "chọn một cộng tác viên trong danh sách.", "The collaborator chosen does not work "
+          "in this person's commune. Choose one from the list."),
+    Entry("400.41", "Nội dung trống. Hãy ghi điều cần nói.",
+          "The text is empty. Write what you want to say."),
+    Entry("400.42", "Không có kênh tiếp nhận '{channel}'. Hãy chọn một trong: {allowed}.",
+          "There is no intake channel '{channel}'. Choose one of: {allowed}."),
+    Entry("400.43", "Không có loại việc '{kind}' cho một ca tiếp nhận. Hãy chọn một trong: "
+          "{allowed}.", "An intake cannot open work of kind '{kind}'. Choose one of: "
+          "{allowed}."),
+    Entry("400.44", "Xã/phường '{code}' không thuộc địa bàn của bạn. Hãy chọn một xã/phường "
+          "trong danh sách.", "The commune '{code}' is not in your area. Choose one from the "
+          "list."),
+    Entry("400.50", "Cơ sở cần có tên. Hãy ghi tên cơ sở.",
+          "The facility needs a name. Give its name."),
+    Entry("400.51", "Không có loại cơ sở '{kind}'. Hãy chọn một trong: {allowed}.",
+          "There is no kind of facility '{kind}'. Choose one of: {allowed}."),
     # --- 401, 403: who is asking ---------------------------------------------------------
     Entry("401.1", "Mã truy cập của thiết bị không hợp lệ. Hãy quét lại mã QR do điều phối "
           "viên cung cấp.", "This device's access key is not valid. Scan the QR code from "
@@ -100,6 +117,8 @@ _ENTRIES = (
           "sẽ đóng việc này.", "The role '{role}' may not close an action; a supervisor of "
           "the area closes it."),
     Entry("403.4", "Trang này chỉ dành cho quản trị viên.", "This page is for administrators."),
+    Entry("403.50", "Trang này chỉ dành cho điều phối viên và quản trị viên.",
+          "This page is for coordinators and administrators."),
     # --- 404: something named that does not exist ----------------------------------------
     Entry("404.1", "Không tìm thấy biểu mẫu '{form_id}' trên máy chủ.",
           "The form '{form_id}' does not exist on this server."),
@@ -134,6 +153,12 @@ _ENTRIES = (
           "This page does not exist or is not in your area."),
     Entry("404.16", "Không có lần chuyển gửi số {referral_id} trong ca này.",
           "There is no referral {referral_id} in this case."),
+    Entry("404.40", "Không có khác biệt đăng ký số {conflict_id} chờ xử lý trong ca này.",
+          "There is no open registration difference {conflict_id} in this case."),
+    Entry("404.41", "Hồ sơ này không được đánh dấu là có thể trùng với người của ca này.",
+          "That record is not marked as a possible duplicate of this case's person."),
+    Entry("404.50", "Không có cơ sở số {facility_id} trong địa bàn của bạn.",
+          "There is no facility {facility_id} in your area."),
     # --- 405, 408: how the request came ------------------------------------------------------
     Entry("405.1", "Phương thức không được hỗ trợ ở địa chỉ này.",
           "This method is not allowed here."),

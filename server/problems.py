@@ -346,6 +346,53 @@ def referral_unknown(referral_id: int) -> Problem:
     return Problem("404.16", referral_id=referral_id)
 
 
+def assignee_not_here() -> Problem:
+    return Problem("400.40")
+
+
+def text_missing() -> Problem:
+    return Problem("400.41")
+
+
+def intake_channel_unknown(channel: str, allowed: Sequence[str]) -> Problem:
+    return Problem("400.42", channel=channel, allowed=_listed(allowed))
+
+
+def intake_kind_unknown(kind: str, allowed: Sequence[str]) -> Problem:
+    return Problem("400.43", kind=kind, allowed=_listed(allowed))
+
+
+def commune_outside_area(code: str) -> Problem:
+    return Problem("400.44", code=code)
+
+
+def conflict_unknown(conflict_id: int) -> Problem:
+    return Problem("404.40", conflict_id=conflict_id)
+
+
+def duplicate_unknown() -> Problem:
+    return Problem("404.41")
+
+
+# --- the facility list a coordinator keeps ---------------------------------------------------
+
+def facility_name_missing() -> Problem:
+    return Problem("400.50")
+
+
+def facility_kind_unknown(kind: str, allowed: Sequence[str]) -> Problem:
+    return Problem("400.51", kind=kind, allowed=_listed(allowed))
+
+
+def coordinator_only() -> Problem:
+    return Problem("403.50")
+
+
+def facility_unknown(facility_id: int) -> Problem:
+    """404.50: a facility that does not exist or is outside the caller's area (one answer)."""
+    return Problem("404.50", facility_id=facility_id)
+
+
 # --- publishing and managing forms ---------------------------------------------------------
 
 def form_state_unknown(state: str, allowed: Sequence[str]) -> Problem:

@@ -17,6 +17,7 @@ from server.api.schemas import (
     ReviewQuerySchema,
 )
 from server.services.cases import reads
+from server.services.cases.worklist import Filters
 
 
 @bp.get("/persons")
@@ -43,7 +44,9 @@ def get_person(person_id: str):
 @bp.arguments(CaseQuerySchema, location="query")
 @bp.response(200, CaseListSchema)
 def list_cases(query):
-    return {"items": reads.list_cases(actor(), g.scope, **query)}
+    limit, offset = query.pop("limit"), query.pop("offset")
+    return {"items": reads.list_cases(actor(), g.scope, Filters(**query), limit=limit,
+                                      offset=offset)}
 
 
 @bp.get("/reviews")

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from server import programme
 from server.models.action import ACTION_STATES, OUTCOMES
 from server.models.case import CASE_STATES
-from sync import pathway
+from sync import messages, pathway
 
 MAX_BATCH = 500
 MAX_OFFSET = 1_000_000_000  # far beyond any list, far below the databases' integer range
@@ -91,6 +91,10 @@ class CaseQuerySchema(Schema):
     state = fields.String(load_default=None, validate=validate.OneOf(CASE_STATES))
     flag = fields.String(load_default=None, validate=[validate.Length(max=60), NO_CONTROLS])
     due_before = fields.Date(load_default=None)
+    commune = fields.String(load_default=None, validate=validate.Regexp(r"^[0-9]{5}$"))
+    kind = fields.String(load_default=None, validate=validate.OneOf(pathway.KINDS))
+    instrument = fields.String(load_default=None, validate=validate.OneOf(tuple(messages.TITLES)))
+    risk = fields.String(load_default=None, validate=validate.OneOf(pathway.RISK_ORDER))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=200))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
 
@@ -109,6 +113,8 @@ class ActionSchema(Schema):
     risk = fields.String()
     state = fields.String(metadata={"enum": list(ACTION_STATES)})
     assigned_to = fields.Integer(attribute="assigned_to_id", allow_none=True)
+    instructions = fields.String(allow_none=True, metadata={
+        "description": "what the person who opened it asked (needs info, a call's concern)"})
     opened_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
     outcome = fields.String(allow_none=True)

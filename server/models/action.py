@@ -6,6 +6,9 @@ An action is a record, not a derived field: the care pathway (``sync/pathway.py`
 the pathway's own: a ``rescreen`` is done by a new screening of the same instrument family, a
 ``followup_interview`` by the child's M-CHAT-R/F Follow-Up. Every change is also a
 ``CaseEvent``. ``risk`` is the risk of the result that opened it (a fact of that moment).
+An action may be assigned to a collaborator of the person's commune (``assigned_to_id``), with
+``instructions`` when a person opened it (a supervisor asking for more information, the concern
+of a call taken without a screening).
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ class CaseAction(db.Model):
     due: Mapped[date] = mapped_column(Date)
     urgent: Mapped[bool] = mapped_column(default=False)
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    instructions: Mapped[str | None] = mapped_column(Text, default=None)  # what a person asks
     state: Mapped[str] = mapped_column(String(12), default="open", index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     closed_by_type: Mapped[str | None] = mapped_column(String(20), default=None)

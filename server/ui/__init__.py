@@ -2,8 +2,12 @@
 
 One module per feature: ``web`` is the foundation every page uses (sign-in state and scope,
 language, CSRF, security headers, the HTML error page), ``auth`` signs in and out and changes a
-password, ``worklist`` is the supervisor's list of open work, ``cases`` the case page and the
-changes made from it, ``admin`` the staff list where an admin resets a password. Templates are
+password, ``worklist`` is the supervisor's list of open work, ``cases`` the case page and the work
+closed from it, ``case_changes`` the other changes made there (assigning work, needs info,
+comments, duplicates, registration differences), ``screenings`` one screening in full (answers
+with the form's labels, the raw submission, attachments), ``intake`` a call or walk-in taken
+without a screening, ``facilities`` the referral facilities a coordinator keeps, ``admin`` the
+staff list where an admin resets a password. Templates are
 in ``templates/``; ``static/vendor/`` holds htmx and Pico CSS, installed from the npm registry
 by ``make`` (pinned in package-lock.json, never committed); nothing is loaded from another site.
 Every request is one unit of work (``server/boundary.py``), like the other blueprints.
@@ -16,7 +20,18 @@ from server.boundary import unit_of_work_per_request
 bp = Blueprint("ui", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static")
 
-from server.ui import admin, auth, cases, web, worklist  # noqa: E402,F401  (registers routes)
+# registers the routes
+from server.ui import (  # noqa: E402,F401
+    admin,
+    auth,
+    case_changes,
+    cases,
+    facilities,
+    intake,
+    screenings,
+    web,
+    worklist,
+)
 
 web.attach(bp)
 unit_of_work_per_request(bp)

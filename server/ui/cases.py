@@ -10,11 +10,8 @@ Withdrawing consent (with a reason) locks the person's record, which then leaves
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import g, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext, ngettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 
 from server import programme
 from server.models.action import OUTCOMES
@@ -22,53 +19,33 @@ from server.models.case import CASE_STATES, CASE_STEPS
 from server.models.referral import RESULTS
 from server.programme import today
 from server.services.access import areas
-from server.services.cases import actions, casework, persons, reads, referrals
+from server.services.cases import (
+    actions,
+    casework,
+    comments,
+    facilities,
+    handoffs,
+    persons,
+    reads,
+    referrals,
+)
 from server.ui import bp
+from server.ui.labels import (
+    CHANNEL_LABELS,
+    EVENT_LABELS,
+    FIELD_LABELS,
+    FLAG_LABELS,
+    KIND_LABELS,
+    OUTCOME_LABELS,
+    RESULT_LABELS,
+    RISK_LABELS,
+    SEX_LABELS,
+    STATE_LABELS,
+    STEP_LABELS,
+    age_on_today,
+    result_words,
+)
 from server.ui.web import actor, required_date, signed_in_required
-from server.ui.worklist import KIND_LABELS, RISK_LABELS, STATE_LABELS
-from sync import messages
-from sync.scoring import completed_months
-
-MONTHS_SHOWN = 24  # younger than this, an age is said in months
-
-OUTCOME_LABELS = {
-    "contacted": _l("Contacted the person or family"),
-    "safety_plan_made": _l("Risk assessed, safety plan agreed"),
-    "emergency_referral": _l("Sent to emergency care"),
-    "referred": _l("Referral made"),
-    "appointment_booked": _l("Appointment booked"),
-    "attended": _l("Attended"),
-    "assessed_no_concern": _l("Assessed: no concern"),
-    "assessed_concern": _l("Assessed: a need was found"),
-    "treatment_started": _l("Treatment or intervention started"),
-    "interview_done": _l("Follow-Up interview done"),
-    "rescreened": _l("Screened again"),
-    "reviewed": _l("Form reviewed"),
-    "other": _l("Other (say in the note)"),
-}
-FLAG_LABELS = {
-    "self_harm_item_positive": _l("Self-harm answer"),
-    "refer_immediately": _l("Refer now (High)"),
-    "refer_for_evaluation": _l("Follow-Up positive"),
-    "followup_interview_required": _l("Follow-Up needed"),
-    "moh_warning_sign": _l("Warning sign"),
-    "loss_of_skills": _l("Loss of skills"),
-    "outside_age_range": _l("Outside the validated age range"),
-}
-EVENT_LABELS = {
-    "created": _l("Case opened"), "action_opened": _l("Work opened"),
-    "action_done": _l("Work done"), "action_cancelled": _l("Work cancelled"),
-    "action_moved": _l("Work moved to the corrected form"), "state": _l("State changed"),
-    "step": _l("Step changed"), "reopened": _l("Case reopened"), "merged": _l("Records merged"),
-    "referral_made": _l("Referral recorded"), "referral_outcome": _l("Referral outcome recorded"),
-}
-RESULT_LABELS = {"screen_positive": _l("Screen positive at step 2"),
-                 "screen_negative": _l("Screen negative at step 2"),
-                 "diagnosed": _l("Diagnosis given"), "not_diagnosed": _l("No diagnosis"),
-                 "unknown": _l("Not known yet")}
-STEP_LABELS = {"intake": _l("Intake"), "assessment": _l("Assessment"), "plan": _l("Plan"),
-               "implementation": _l("Implementation"), "monitoring": _l("Monitoring"),
-               "closure": _l("Closure")}
 
 
 @bp.get("/cases/<int:case_id>")
@@ -76,9 +53,12 @@ STEP_LABELS = {"intake": _l("Intake"), "assessment": _l("Assessment"), "plan": _
 def case_page(case_id: int):
     case = reads.get_case(actor(), g.scope, case_id)
     person = case.person
+    collaborators = handoffs.people_for(case, "collaborator")
+    supervisors = handoffs.people_for(case, "supervisor")
+    duplicates = reads.duplicates_in_scope(g.scope, person)
     return render_template(
-        "case.html", case=case, person=person, age=_age(person.dob),
-        commune=areas.names([person.commune_code]).get(person.commune_code, ""),
+        "case.html", case=case, person=person, age=age_on_today,
+        communes=areas.names({person.commune_code, *(d.commune_code for d in duplicates)}),
         screenings=list(reversed(reads.screenings_of(person))),
         consents=reads.consents_of(person), events=reads.events_of(case.case),
         past=[a for a in case.actions if not a.is_open], outcomes=OUTCOMES,
@@ -86,16 +66,12 @@ def case_page(case_id: int):
         state_labels=STATE_LABELS, step_labels=STEP_LABELS, states=CASE_STATES,
         steps=CASE_STEPS, today=today(), flag_labels=FLAG_LABELS, event_labels=EVENT_LABELS,
         referrals=reads.referrals_of(case.case), results=RESULTS, result_labels=RESULT_LABELS,
-        result_words=_result_words)
-
-
-def _result_words(screening) -> tuple[str, str]:
-    """The instrument's name and its result in words, in the page's language (as the device
-    says them, ``sync.messages``)."""
-    lang = 1 if str(get_locale()) == "en" else 0
-    title = messages.TITLES.get(screening.instrument, (screening.instrument,) * 2)[lang]
-    words = messages.BAND_WORDS.get(screening.instrument, {}).get(screening.band or "")
-    return title, words[lang] if words else "—"
+        result_words=result_words, collaborators=collaborators, supervisors=supervisors,
+        assignees={u.id: u.username for u in collaborators + supervisors},
+        comments=comments.of(case),
+        duplicates=duplicates, conflicts=reads.open_conflicts(person),
+        facilities=facilities.list_for(g.scope), sex_labels=SEX_LABELS,
+        field_labels=FIELD_LABELS, channel_labels=CHANNEL_LABELS)
 
 
 @bp.post("/cases/<int:case_id>/actions/<int:action_id>/complete")
@@ -166,13 +142,3 @@ def withdraw_consent(case_id: int):
     case = reads.case_in_scope(g.scope, case_id)
     persons.withdraw_consent(actor(), case.person_id, request.form.get("reason", ""))
     return redirect(url_for("ui.worklist"))
-
-
-def _age(dob: date | None) -> str:
-    """Age on today's date: completed months under two years, else years."""
-    if dob is None:
-        return ""
-    months = completed_months(dob, today()) if dob <= today() else 0
-    if months < MONTHS_SHOWN:
-        return ngettext("%(num)s month", "%(num)s months", months)
-    return ngettext("%(num)s year", "%(num)s years", months // 12)

@@ -76,7 +76,7 @@ def register(app: Flask) -> None:
     csrf.init_app(app)
     csrf.exempt(openrosa_bp)
     csrf.exempt(api_bp)
-    babel.init_app(app, locale_selector=_language)
+    babel.init_app(app, locale_selector=language)
     app.jinja_env.filters["vn_date"] = vn_date
     app.jinja_env.globals["get_locale"] = get_locale
     app.register_blueprint(bp)
@@ -89,7 +89,8 @@ def attach(bp: Blueprint) -> None:
     bp.register_error_handler(Exception, error_page)
 
 
-def _language() -> str:
+def language() -> str:
+    """The page language: chosen in this session, else the user's own, else the default."""
     chosen = session.get("lang") or (g.user.language if g.get("user") else None)
     return chosen if chosen in LANGUAGES else current_app.config["SANGLOC_DEFAULT_LANGUAGE"]
 
@@ -191,4 +192,4 @@ def error_page(error: Exception) -> tuple[str, int]:
         current_app.logger.exception("unhandled error on a page (%s)", type(error).__name__)
         problem = problems.page_failed()
     return render_template("error.html", code=problem.code,
-                           text=problem.message(_language())), problem.status
+                           text=problem.message(language())), problem.status

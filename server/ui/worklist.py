@@ -1,6 +1,7 @@
 """The supervisor's worklist: the open work of their area, urgent first, then overdue, then
-risk, then due date (``services/cases/worklist.py``), filtered by values kept in the URL so a
-filtered list can be bookmarked and shared. Reading it is audited (``reads.list_cases``).
+risk, then due date (``services/cases/worklist.py``), filtered by values kept in the URL (commune,
+work kind, state, due before, instrument, risk, "assigned to me") so a filtered list can be
+bookmarked and shared. Reading it is audited (``reads.list_cases``).
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import g, render_template, request
-from flask_babel import lazy_gettext as _l
 
 from server.models.case import CASE_STATES
 from server.programme import today
@@ -16,37 +16,31 @@ from server.services.access import areas
 from server.services.cases import reads
 from server.services.cases import worklist as case_worklist
 from server.ui import bp
+from server.ui.labels import KIND_LABELS, RISK_LABELS, STATE_LABELS, instrument_titles
 from server.ui.web import actor, read_date, signed_in_required, vn_date
+from sync import messages
 from sync.pathway import KINDS
 
+INSTRUMENTS = tuple(messages.TITLES)
+
 PAGE = 50
-KIND_LABELS = {
-    "safety_contact": _l("Safety contact today"), "referral": _l("Referral"),
-    "assessment": _l("Assessment"), "followup_interview": _l("Follow-Up interview"),
-    "rescreen": _l("Rescreen"), "review": _l("Review the form"),
-    "referral_followup": _l("Follow the referral up"),
-}
-RISK_LABELS = {"urgent": _l("Urgent"), "high": _l("High"), "medium": _l("Medium"),
-               "low": _l("Low"), "none": _l("None")}
-STATE_LABELS = {"new": _l("New"), "in_review": _l("In review"), "needs_info": _l("Needs info"),
-                "referred": _l("Referred"), "monitoring": _l("Monitoring"),
-                "closed": _l("Closed")}
 
 
 @bp.get("/worklist")
 @signed_in_required
 def worklist():
-    filters = {**_filters(), "open_only": True}
+    filters = _filters()
+    chosen = case_worklist.Filters(**filters, open_only=True)
     page = max(_int(request.args.get("page"), 1), 1)
-    cases = reads.list_cases(actor(), g.scope, limit=PAGE + 1, offset=(page - 1) * PAGE,
-                             **filters)
+    cases = reads.list_cases(actor(), g.scope, chosen, limit=PAGE + 1,
+                             offset=(page - 1) * PAGE)
     communes = areas.names(g.scope.communes)
-    counted = case_worklist.counts(g.scope, today(), **filters)
+    counted = case_worklist.counts(g.scope, today(), chosen)
     return render_template(
         "worklist.html", cases=cases[:PAGE], more=len(cases) > PAGE, page=page,
         filters=filters,
-        link_filters={k: vn_date(v) if isinstance(v, date) else v for k, v in filters.items()
-                      if k != "open_only"},
+        link_filters=_link_filters(filters), instruments=INSTRUMENTS,
+        instrument_titles=instrument_titles(INSTRUMENTS),
         kinds=KINDS, states=CASE_STATES, communes=communes, counts=counted,
         kind_labels=KIND_LABELS, risk_labels=RISK_LABELS, state_labels=STATE_LABELS)
 
@@ -59,8 +53,18 @@ def _filters() -> dict:
         "kind": args.get("kind") if args.get("kind") in KINDS else None,
         "commune": args.get("commune") if args.get("commune") in g.scope.communes else None,
         "due_before": read_date(args.get("due_before")),
+        "instrument": args.get("instrument") if args.get("instrument") in INSTRUMENTS else None,
+        "risk": args.get("risk") if args.get("risk") in RISK_LABELS else None,
+        "assigned_to": g.user.id if args.get("mine") == "1" else None,
     }
     return {key: value for key, value in found.items() if value is not None}
+
+
+def _link_filters(filters: dict) -> dict:
+    """The filters as the URL says them (a page link keeps them)."""
+    shown = {k: vn_date(v) if isinstance(v, date) else v for k, v in filters.items()
+             if k != "assigned_to"}
+    return {**shown, "mine": "1"} if "assigned_to" in filters else shown
 
 
 def _int(text: str | None, default: int) -> int:

@@ -1,6 +1,9 @@
 """Issue 11 in Chromium: a supervisor signs in, in Vietnamese, on a phone-sized screen and on a
-laptop, and finds the urgent case at the top of the worklist; the pages pass axe-core (no
-serious or critical violation) at 360 px and 1280 px; screenshots of each page are written.
+laptop, and finds the urgent case at the top of the worklist; opens it, reads the answers with
+the form's labels, works it to an outcome and closes it; records a referral and its outcome;
+takes a call without a screening; a supervisor of another commune gets the 404 page for that
+case's address. The pages pass axe-core (no serious or critical violation) at 360 px and
+1280 px; screenshots of each page are written.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ def pages(sqlite_template, tmp_path_factory):
     server.sangloc("forms", "publish", str(ROOT / "forms" / "definitions" / "phq9.xlsx"))
     _sangloc_with_input(server, PASSWORD + "\n", "users", "create", "gs", "--role",
                         "supervisor", "--area", "00004", "--password-stdin")
+    _sangloc_with_input(server, PASSWORD + "\n", "users", "create", "gs-khac", "--role",
+                        "supervisor", "--area", "00008", "--password-stdin")
     created = json.loads(server.sangloc("app-users", "create", "ctv", "--commune", "00004",
                                         "--json"))
     server.start("--no-scheduler")
@@ -39,12 +44,12 @@ def pages(sqlite_template, tmp_path_factory):
     server.stop()
 
 
-def signed_in(browser, pages, width: int):
+def signed_in(browser, pages, width: int, username: str = "gs"):
     """A new browser context at ``width`` px, signed in as the supervisor, on the worklist."""
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     page.goto(f"http://127.0.0.1:{pages.port}/sign-in")
-    page.get_by_label("Tên đăng nhập").fill("gs")
+    page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url("**/worklist")
@@ -95,6 +100,14 @@ def test_the_supervisor_works_the_urgent_case_to_an_outcome(browser, pages, scre
         assert "PHQ-9" in screenings and "Có câu trả lời về ý nghĩ tự hại" in screenings
         assert axe(page) == [], dump(axe(page))
         screenshot(page, f"case-{screen}")
+        page.get_by_role("link", name="PHQ-9").first.click()
+        page.wait_for_url("**/screenings/*")
+        answers = page.locator("main").inner_text()
+        # PHQ-9 item 9 as the bundled form words it, and the answer "Several days" (1)
+        assert "Có ý nghĩ rằng mình chết đi thì tốt hơn" in answers and "Vài ngày" in answers
+        assert axe(page) == [], dump(axe(page))
+        screenshot(page, f"screening-{screen}")
+        page.go_back()
         if screen == "laptop":  # the laptop run reads; the phone run works the case
             return
         page.get_by_text("Hoàn thành").first.click()
@@ -133,5 +146,41 @@ def test_the_supervisor_records_a_referral_and_its_outcome(browser, pages):
         assert "Đã có chẩn đoán" in page.content()
         assert axe(page) == [], dump(axe(page))
         screenshot(page, "case-referral-phone")
+    finally:
+        context.close()
+
+
+def test_a_supervisor_of_another_commune_gets_the_404_page(browser, pages):
+    context, page = signed_in(browser, pages, WIDTHS["phone"])
+    case_path = urlsplit(page.get_by_role("link", name="Lê Văn Gấp").get_attribute("href")).path
+    context.close()
+    context, page = signed_in(browser, pages, WIDTHS["phone"], "gs-khac")
+    try:
+        assert "Lê Văn Gấp" not in page.content()
+        answer = page.goto(f"http://127.0.0.1:{pages.port}{case_path}")
+        assert answer.status == 404 and "Lê Văn Gấp" not in page.content()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("screen", list(WIDTHS))
+def test_a_supervisor_takes_a_call_without_a_screening(browser, pages, screen):
+    context, page = signed_in(browser, pages, WIDTHS[screen])
+    try:
+        page.get_by_role("link", name="Nhận cuộc gọi").click()
+        page.wait_for_url("**/intake")
+        assert axe(page) == [], dump(axe(page))
+        screenshot(page, f"intake-{screen}")
+        if screen == "laptop":
+            return
+        page.get_by_label("Người gọi hoặc đến (tên, quan hệ)").fill("Bố, anh Tuấn")
+        page.get_by_label("Vấn đề, theo lời người gọi").fill("Cháu không nói, không nhìn mắt")
+        page.get_by_label("Họ và tên").fill("Ngô Gia Bảo")
+        page.get_by_label("Ngày sinh (dd/mm/yyyy)").fill("02/03/2024")
+        page.get_by_label("Việc làm trước").select_option("assessment")
+        page.get_by_role("button", name="Mở hồ sơ ca").click()
+        page.wait_for_url("**/cases/*")
+        assert page.get_by_role("heading", name="Ngô Gia Bảo").is_visible()
+        assert "Cháu không nói, không nhìn mắt" in page.content()
     finally:
         context.close()

@@ -253,12 +253,13 @@ def test_case_list_and_integrity(forms_ready, device, make_device):
         f"{device.server_url}/forms/mchat_r/attachments/cases.csv").data.decode()
     lines = csv_text.splitlines()
     assert lines[0] == \
-        "name,label,__version,dob,sex,village,last_screening,due_action,full_name"
+        "name,label,__version,dob,sex,village,last_screening,due_action,full_name," \
+        "assigned_action,assigned_note"
     assert lines[1].startswith("new,")
     assert lines[2].startswith(f"{person.id},Lê Thị Bình (02/03/2025),")
     assert f"mchat_r {today().isoformat()}" in lines[2]
     assert f"referral {(today() + timedelta(days=14)).isoformat()}" in lines[2]
-    assert lines[2].endswith(",Lê Thị Bình")  # the name a form fills in when she is chosen
+    assert lines[2].endswith(",Lê Thị Bình,,")  # the name a form fills in; nothing assigned
     integrity = device.collect.get(f"{device.server_url}/datasets/cases/integrity",
                                    id=f"{person.id},unknown-id")
     body = integrity.data.decode()

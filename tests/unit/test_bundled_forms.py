@@ -328,11 +328,12 @@ def with_cases(form_id: str) -> bytes:
     """cases.csv as the server writes it (case_list.HEADER): a toddler of 20 months and a
     child of 60 months."""
     rows = [
-        "name,label,__version,dob,sex,village,last_screening,due_action,full_name",
-        "new,Người mới,1,,,,,,",
-        f"p-0020,Trần Bé Na,1,{months_ago(20)},female,Thôn 1,,,Trần Bé Na",
-        f"p-0060,Lê Văn Lớn,1,{months_ago(60)},male,Thôn 2,,,Lê Văn Lớn",
-        f"p-0021,Đỗ Bé Mai,1,{months_ago(21)},,Thôn 3,,,Đỗ Bé Mai",  # sex not recorded
+        "name,label,__version,dob,sex,village,last_screening,due_action,full_name,"
+        "assigned_action,assigned_note",
+        "new,Người mới,1,,,,,,,,",
+        f"p-0020,Trần Bé Na,1,{months_ago(20)},female,Thôn 1,,,Trần Bé Na,,",
+        f"p-0060,Lê Văn Lớn,1,{months_ago(60)},male,Thôn 2,,,Lê Văn Lớn,,",
+        f"p-0021,Đỗ Bé Mai,1,{months_ago(21)},,Thôn 3,,,Đỗ Bé Mai,,",  # sex not recorded
     ]
     return inline_csv(xform(form_id), {
         "cases.csv": "\n".join(rows).encode(),

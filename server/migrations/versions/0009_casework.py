@@ -1,4 +1,5 @@
-"""Working cases in the pages (issue 11): comments, the facility list, conflict resolutions.
+"""Working cases in the pages (issue 11): comments, the facility list, conflict resolutions,
+what a person asks of an action they open.
 
 Written by hand; plain SQLAlchemy types only. Runs on SQLite and PostgreSQL.
 
@@ -48,6 +49,8 @@ def upgrade():
     )
     with op.batch_alter_table('facilities', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_facilities_area_code'), ['area_code'], unique=False)
+    with op.batch_alter_table('actions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('instructions', sa.Text(), nullable=True))
     with op.batch_alter_table('registration_conflicts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('resolution', sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column('resolved_by_id', sa.Integer(), nullable=True))
@@ -61,6 +64,8 @@ def downgrade():
                                  type_='foreignkey')
         batch_op.drop_column('resolved_by_id')
         batch_op.drop_column('resolution')
+    with op.batch_alter_table('actions', schema=None) as batch_op:
+        batch_op.drop_column('instructions')
     with op.batch_alter_table('facilities', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_facilities_area_code'))
     op.drop_table('facilities')

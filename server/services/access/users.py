@@ -101,6 +101,15 @@ def list_staff(scope: Scope) -> list[User]:
                                     for code in u.area_codes)]
 
 
+def working_in(commune: AdminUnit, role: str) -> list[User]:
+    """Active users of ``role`` whose areas include the commune or its province, by id."""
+    areas = [commune.code] + ([commune.province_code] if commune.province_code else [])
+    return list(db.session.scalars(
+        select(User).join(UserArea, UserArea.user_id == User.id)
+        .where(User.role == role, User.active.is_(True), UserArea.area_code.in_(areas))
+        .distinct().order_by(User.id)))
+
+
 def set_email(actor: Actor, username: str, email: str | None) -> User:
     """Where the user's notifications go (None: none by e-mail)."""
     user = get_user(username)

@@ -112,6 +112,25 @@ def _open(actor: Actor, case: Case, screening: Screening, planned: list[pathway.
     return opened
 
 
+def open_by_person(actor: Actor, case: Case, action: CaseAction) -> CaseAction:
+    """Work a person opens (a referral's follow-up, a request for more information, a call's
+    first step), not the pathway: ``action`` (kind, rule, reason, due ...) joins ``case``, with
+    its event and audit row, announced as the pathway's own work is (``notify.outbox``)."""
+    action.case_id, action.person_id, action.state = case.id, case.person_id, "open"
+    db.session.add(action)
+    db.session.flush()
+    event(actor, case, "action_opened", action=action.id, kind=action.kind, rule=action.rule,
+          due=action.due.isoformat(), urgent=action.urgent, assigned_to=action.assigned_to_id)
+    record_event(actor, "action.open", "action", action.id, case_id=case.id, kind=action.kind)
+    outbox.announce(action)
+    if case.state == "closed":
+        case.state = "new"
+        event(actor, case, "reopened", reason="new work after closure", actions=[action.id])
+    case.updated_at = utcnow()
+    db.session.expire(case, ["actions"])
+    return action
+
+
 def _closed_by_screening(actor: Actor, case: Case, screening: Screening,
                          previous: Screening | None) -> None:
     """The pathway's own closings: a new screening of the family does its rescreen; an

@@ -1,21 +1,37 @@
-"""A supervisor's changes to the person register: consent withdrawal and merging duplicates.
+"""A supervisor's changes to the person register: consent withdrawal, duplicates, conflicts.
 
 Withdrawal locks the person (no new screenings, left out of lists, case lists and exports);
 the record is kept only as the law allows (vietnam.md §6). Merging keeps both histories: the
 other person's screenings and actions (open or closed) move to the kept person's case, the
 other record points to it, and the possible-duplicate link is resolved. No open work is lost.
+Two records found to be different people are marked ``distinct`` (the link is resolved and
+not raised again by the same pair). A registration conflict (data a submission sent that
+disagreed with the record, both kept) is resolved by keeping the record or taking the new
+values; a new commune is taken only within the supervisor's area.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from sqlalchemy import func, select, update
 
 from server import problems
 from server.extensions import db
-from server.models import Case, CaseAction, Consent, Person, PersonLink, Screening
+from server.models import (
+    Case,
+    CaseAction,
+    Consent,
+    Person,
+    PersonLink,
+    RegistrationConflict,
+    Screening,
+)
 from server.models.types import utcnow
+from server.services.access.scope import Scope
 from server.services.audit import Actor, record_event
 from server.services.cases import casework
+from sync import duplicate_key, normalise_name
 
 
 def _person(person_id: str) -> Person:
@@ -57,10 +73,7 @@ def merge_persons(actor: Actor, keep_id: str, other_id: str) -> Person:
     for person in (keep, other):
         person.version += 1
         person.updated_at = now
-    for link in db.session.scalars(select(PersonLink).where(
-            ((PersonLink.person_id == keep.id) & (PersonLink.other_id == other.id))
-            | ((PersonLink.person_id == other.id) & (PersonLink.other_id == keep.id)))):
-        link.resolved_at, link.resolution = now, "merged"
+    _resolve_links(keep.id, other.id, "merged")
     record_event(actor, "person.merge", "person", keep.id, merged=other.id, screenings=moved)
     db.session.flush()
     other_case = db.session.scalar(select(Case).where(Case.person_id == other.id))
@@ -79,3 +92,67 @@ def merge_persons(actor: Actor, keep_id: str, other_id: str) -> Person:
         casework.set_case_state(actor, other_case.id, "closed", f"merged into {keep.id}")
         db.session.expire(keep_case, ["actions"])
     return keep
+
+
+def link_possible_duplicates(actor: Actor, person: Person) -> None:
+    """Link a new person to the records of their commune with the same birth date and name."""
+    key = duplicate_key(person.commune_code, person.dob, person.full_name)
+    if key is None:
+        return
+    others = db.session.scalars(select(Person.id).where(
+        Person.commune_code == person.commune_code, Person.dob == person.dob,
+        Person.name_key == person.name_key, Person.id != person.id,
+        Person.merged_into_id.is_(None)))
+    for other in others:
+        db.session.add(PersonLink(person_id=person.id, other_id=other))
+        record_event(actor, "person.possible_duplicate", "person", person.id, other_id=other)
+
+
+def _resolve_links(one: str, other: str, resolution: str) -> int:
+    """Resolve the possible-duplicate links between two persons; how many there were."""
+    links = list(db.session.scalars(select(PersonLink).where(
+        PersonLink.resolved_at.is_(None),
+        ((PersonLink.person_id == one) & (PersonLink.other_id == other))
+        | ((PersonLink.person_id == other) & (PersonLink.other_id == one)))))
+    for link in links:
+        link.resolved_at, link.resolution = utcnow(), resolution
+    return len(links)
+
+
+def mark_distinct(actor: Actor, person_id: str, other_id: str) -> None:
+    """Two records a possible-duplicate link joined are different people."""
+    if not _resolve_links(person_id, other_id, "distinct"):
+        raise problems.duplicate_unknown()
+    record_event(actor, "person.distinct", "person", person_id, other=other_id)
+    db.session.flush()
+
+
+_FIELDS = {"full_name": "full_name", "dob": "dob", "sex": "sex",
+           "caregiver_name": "caregiver_name", "phone": "phone", "commune": "commune_code",
+           "village": "village"}
+
+
+def resolve_conflict(actor: Actor, scope: Scope, person: Person, conflict_id: int,
+                     take_new: bool) -> RegistrationConflict:
+    """Keep the record as it is, or take the values the submission sent."""
+    conflict = db.session.get(RegistrationConflict, conflict_id)
+    if conflict is None or conflict.person_id != person.id or conflict.resolved_at is not None:
+        raise problems.conflict_unknown(conflict_id)
+    if take_new:
+        sent = {name: values[1] for name, values in conflict.fields.items() if name in _FIELDS}
+        if "commune" in sent and not scope.covers_commune(sent["commune"]):
+            raise problems.commune_outside_area(sent["commune"] or "")
+        for name, value in sent.items():
+            setattr(person, _FIELDS[name],
+                    date.fromisoformat(value) if name == "dob" and value else value)
+        person.name_key = normalise_name(person.full_name or "") or None
+        person.version += 1
+        person.updated_at = utcnow()
+    conflict.resolved_at = utcnow()
+    conflict.resolution = "taken" if take_new else "kept"
+    conflict.resolved_by_id = actor.id if actor.type == "user" else None
+    record_event(actor, "person.conflict_resolved", "person", person.id,
+                 conflict_id=conflict.id, resolution=conflict.resolution,
+                 fields=sorted(conflict.fields))
+    db.session.flush()
+    return conflict

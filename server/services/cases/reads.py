@@ -9,8 +9,6 @@ and refused bodies kept as conflicts (an instanceID reused with different conten
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import literal, select, union_all
 
 from server import problems, programme
@@ -101,6 +99,13 @@ def case_of(person: Person) -> worklist.CaseView | None:
     return None if case is None else worklist.views([case], programme.today())[0]
 
 
+def duplicates_in_scope(scope: Scope, person: Person) -> list[Person]:
+    """The possible duplicates of ``person`` the caller may see, to compare side by side."""
+    ids = possible_duplicates(person)
+    return list(db.session.scalars(visible_persons(scope).where(Person.id.in_(ids))
+                                   .order_by(Person.id))) if ids else []
+
+
 def possible_duplicates(person: Person) -> list[str]:
     rows = db.session.execute(select(PersonLink.person_id, PersonLink.other_id).where(
         (PersonLink.person_id == person.id) | (PersonLink.other_id == person.id),
@@ -115,12 +120,12 @@ def open_conflicts(person: Person) -> list[RegistrationConflict]:
         RegistrationConflict.resolved_at.is_(None)).order_by(RegistrationConflict.id)))
 
 
-def list_cases(actor: Actor, scope: Scope, *, limit: int = 100, offset: int = 0,
-               **filters: str | date | None) -> list[worklist.CaseView]:
-    """The caller's worklist (``worklist.py`` for its order and its filters: state, flag,
-    due_before, commune, kind), with each case's open actions."""
+def list_cases(actor: Actor, scope: Scope, filters: worklist.Filters, *, limit: int = 100,
+               offset: int = 0) -> list[worklist.CaseView]:
+    """The caller's worklist (``worklist.py`` for its order and its filters), with each
+    case's open actions."""
     today = programme.today()
-    query = worklist.worklist(scope, today, **filters)
+    query = worklist.worklist(scope, today, filters)
     cases = list(db.session.scalars(query.limit(min(limit, PAGE_LIMIT)).offset(offset)))
     record_event(actor, "case.list", "case", "*", count=len(cases))
     return worklist.views(cases, today)

@@ -68,13 +68,11 @@ def make(actor: Actor, scope: Scope, role: str, case: CaseView, made: Made,
         if answered is None or answered.kind != "referral":
             raise problems.action_unknown(answers)
         actions.complete(actor, scope, role, answered.id, "referred", note)
-    followup = CaseAction(
-        case_id=case.id, person_id=case.person_id, rule=FOLLOWUP_RULE, kind="referral_followup",
-        reason="referral_made", instrument=answered.instrument if answered else "",
+    followup = casework.open_by_person(actor, case.case, CaseAction(
+        kind="referral_followup", rule=FOLLOWUP_RULE, reason="referral_made",
+        instrument=answered.instrument if answered else "",
         risk=answered.risk if answered else "high",
-        due=made_on + timedelta(days=programme.periods.referral_followup_days), state="open")
-    db.session.add(followup)
-    db.session.flush()
+        due=made_on + timedelta(days=programme.periods.referral_followup_days)))
     referral = Referral(case_id=case.id, person_id=case.person_id,
                         action_id=answered.id if answered else None, followup_id=followup.id,
                         facility=facility[:LIMIT], made_on=made_on,
@@ -85,11 +83,6 @@ def make(actor: Actor, scope: Scope, role: str, case: CaseView, made: Made,
     db.session.flush()
     casework.event(actor, case.case, "referral_made", referral=referral.id, facility=facility,
                    followup=followup.id, due=followup.due.isoformat())
-    casework.event(actor, case.case, "action_opened", action=followup.id,
-                   kind=followup.kind, rule=followup.rule, due=followup.due.isoformat(),
-                   urgent=False)
-    record_event(actor, "action.open", "action", followup.id, case_id=case.id,
-                 kind=followup.kind)
     record_event(actor, "referral.create", "referral", referral.id, case_id=case.id)
     return referral
 

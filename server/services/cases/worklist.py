@@ -63,33 +63,55 @@ def views(cases: Sequence[Case], today: date) -> list[CaseView]:
     return shown
 
 
-def worklist(scope: Scope, today: date, *, state: str | None = None, flag: str | None = None,
-             due_before: date | None = None, commune: str | None = None,
-             kind: str | None = None, open_only: bool = False) -> Select:
-    """The cases ``scope`` sees, in worklist order (module docstring), filtered; with
-    ``open_only``, only those with open work (the pages' worklist)."""
+@dataclass(frozen=True)
+class Filters:
+    """What a worklist is narrowed to. ``kind``, ``instrument`` and ``assigned_to`` ask for an
+    open action of that kind, opened by a result of that instrument, assigned to that user;
+    ``risk`` is the case's risk; ``open_only``: only cases with open work (the pages')."""
+
+    state: str | None = None
+    flag: str | None = None
+    due_before: date | None = None
+    commune: str | None = None
+    kind: str | None = None
+    instrument: str | None = None
+    risk: str | None = None
+    assigned_to: int | None = None
+    open_only: bool = False
+
+
+def worklist(scope: Scope, today: date, filters: Filters = Filters()) -> Select:
+    """The cases ``scope`` sees, in worklist order (module docstring), narrowed by
+    ``filters``."""
     work = _open_work()
     results = _result_risk()
     action_rank, result_rank = func.coalesce(work.c.rank, 0), func.coalesce(results.c.rank, 0)
+    case_rank = case((action_rank >= result_rank, action_rank), else_=result_rank)
     query = (select(Case).join(Person, Person.id == Case.person_id).where(*visible(scope))
              .outerjoin(work, work.c.case_id == Case.id)
              .outerjoin(results, results.c.person_id == Case.person_id)
              .order_by(func.coalesce(work.c.urgent, 0).desc(),
                        case((work.c.due < today, 1), else_=0).desc(),
-                       case((action_rank >= result_rank, action_rank), else_=result_rank).desc(),
+                       case_rank.desc(),
                        work.c.due.is_(None), work.c.due, Case.id))
-    if open_only:
+    f = filters
+    if f.open_only:
         query = query.where(work.c.case_id.is_not(None))
-    if state:
-        query = query.where(Case.state == state)
-    if flag:
-        query = query.where(_has_open(CaseAction.reason == flag))
-    if due_before:
-        query = query.where(work.c.due < due_before)
-    if commune:
-        query = query.where(Person.commune_code == commune)
-    if kind:
-        query = query.where(_has_open(CaseAction.kind == kind))
+    if f.state:
+        query = query.where(Case.state == f.state)
+    if f.due_before:
+        query = query.where(work.c.due < f.due_before)
+    if f.commune:
+        query = query.where(Person.commune_code == f.commune)
+    if f.risk in RISK_RANK:
+        query = query.where(case_rank == RISK_RANK[f.risk])
+    for condition in (
+            CaseAction.reason == f.flag if f.flag else None,
+            CaseAction.kind == f.kind if f.kind else None,
+            CaseAction.instrument == f.instrument if f.instrument else None,
+            CaseAction.assigned_to_id == f.assigned_to if f.assigned_to is not None else None):
+        if condition is not None:
+            query = query.where(_has_open(condition))
     return query
 
 
@@ -99,9 +121,9 @@ def _has_open(condition):
                                        CaseAction.state == "open", condition).exists()
 
 
-def counts(scope: Scope, today: date, **filters: str | date | None) -> dict[str, int]:
+def counts(scope: Scope, today: date, filters: Filters) -> dict[str, int]:
     """How many cases the filtered worklist holds, and how many are urgent and overdue."""
-    listed = worklist(scope, today, **filters).order_by(None).subquery()
+    listed = worklist(scope, today, filters).order_by(None).subquery()
     work = _open_work()
     total, urgent, overdue = db.session.execute(
         select(func.count(listed.c.id), func.coalesce(func.sum(work.c.urgent), 0),

@@ -18,7 +18,6 @@ from server.models import (
     AppUser,
     Consent,
     Person,
-    PersonLink,
     RegistrationConflict,
     Screening,
     Submission,
@@ -28,8 +27,9 @@ from server.models.person import new_uuid
 from server.models.types import utcnow
 from server.services.access.scope import scope_of
 from server.services.audit import Actor, record_event
+from server.services.cases import persons
 from server.services.intake.store import Incoming
-from sync import Registration, differences, duplicate_key, normalise_name
+from sync import Registration, differences, normalise_name
 
 
 def resolve_person(actor: Actor, submission: Incoming, registration: Registration,
@@ -112,21 +112,8 @@ def _register(actor: Actor, submission: Incoming, registration: Registration,
         created_from_submission_id=submission.id)
     db.session.add(person)
     record_event(actor, "person.create", "person", person.id, submission_id=submission.id)
-    _link_possible_duplicates(actor, person)
+    persons.link_possible_duplicates(actor, person)
     return person
-
-
-def _link_possible_duplicates(actor: Actor, person: Person) -> None:
-    key = duplicate_key(person.commune_code, person.dob, person.full_name)
-    if key is None:
-        return
-    others = db.session.scalars(select(Person.id).where(
-        Person.commune_code == person.commune_code, Person.dob == person.dob,
-        Person.name_key == person.name_key, Person.id != person.id,
-        Person.merged_into_id.is_(None)))
-    for other in others:
-        db.session.add(PersonLink(person_id=person.id, other_id=other))
-        record_event(actor, "person.possible_duplicate", "person", person.id, other_id=other)
 
 
 def _apply_correction(actor: Actor, person: Person, submission: Incoming,

@@ -14,11 +14,11 @@ must know to act the same day.)
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import select
 
 from server.config import configured_origin
 from server.extensions import db
-from server.models import AdminUnit, CaseAction, Notification, Person, User, UserArea
+from server.models import AdminUnit, CaseAction, Notification, Person, User
+from server.services.access import users
 
 
 def announce(action: CaseAction) -> list[Notification]:
@@ -45,11 +45,7 @@ def announce(action: CaseAction) -> list[Notification]:
 
 def supervisors_of(commune: AdminUnit) -> list[User]:
     """Active supervisors whose areas include the commune or its province."""
-    areas = [commune.code] + ([commune.province_code] if commune.province_code else [])
-    return list(db.session.scalars(
-        select(User).join(UserArea, UserArea.user_id == User.id)
-        .where(User.role == "supervisor", User.active.is_(True), UserArea.area_code.in_(areas))
-        .distinct().order_by(User.id)))
+    return users.working_in(commune, "supervisor")
 
 
 def case_link(case_id: int) -> str:
