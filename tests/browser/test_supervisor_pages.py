@@ -189,3 +189,27 @@ def test_a_supervisor_takes_a_call_without_a_screening(browser, pages, screen):
         assert "Cháu không nói, không nhìn mắt" in page.content()
     finally:
         context.close()
+
+
+def test_filtering_and_commenting_update_the_page_in_place(browser, pages):
+    """htmx: a filter changes the list, a comment joins the comments, without a page load
+    (after the call taken above, which left open work in the list)."""
+    context, page = signed_in(browser, pages, WIDTHS["laptop"])
+    try:
+        page.evaluate("window.stillHere = true")
+        assert page.locator("table.worklist tbody tr").count() > 0  # the call taken above
+        page.locator("select[name=kind]").select_option("needs_info")  # nothing of that kind
+        page.wait_for_url("**/worklist?*kind=needs_info*")
+        page.get_by_text("Không có việc nào đang mở trong địa bàn của bạn.").wait_for()
+        assert page.evaluate("window.stillHere") is True  # swapped, not loaded again
+        assert page.locator("select[name=kind]").input_value() == "needs_info"
+        page.goto(f"http://127.0.0.1:{pages.port}/cases/1")
+        page.evaluate("window.stillHere = true")
+        page.get_by_label("Thêm ghi chú cho những người cùng xử lý ca này").fill(
+            "Gia đình hẹn gọi lại thứ Hai")
+        page.get_by_role("button", name="Thêm ghi chú").click()
+        page.locator("#comments li", has_text="Gia đình hẹn gọi lại thứ Hai").wait_for()
+        assert page.evaluate("window.stillHere") is True
+        assert axe(page) == [], dump(axe(page))
+    finally:
+        context.close()
