@@ -285,18 +285,55 @@ def test_the_worklist_filters_by_instrument_risk_and_assigned_to_me(client, staf
     assert names("mine=1") == {"Hoàng Thị Lo"}
 
 
-def test_every_change_route_is_a_404_for_another_commune(client, staff, all_forms, device):
+def _case_routes(app):
+    """Every page route that names a case: (rule, method)."""
+    return [(rule, method) for rule in app.url_map.iter_rules()
+            if rule.endpoint.startswith("ui.") and "case_id" in rule.arguments
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+
+
+def test_every_case_route_is_a_404_for_another_commune(app, client, staff, all_forms, device):
+    """IDOR by id: every route under /cases/<id> (found from the URL map, so a new one is
+    covered too), read or change, answers another commune's supervisor as it answers an
+    unknown case, and changes nothing."""
     _submit(device)
+    _submit(device, name="Phạm Thị Lan")
+    _submit(device, name="Phạm Thị Lan", phone="0987654321")  # a possible duplicate
     case = _case_of("Lê Văn Gấp")
-    action = case.actions[0]
+    action, screening = case.actions[0], case.actions[0].screening_id
+    other = db.session.scalar(select(Person.id).where(Person.full_name == "Phạm Thị Lan"))
+    values = {"case_id": case.id, "action_id": action.id, "screening_id": screening,
+              "referral_id": 1, "conflict_id": 1, "attachment_id": 1, "other_id": other}
+    routes = _case_routes(app)
+    assert len(routes) >= 15
+    audit_before = db.session.scalar(select(db.func.max(AuditEvent.id)))
     assert sign_in(client, "gs-ngoc-ha").status_code == 302
     page = client.get("/worklist")
-    for path, data in (
-            (f"/cases/{case.id}/actions/{action.id}/assign", {"user_id": ""}),
-            (f"/cases/{case.id}/needs-info", {"user_id": "1", "note": "x"}),
-            (f"/cases/{case.id}/comments", {"body": "x"}),
-            (f"/cases/{case.id}/conflicts/1", {"choice": "take"})):
-        answer = client.post(path, data={**data, "csrf_token": token(page.data)})
-        assert answer.status_code == 404, path
+    for rule, method in routes:
+        path = rule.build({k: values[k] for k in rule.arguments})[1]
+        answer = client.open(path, method=method,
+                             data={"csrf_token": token(page.data), "user_id": "1",
+                                   "note": "x", "body": "x", "state": "closed",
+                                   "reason": "x", "outcome": "contacted", "facility": "x",
+                                   "choice": "take", "keep": "this"})
+        assert answer.status_code == 404, (method, path, answer.status_code)
+        assert "Lê Văn Gấp" not in answer.data.decode()
     db.session.expire_all()
     assert db.session.get(Case, case.id).state == "new"
+    assert db.session.get(CaseAction, action.id).state == "open"
+    assert db.session.get(Person, other).merged_into_id is None
+    written = set(db.session.scalars(select(AuditEvent.action)
+                                      .where(AuditEvent.id > audit_before)))
+    assert written == {"user.sign_in", "case.list"}  # signing in and the worklist, no more
+
+
+def test_nothing_of_another_commune_is_in_any_list(client, staff, all_forms, make_device):
+    """IDOR by list: the worklist (every filter), the intake communes and the facility and
+    assignee choices of another commune's supervisor show none of this commune's people."""
+    _submit(make_device("ctv-an", "00004"))
+    assert sign_in(client, "gs-ngoc-ha").status_code == 302
+    for path in ("/worklist", "/worklist?risk=urgent", "/worklist?kind=safety_contact",
+                 "/worklist?instrument=phq9", "/worklist?commune=00004", "/intake"):
+        html = client.get(path).data.decode()
+        assert "Lê Văn Gấp" not in html and "ctv-an" not in html, path
+    assert 'value="00004"' not in client.get("/intake").data.decode()
