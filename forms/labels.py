@@ -23,11 +23,11 @@ from xml.etree.ElementTree import Element
 
 from forms.xform import (
     CONTROLS,
-    _main_instance_root,
-    _model,
-    _parse,
-    _read_languages,
+    main_instance_root,
+    model_element,
     normalise_path,
+    parse_xform,
+    read_languages,
 )
 from forms.xmlns import XFORMS, XHTML, local_name, qualified
 
@@ -93,13 +93,13 @@ def choose_language(languages: tuple[str, ...], default: str | None, wanted: str
 def read_labels(xml: bytes, wanted: str, values: Mapping[str, str] | None = None) -> FormLabels:
     """The labels of the XForm ``xml`` in the translation for ``wanted``; raises
     ``FormError`` ``xform_invalid`` as ``read_xform`` does."""
-    root, _ = _parse(xml)
-    model = _model(root)
-    languages, default = _read_languages(model)
+    root, _ = parse_xform(xml)
+    model = model_element(root)
+    languages, default = read_languages(model)
     chosen = choose_language(languages, default, wanted)
     texts = _Texts(model, chosen, default, values or {})
     instances = {i.get("id", ""): i for i in model.findall(qualified(XFORMS, "instance"))}
-    root_name = local_name(_main_instance_root(model).tag)
+    root_name = local_name(main_instance_root(model).tag)
     questions: dict[str, Question] = {}
     groups: dict[str, str] = {}
     body = root.find(qualified(XHTML, "body"))

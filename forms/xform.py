@@ -90,9 +90,9 @@ class _Bind:
 
 def read_xform(xml: bytes) -> XFormInfo:
     """Read an XForm; raises ``FormError`` ``xform_invalid`` or ``no_form_id``."""
-    root, prefixes = _parse(xml)
-    model = _model(root)
-    data = _main_instance_root(model)
+    root, prefixes = parse_xform(xml)
+    model = model_element(root)
+    data = main_instance_root(model)
     root_name = local_name(data.tag)
     form_id = (data.get("id") or "").strip()
     if not form_id:
@@ -100,7 +100,7 @@ def read_xform(xml: bytes) -> XFormInfo:
     binds = _read_binds(model, prefixes, root_name)
     controls = _read_controls(root.find(qualified(XHTML, "body")), _secondary_instances(model))
     fields = _read_fields(data, binds, controls)
-    languages, default_language = _read_languages(model)
+    languages, default_language = read_languages(model)
     return XFormInfo(
         form_id=form_id,
         version=(data.get("version") or "").strip() or None,
@@ -114,7 +114,7 @@ def read_xform(xml: bytes) -> XFormInfo:
     )
 
 
-def _parse(xml: bytes) -> tuple[Element, dict[str, str]]:
+def parse_xform(xml: bytes) -> tuple[Element, dict[str, str]]:
     """The document element and the prefix each namespace URI was first declared with."""
     prefixes: dict[str, str] = {}
     root: Element | None = None
@@ -135,7 +135,7 @@ def _parse(xml: bytes) -> tuple[Element, dict[str, str]]:
     return root, prefixes
 
 
-def _model(root: Element) -> Element:
+def model_element(root: Element) -> Element:
     if root.tag != qualified(XHTML, "html"):
         raise FormError(
             "xform_invalid",
@@ -149,7 +149,7 @@ def _model(root: Element) -> Element:
     return model
 
 
-def _main_instance_root(model: Element) -> Element:
+def main_instance_root(model: Element) -> Element:
     """The root element of the first <instance> of the model (the main instance)."""
     instance = model.find(qualified(XFORMS, "instance"))
     children = list(instance) if instance is not None else []
@@ -290,7 +290,7 @@ def _leaf_paths(element: Element, parent: str) -> Iterator[str]:
         yield from _leaf_paths(child, path)
 
 
-def _read_languages(model: Element) -> tuple[tuple[str, ...], str | None]:
+def read_languages(model: Element) -> tuple[tuple[str, ...], str | None]:
     itext = model.find(qualified(XFORMS, "itext"))
     if itext is None:
         return (), None

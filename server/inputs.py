@@ -1,11 +1,11 @@
 """Checks on every value from outside, made at the boundary before anything reaches a query.
 
 - No control character (NUL and the other C0 controls but tab, CR and LF, and DEL) in the URL
-  path, a query parameter or a header: PostgreSQL refuses NUL in text, so without this check a
-  NUL in ``?deviceID=`` or a form id was a 500 on PostgreSQL and accepted on SQLite. The check is
-  one ``before_request`` hook for every route; the error is Problem ``400.9`` in the route's own
-  format (OpenRosaResponse XML, JSON, or plain text; ``server/errors.py``). A form field's
-  text is checked where it is used, with ``check_characters`` (the same 400.9).
+  path, a query parameter, a header or a field of a posted web form: PostgreSQL refuses NUL in
+  text, so without this check a NUL in ``?deviceID=``, a form id or a comment was a 500 on
+  PostgreSQL and accepted on SQLite. The check is one ``before_request`` hook for every route;
+  the error is Problem ``400.9`` in the route's own format (OpenRosaResponse XML, JSON, an HTML
+  page, or plain text; ``server/errors.py``).
 - Lengths: ``check_length`` refuses a value longer than its column (Problem ``400.8`` naming
   the limit); callers pass the column's own length (``column_limit``), so a limit is written
   once, in the model, and is the same on SQLite (which would store anything) and PostgreSQL.
@@ -32,10 +32,14 @@ def register(app: Flask) -> None:
 
 
 def reject_control_characters() -> None:
-    """Problem 400.9 for a control character in the path, a query parameter or a header."""
+    """Problem 400.9 for a control character in the path, a query parameter, a header or a
+    web form's field (a page's post; Collect's multipart bodies are read by their route)."""
     if _CONTROL.search(request.path):
         raise problems.control_character("path")
-    for key, value in request.args.items(multi=True):
+    fields = request.args.items(multi=True)
+    if request.mimetype == "application/x-www-form-urlencoded":
+        fields = [*fields, *request.form.items(multi=True)]
+    for key, value in fields:
         if _CONTROL.search(key) or _CONTROL.search(value):
             raise problems.control_character(_printable(key))
     for key, value in request.headers.items():
@@ -57,8 +61,3 @@ def check_length(field: str, value: str | None, limit: int) -> None:
     if value is not None and len(value) > limit:
         raise problems.value_too_long(field, limit)
 
-
-def check_characters(field: str, value: str | None) -> None:
-    """Problem 400.9 when ``value`` (a form field's text) holds a control character."""
-    if value is not None and _CONTROL.search(value):
-        raise problems.control_character(_printable(field))

@@ -84,9 +84,12 @@ _ENTRIES = (
           "05/03/2026."),
     Entry("400.27", "Mật khẩu hiện tại không đúng. Hãy nhập lại.",
           "The current password is not right. Type it again."),
-    Entry("400.40", "Cộng tác viên được chọn không làm việc ở xã/phường của người này. Hãy "
-          "chọn một cộng tác viên trong danh sách.", "The collaborator chosen does not work "
-          "in this person's commune. Choose one from the list."),
+    Entry("400.28", "Không đọc được lựa chọn ở ô {field}. Hãy chọn lại trong danh sách.",
+          "The choice in {field} cannot be read. Choose again from the list."),
+    Entry("400.40", "Người được chọn không làm việc ở xã/phường của người này (hoặc không nhận "
+          "được việc này). Hãy chọn một người trong danh sách.", "The person chosen does not "
+          "work in this person's commune (or cannot take this work). Choose one from the "
+          "list."),
     Entry("400.41", "Nội dung trống. Hãy ghi điều cần nói.",
           "The text is empty. Write what you want to say."),
     Entry("400.42", "Không có kênh tiếp nhận '{channel}'. Hãy chọn một trong: {allowed}.",

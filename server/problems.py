@@ -334,6 +334,10 @@ def date_unreadable(field: str) -> Problem:
     return Problem("400.26", field=field)
 
 
+def number_unreadable(field: str) -> Problem:
+    return Problem("400.28", field=field)
+
+
 def facility_missing() -> Problem:
     return Problem("400.24")
 

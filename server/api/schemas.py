@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import g
 from marshmallow import Schema, fields, validate
 
 from server import programme
@@ -113,14 +114,21 @@ class ActionSchema(Schema):
     risk = fields.String()
     state = fields.String(metadata={"enum": list(ACTION_STATES)})
     assigned_to = fields.Integer(attribute="assigned_to_id", allow_none=True)
-    instructions = fields.String(allow_none=True, metadata={
-        "description": "what the person who opened it asked (needs info, a call's concern)"})
+    instructions = fields.Method("_instructions", allow_none=True, metadata={
+        "description": "what the person who opened it asked (needs info, a call's concern); "
+                       "to a device, only for work assigned to its collaborator"})
     opened_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
     outcome = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
     overdue = fields.Method("_overdue", metadata={
         "type": "boolean", "description": "open and due before today (Vietnam time)"})
+
+    def _instructions(self, action) -> str | None:
+        """A concern or a note is for staff and for the collaborator the work is given to,
+        not for every device of the commune."""
+        mine = g.user.role != "collaborator" or action.assigned_to_id == g.user.id
+        return action.instructions if mine else None
 
     def _overdue(self, action) -> bool:
         return action.overdue_on(programme.today())

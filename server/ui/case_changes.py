@@ -12,19 +12,16 @@ person; a registration difference is resolved by keeping the record or taking th
 from __future__ import annotations
 
 from flask import g, redirect, request, url_for
+from flask_babel import gettext
 
 from server import problems, programme
 from server.services.cases import comments, handoffs, persons, reads
 from server.ui import bp
-from server.ui.web import actor, signed_in_required
+from server.ui.web import actor, read_id, signed_in_required
 
 
 def _back(case_id: int):
     return redirect(url_for("ui.case_page", case_id=case_id))
-
-
-def _user_id(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() and len(text) < 12 else None
 
 
 @bp.post("/cases/<int:case_id>/actions/<int:action_id>/assign")
@@ -32,7 +29,7 @@ def _user_id(text: str | None) -> int | None:
 def assign_action(case_id: int, action_id: int):
     case = reads.case_in_scope(g.scope, case_id)
     handoffs.assign(actor(), g.scope, g.user.role, case, action_id,
-                    _user_id(request.form.get("user_id")))
+                    read_id(request.form.get("user_id"), gettext("Assign to")))
     return _back(case_id)
 
 
@@ -40,7 +37,8 @@ def assign_action(case_id: int, action_id: int):
 @signed_in_required
 def needs_info(case_id: int):
     case = reads.case_in_scope(g.scope, case_id)
-    handoffs.send_back(actor(), g.user.role, case, _user_id(request.form.get("user_id")),
+    handoffs.send_back(actor(), g.user.role, case,
+                       read_id(request.form.get("user_id"), gettext("Collaborator")),
                        request.form.get("note", ""), programme.current())
     return _back(case_id)
 

@@ -45,7 +45,14 @@ from server.ui.labels import (
     age_on_today,
     result_words,
 )
-from server.ui.web import actor, required_date, signed_in_required
+from server.ui.web import (
+    actor,
+    read_date,
+    read_id,
+    required_date,
+    signed_in_required,
+    vn_date,
+)
 
 
 @bp.get("/cases/<int:case_id>")
@@ -55,10 +62,14 @@ def case_page(case_id: int):
     person = case.person
     collaborators = handoffs.people_for(case, "collaborator")
     supervisors = handoffs.people_for(case, "supervisor")
-    duplicates = reads.duplicates_in_scope(g.scope, person)
+    duplicates = reads.duplicates_in_scope(g.scope, person, actor())
+    conflicts = reads.open_conflicts(person)
+    communes = areas.names({person.commune_code, *(d.commune_code for d in duplicates),
+                            *(c.fields["commune"][i] for c in conflicts
+                              if "commune" in c.fields for i in (0, 1))} - {None})
     return render_template(
         "case.html", case=case, person=person, age=age_on_today,
-        communes=areas.names({person.commune_code, *(d.commune_code for d in duplicates)}),
+        communes=communes, shown=_shown(communes),
         screenings=list(reversed(reads.screenings_of(person))),
         consents=reads.consents_of(person), events=reads.events_of(case.case),
         past=[a for a in case.actions if not a.is_open], outcomes=OUTCOMES,
@@ -69,9 +80,23 @@ def case_page(case_id: int):
         result_words=result_words, collaborators=collaborators, supervisors=supervisors,
         assignees={u.id: u.username for u in collaborators + supervisors},
         comments=comments.of(case),
-        duplicates=duplicates, conflicts=reads.open_conflicts(person),
+        duplicates=duplicates, conflicts=conflicts,
         facilities=facilities.list_for(g.scope), sex_labels=SEX_LABELS,
         field_labels=FIELD_LABELS, channel_labels=CHANNEL_LABELS)
+
+
+def _shown(communes: dict[str, str]):
+    """A registration value as the page shows it (a date dd/mm/yyyy, a commune by name)."""
+    def shown(field: str, value: str | None) -> str:
+        if value is None or value == "":
+            return "—"
+        if field == "dob":
+            day = read_date(value)
+            return vn_date(day) if day else value
+        if field == "sex":
+            return str(SEX_LABELS.get(value, value))
+        return communes.get(value, value) if field == "commune" else value
+    return shown
 
 
 @bp.post("/cases/<int:case_id>/actions/<int:action_id>/complete")
@@ -110,7 +135,7 @@ def make_referral(case_id: int):
         facility=form.get("facility", ""),
         made_on=required_date(form.get("made_on"), gettext("Made on")) or today(),
         appointment_on=required_date(form.get("appointment_on"), gettext("Appointment")),
-        answers=int(form["answers"]) if form.get("answers", "").isdigit() else None,
+        answers=read_id(form.get("answers"), gettext("It answers")),
         note=form.get("note"))
     referrals.make(actor(), g.scope, g.user.role, case, made, programme.current())
     return redirect(url_for("ui.case_page", case_id=case_id))

@@ -33,7 +33,10 @@ from server.ui.labels import (
 from server.ui.web import actor, signed_in_required
 
 #: a downloaded file is given its own type only in these families, else a neutral one
-SAFE_TYPES = re.compile(r"(image|audio|video)/[a-z0-9.+-]+|application/pdf")
+#: (not SVG: a picture that can hold a script)
+SAFE_TYPES = re.compile(r"(image/(?!svg)|audio/|video/)[a-z0-9.+-]+|application/pdf")
+#: what a file name a device sent may keep in a download's name
+UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f"\\/]')
 
 
 @bp.get("/cases/<int:case_id>/screenings/<int:screening_id>")
@@ -74,7 +77,8 @@ def _download(data: bytes, mimetype: str, filename: str) -> Response:
     """A file to save, never shown in the page nor kept in a cache (it holds personal data);
     ``send_file`` writes a non-ASCII name as RFC 6266 ``filename*``."""
     response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
-                         download_name=filename, conditional=False, etag=False)
+                         download_name=UNSAFE_NAME.sub("_", filename)[:200] or "file",
+                         conditional=False, etag=False)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -117,6 +117,16 @@ def read_date(text: str | None) -> date | None:
     return found if found is not None and YEARS[0] <= found.year <= YEARS[1] else None
 
 
+def read_id(text: str | None, field: str) -> int | None:
+    """A record number from a form (ASCII digits); None if empty; 400.28 if it is not one."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit() and len(text) < 19):
+        raise problems.number_unreadable(field)
+    return int(text)
+
+
 def required_date(text: str | None, field: str) -> date | None:
     """``read_date``, refusing (400.26) a date that was written but cannot be read."""
     found = read_date(text)

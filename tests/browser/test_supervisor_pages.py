@@ -172,7 +172,7 @@ def test_a_supervisor_of_another_commune_gets_the_404_page(browser, pages):
 def test_a_supervisor_takes_a_call_without_a_screening(browser, pages, screen):
     context, page = signed_in(browser, pages, WIDTHS[screen])
     try:
-        page.get_by_role("link", name="Nhận cuộc gọi").click()
+        page.get_by_role("link", name="Tiếp nhận ca mới").click()
         page.wait_for_url("**/intake")
         assert axe(page) == [], dump(axe(page))
         screenshot(page, f"intake-{screen}")
@@ -205,9 +205,9 @@ def test_filtering_and_commenting_update_the_page_in_place(browser, pages):
         assert page.locator("select[name=kind]").input_value() == "needs_info"
         page.goto(f"http://127.0.0.1:{pages.port}/cases/1")
         page.evaluate("window.stillHere = true")
-        page.get_by_label("Thêm ghi chú cho những người cùng xử lý ca này").fill(
+        page.get_by_label("Thêm ý kiến trao đổi cho những người cùng xử lý ca này").fill(
             "Gia đình hẹn gọi lại thứ Hai")
-        page.get_by_role("button", name="Thêm ghi chú").click()
+        page.get_by_role("button", name="Gửi trao đổi").click()
         page.locator("#comments li", has_text="Gia đình hẹn gọi lại thứ Hai").wait_for()
         assert page.evaluate("window.stillHere") is True
         assert axe(page) == [], dump(axe(page))

@@ -38,6 +38,17 @@ def make_device(app, client):
 
 
 @pytest.fixture
+def token_for(app):
+    """Bearer headers of a new user of ``role`` in ``area`` (an API token)."""
+    def make(username: str, area: str, role: str = "collaborator") -> dict[str, str]:
+        with transaction():
+            users.create_user(SYSTEM, username, role, [area])
+            token = api_tokens.create_token(SYSTEM, username)
+        return {"Authorization": f"Bearer {token}"}
+    return make
+
+
+@pytest.fixture
 def device(make_device) -> Device:
     return make_device()
 

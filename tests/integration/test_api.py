@@ -12,23 +12,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from server.boundary import transaction
 from server.extensions import db
 from server.models import AuditEvent, Person
-from server.services.access import api_tokens, users
-from server.services.audit import SYSTEM
 from tests.integration.conftest import OTHER_PROVINCE_COMMUNE
 from tests.support.instances import mchat_answers, phq9_answers, screening_instance
-
-
-@pytest.fixture
-def token_for(app):
-    def make(username: str, area: str, role: str = "collaborator") -> dict[str, str]:
-        with transaction():
-            users.create_user(SYSTEM, username, role, [area])
-            token = api_tokens.create_token(SYSTEM, username)
-        return {"Authorization": f"Bearer {token}"}
-    return make
 
 
 @pytest.fixture

@@ -73,11 +73,14 @@ def test_an_action_assigned_to_a_collaborator_is_theirs_on_the_device(client, st
     refused = client.post(f"/cases/{case.id}/actions/{action.id}/assign", data={
         "user_id": _user_id("ctv-ngoc-ha"), "csrf_token": token(page.data)})
     assert refused.status_code == 400 and "không làm việc ở xã/phường" in refused.data.decode()
+    version = next(r for r in _case_list(mine) if r["full_name"] == "Lê Văn Gấp")["__version"]
     done = client.post(f"/cases/{case.id}/actions/{action.id}/assign", data={
         "user_id": _user_id("ctv-an"), "csrf_token": token(page.data)})
     assert done.status_code == 302
     assert db.session.get(CaseAction, action.id).assigned_to_id == _user_id("ctv-an")
     row = next(r for r in _case_list(mine) if r["full_name"] == "Lê Văn Gấp")
+    # Collect replaces an entity it holds only when the server's version is higher
+    assert int(row["__version"]) > int(version)
     due = today().strftime("%d/%m/%Y")
     assert row["assigned_action"] == f"safety_contact {today().isoformat()}"
     assert row["label"] == f"Lê Văn Gấp (17/05/1990) — việc được giao, hạn {due}"
@@ -110,7 +113,7 @@ def test_needs_info_sends_the_case_back_to_a_collaborator_with_a_note(client, st
     assert row["assigned_note"] == note
     assert row["assigned_action"] == f"needs_info {asked.due.isoformat()}"
     html = client.get(f"/cases/{case.id}").data.decode()
-    assert note in html and "Cần thêm thông tin" in html
+    assert note in html and "Cộng tác viên bổ sung thông tin" in html
 
 
 def test_comments_are_kept_in_the_case_and_audited_without_their_text(client, staff,
@@ -147,6 +150,8 @@ def test_possible_duplicates_are_compared_side_by_side_and_merged(client, staff,
     page = client.get(f"/cases/{second.id}")
     html = page.data.decode()
     assert "0912345678" in html and "0987654321" in html  # both records' phones, side by side
+    client.post(f"/cases/{second.id}/comments", data={
+        "body": "Mẹ cháu gọi lại hôm qua", "csrf_token": token(page.data)})
     merged = client.post(f"/cases/{second.id}/duplicates/{first.person_id}/merge", data={
         "keep": "other", "csrf_token": token(page.data)})
     assert merged.status_code == 302 and merged.headers["Location"] == f"/cases/{first.id}"
@@ -157,6 +162,7 @@ def test_possible_duplicates_are_compared_side_by_side_and_merged(client, staff,
     open_kinds = sorted(a.kind for a in kept.actions if a.is_open)
     assert open_kinds == ["assessment", "safety_contact"]  # the second's work moved, none lost
     assert client.get(f"/cases/{second.id}").status_code == 404  # merged away: in no list
+    assert "Mẹ cháu gọi lại hôm qua" in client.get(f"/cases/{first.id}").data.decode()
 
 
 def test_two_records_of_different_people_are_marked_distinct(client, staff, all_forms, device):
@@ -337,3 +343,66 @@ def test_nothing_of_another_commune_is_in_any_list(client, staff, all_forms, mak
         html = client.get(path).data.decode()
         assert "Lê Văn Gấp" not in html and "ctv-an" not in html, path
     assert 'value="00004"' not in client.get("/intake").data.decode()
+
+
+def test_a_concern_reaches_only_staff_and_the_collaborator_given_the_work(client, staff,
+                                                                         all_forms, token_for):
+    """The sync feed a collaborator's app reads carries a call's concern only on work
+    assigned to that collaborator."""
+    ctv_an, ctv_binh = token_for("ctv-an", "00004"), token_for("ctv-binh", "00004")
+    assert sign_in(client, "gs-ba-dinh").status_code == 302
+    case_id = int(_intake(client).headers["Location"].rsplit("/", 1)[1])
+
+    def concerns(headers) -> list:
+        feed = client.get("/api/v1/sync/changes", headers=headers).json
+        return [a["instructions"] for c in feed["cases"] for a in c["actions"]]
+
+    assert concerns(ctv_an) == [None] and concerns(ctv_binh) == [None]
+    page = client.get(f"/cases/{case_id}")
+    action_id = db.session.get(Case, case_id).actions[0].id
+    client.post(f"/cases/{case_id}/actions/{action_id}/assign", data={
+        "user_id": _user_id("ctv-an"), "csrf_token": token(page.data)})
+    assert concerns(ctv_an) == ["Cháu nói muốn chết"] and concerns(ctv_binh) == [None]
+
+
+@pytest.mark.parametrize("field,value", [
+    ("body", "a\x00b"), ("user_id", "²"), ("user_id", "abc")])
+def test_unusable_form_values_are_a_400_page_not_a_500(client, staff, all_forms, device,
+                                                       field, value):
+    _submit(device)
+    case = _case_of("Lê Văn Gấp")
+    action = case.actions[0]
+    assert sign_in(client, "gs-ba-dinh").status_code == 302
+    page = client.get(f"/cases/{case.id}")
+    paths = [f"/cases/{case.id}/comments"] if field == "body" else [
+        f"/cases/{case.id}/needs-info", f"/cases/{case.id}/actions/{action.id}/assign"]
+    for path in paths:
+        data = {"body": "x", "note": "x", "user_id": str(_user_id("ctv-1")),
+                field: value, "csrf_token": token(page.data)}
+        answer = client.post(path, data=data)
+        assert answer.status_code == 400, (path, answer.status_code)
+        assert '<html lang="vi">' in answer.data.decode()
+    db.session.expire_all()
+    assert db.session.get(CaseAction, action.id).assigned_to_id is None
+
+
+def test_a_call_about_a_registered_person_joins_their_case(client, staff, all_forms, device):
+    _submit(device)
+    case = _case_of("Lê Văn Gấp")
+    assert sign_in(client, "gs-ba-dinh").status_code == 302
+    link = f"/intake?person={case.person_id}"
+    assert link in client.get(f"/cases/{case.id}").data.decode()
+    page = client.get(link)
+    assert "Lê Văn Gấp" in page.data.decode() and 'name="full_name"' not in page.data.decode()
+    taken = client.post("/intake", data={
+        "person": case.person_id, "channel": "walk_in", "caller": "Vợ",
+        "concern": "Anh ấy không ngủ được cả tuần", "first_kind": "assessment",
+        "due": "", "csrf_token": token(page.data)})
+    assert taken.headers["Location"] == f"/cases/{case.id}"
+    db.session.expire_all()
+    assert db.session.scalar(select(db.func.count(Person.id))) == 1
+    assert sorted(a.kind for a in db.session.get(Case, case.id).actions) == \
+        ["assessment", "safety_contact"]
+    # a person of another commune cannot be named
+    assert sign_in(client, "gs-ngoc-ha").status_code == 302
+    assert client.get(link).status_code == 404

@@ -126,7 +126,7 @@ def open_by_person(actor: Actor, case: Case, action: CaseAction) -> CaseAction:
     if case.state == "closed":
         case.state = "new"
         event(actor, case, "reopened", reason="new work after closure", actions=[action.id])
-    case.updated_at = utcnow()
+    touch(case)
     db.session.expire(case, ["actions"])
     return action
 
@@ -181,6 +181,17 @@ def _move_untouched(actor: Actor, case: Case, previous: Screening, screening: Sc
                   after=screening.id)
 
 
+def touch(case: Case) -> None:
+    """The case's work changed: its person's row on the device case list (next and assigned
+    work) changed too, so the person's version goes up (Collect replaces an entity it holds
+    only for a higher ``__version``) and the sync feed sends both again."""
+    now = utcnow()
+    case.updated_at = now
+    person = db.session.get(Person, case.person_id)
+    person.version += 1
+    person.updated_at = now
+
+
 def close(actor: Actor, case: Case, action: CaseAction, state: str, outcome: str | None,
           note: str | None, **detail) -> None:
     """Close ``action`` (``done`` or ``cancelled``), with its event and audit row."""
@@ -191,7 +202,7 @@ def close(actor: Actor, case: Case, action: CaseAction, state: str, outcome: str
           outcome=outcome, **detail)
     record_event(actor, "action." + state, "action", action.id, case_id=case.id,
                  outcome=outcome)
-    case.updated_at = utcnow()
+    touch(case)
 
 
 def set_case_state(actor: Actor, case_id: int, state: str, reason: str,

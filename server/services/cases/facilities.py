@@ -27,7 +27,7 @@ from sqlalchemy import or_, select
 
 from server import problems
 from server.extensions import db
-from server.inputs import check_characters, check_length, column_limit
+from server.inputs import check_length, column_limit
 from server.models import AdminUnit, Facility
 from server.models.facility import FACILITY_KINDS
 from server.models.types import utcnow
@@ -136,7 +136,6 @@ def checked(details: Details, scope: Scope,
                             for value in (details.name, details.address, details.phone))
     for key, value in (("name", name), ("address", address), ("phone", phone)):
         label = (labels or {}).get(key, key)
-        check_characters(label, value)
         check_length(label, value, column_limit(Facility.__table__.c[key]))
     if not name:
         raise problems.facility_name_missing()

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from server import problems
 from server.extensions import db
+from server.inputs import check_length
 from server.models import AdminUnit, CaseAction, User
 from server.models.types import utcnow
 from server.programme import Programme, today
@@ -26,6 +27,7 @@ from server.services.cases import actions, casework
 from server.services.cases.worklist import CaseView
 
 NEEDS_INFO_RULE = "supervisor.needs_info"
+NOTE_LIMIT = 2000
 
 
 def people_for(case: CaseView, role: str) -> list[User]:
@@ -49,7 +51,8 @@ def assign(actor: Actor, scope: Scope, role: str, case: CaseView, action_id: int
                        user_id) if user_id is not None else None
     before = action.assigned_to_id
     action.assigned_to_id = assignee.id if assignee else None
-    action.updated_at = case.case.updated_at = utcnow()
+    action.updated_at = utcnow()
+    casework.touch(case.case)
     casework.event(actor, case.case, "assigned", action=action.id, before=before,
                    after=action.assigned_to_id)
     record_event(actor, "action.assign", "action", action.id, case_id=case.id,
@@ -66,6 +69,7 @@ def send_back(actor: Actor, role: str, case: CaseView, user_id: int | None, note
     note = (note or "").strip()
     if not note:
         raise problems.text_missing()
+    check_length("note", note, NOTE_LIMIT)
     collaborator = _one_of(people_for(case, "collaborator"), user_id)
     casework.set_case_state(actor, case.id, "needs_info", note)
     return casework.open_by_person(actor, case.case, CaseAction(

@@ -2,8 +2,9 @@
 
 Withdrawal locks the person (no new screenings, left out of lists, case lists and exports);
 the record is kept only as the law allows (vietnam.md §6). Merging keeps both histories: the
-other person's screenings and actions (open or closed) move to the kept person's case, the
-other record points to it, and the possible-duplicate link is resolved. No open work is lost.
+other person's screenings, actions (open or closed), referrals, comments and open registration
+differences move to the kept person and case, the other record points to it, and the
+possible-duplicate link is resolved. No open work is lost.
 Two records found to be different people are marked ``distinct`` (the link is resolved and
 not raised again by the same pair). A registration conflict (data a submission sent that
 disagreed with the record, both kept) is resolved by keeping the record or taking the new
@@ -21,9 +22,11 @@ from server.extensions import db
 from server.models import (
     Case,
     CaseAction,
+    CaseComment,
     Consent,
     Person,
     PersonLink,
+    Referral,
     RegistrationConflict,
     Screening,
 )
@@ -68,6 +71,9 @@ def merge_persons(actor: Actor, keep_id: str, other_id: str) -> Person:
         raise problems.person_merge_inactive()
     moved = db.session.execute(update(Screening).where(Screening.person_id == other.id)
                                .values(person_id=keep.id)).rowcount
+    db.session.execute(update(RegistrationConflict).where(
+        RegistrationConflict.person_id == other.id,
+        RegistrationConflict.resolved_at.is_(None)).values(person_id=keep.id))
     other.merged_into_id = keep.id
     now = utcnow()
     for person in (keep, other):
@@ -84,6 +90,12 @@ def merge_persons(actor: Actor, keep_id: str, other_id: str) -> Person:
         moved_actions = db.session.execute(
             update(CaseAction).where(CaseAction.case_id == other_case.id)
             .values(case_id=keep_case.id, person_id=keep.id, updated_at=now)).rowcount
+        for model in (Referral, CaseComment):  # the case file follows the person
+            values = {"case_id": keep_case.id}
+            if model is Referral:
+                values["person_id"] = keep.id
+            db.session.execute(update(model).where(model.case_id == other_case.id)
+                               .values(**values))
         casework.event(actor, keep_case, "merged", reason=f"merged {other.id}",
                        actions=moved_actions)
         keep_case.updated_at = now

@@ -99,11 +99,16 @@ def case_of(person: Person) -> worklist.CaseView | None:
     return None if case is None else worklist.views([case], programme.today())[0]
 
 
-def duplicates_in_scope(scope: Scope, person: Person) -> list[Person]:
-    """The possible duplicates of ``person`` the caller may see, to compare side by side."""
+def duplicates_in_scope(scope: Scope, person: Person, actor: Actor | None = None
+                        ) -> list[Person]:
+    """The possible duplicates of ``person`` the caller may see; with ``actor``, shown to
+    them side by side, so each read is audited."""
     ids = possible_duplicates(person)
-    return list(db.session.scalars(visible_persons(scope).where(Person.id.in_(ids))
-                                   .order_by(Person.id))) if ids else []
+    found = list(db.session.scalars(visible_persons(scope).where(Person.id.in_(ids))
+                                    .order_by(Person.id))) if ids else []
+    for other in found if actor is not None else ():
+        record_event(actor, "person.read", "person", other.id, as_duplicate_of=person.id)
+    return found
 
 
 def possible_duplicates(person: Person) -> list[str]:
