@@ -14,6 +14,7 @@ from server.models.form import Form, FormAssignment, FormAttachment, FormVersion
 from server.models.job import JobRun, SchedulerLease
 from server.models.notification import Notification
 from server.models.person import Consent, Person, PersonLink, RegistrationConflict
+from server.models.programme_data import Denominator
 from server.models.referral import Referral
 from server.models.screening import Screening, ScreeningResult
 from server.models.submission import Submission, SubmissionAttachment, SubmissionConflict
@@ -29,6 +30,7 @@ __all__ = [
     "CaseComment",
     "CaseEvent",
     "Consent",
+    "Denominator",
     "Facility",
     "Form",
     "FormAssignment",

@@ -63,6 +63,8 @@ class AppUser(db.Model):
     language: Mapped[str] = mapped_column(String(5), default="vi")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    last_user_agent: Mapped[str | None] = mapped_column(String(300), default=None)
 
     user: Mapped[User] = relationship(lazy="joined")
     commune: Mapped[AdminUnit] = relationship(lazy="joined")
