@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from server.boundary import transaction
-from server.services.access import api_tokens, users
+from server.services.access import api_tokens, sessions, users
 from server.services.audit import SYSTEM
 from server.services.forms import publishing
 from tests.conftest import STRICT
@@ -25,6 +25,14 @@ class Device:
     token: str
     server_url: str
     collect: CollectClient
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    """Each test starts with no failed sign-ins counted (the throttle is per process)."""
+    sessions.forget_failures()
+    yield
+    sessions.forget_failures()
 
 
 @pytest.fixture

@@ -23,13 +23,6 @@ PASSWORD = "mật khẩu đủ dài 2026"
 ADULT = date(1990, 5, 17)
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    sessions.forget_failures()
-    yield
-    sessions.forget_failures()
-
-
 @pytest.fixture
 def staff(app):
     with transaction():

@@ -17,7 +17,7 @@ from server.boundary import transaction
 from server.extensions import db
 from server.models import AuditEvent, Facility
 from server.problems import Problem
-from server.services.access import sessions, users
+from server.services.access import users
 from server.services.access.scope import scope_for_areas, scope_of
 from server.services.audit import SYSTEM
 from server.services.cases import facilities
@@ -26,13 +26,6 @@ from tests.integration.test_ui import PASSWORD, sign_in, token
 PAGE = "/admin/facilities"
 HOSPITAL = {"name": "Bệnh viện Tâm thần Hà Nội", "kind": "psychiatric", "area_code": "01",
             "address": "467 Nguyễn Văn Linh, Long Biên", "phone": "024 3827 6534"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    sessions.forget_failures()
-    yield
-    sessions.forget_failures()
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from server.boundary import transaction
 from server.extensions import db
 from server.models import AuditEvent, Case, FormVersion, Screening, Submission, User
 from server.programme import today
-from server.services.access import sessions, users
+from server.services.access import users
 from server.services.audit import SYSTEM
 from tests.integration.test_ui import PASSWORD, sign_in, token
 from tests.support.instances import VERSION, levels, screening_instance
@@ -42,13 +42,6 @@ SEVERAL_DAYS = ("Vài ngày", "Several days")
 MORE_THAN_HALF = ("Hơn một nửa số ngày", "More than half the days")
 AGREES = ("Có, đồng ý", "Yes, agrees")
 MALE = ("Nam", "Male")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    sessions.forget_failures()
-    yield
-    sessions.forget_failures()
 
 
 @pytest.fixture
