@@ -17,6 +17,11 @@ def server_url(public_url: str, token: str) -> str:
     return f"{public_url.rstrip('/')}/key/{token}"
 
 
+def project_name(commune_name: str) -> str:
+    """The project's name in Collect: the commune the device works in."""
+    return f"sàng lọc · {commune_name}"
+
+
 def settings_payload(url: str, project_name: str) -> str:
     settings = {
         "general": {"server_url": url, "form_update_mode": "match_exactly",
@@ -36,3 +41,12 @@ def write_qr_png(payload: str, path: Path) -> None:
     import segno
 
     segno.make(payload, error="l", micro=False).save(str(path), scale=6, border=4)
+
+
+def qr_svg_data_uri(payload: str) -> str:
+    """The QR code as an SVG ``data:`` URI for an ``<img>`` (the pages' CSP allows data:
+    images and no inline style): black modules on white, sized by the page."""
+    import segno
+
+    return segno.make(payload, error="l", micro=False).svg_data_uri(
+        border=4, dark="#000", light="#fff", omitsize=True)

@@ -104,6 +104,25 @@ _ENTRIES = (
           "The facility needs a name. Give its name."),
     Entry("400.51", "Không có loại cơ sở '{kind}'. Hãy chọn một trong: {allowed}.",
           "There is no kind of facility '{kind}'. Choose one of: {allowed}."),
+    Entry("400.60", "Không dùng được '{name}' làm tên. Hãy dùng 2 đến 80 ký tự: chữ không dấu "
+          "(a-z), chữ số, dấu chấm, gạch ngang hoặc gạch dưới, ví dụ ctv-ba-dinh.",
+          "'{name}' cannot be used as a name. Use 2 to 80 characters: letters without accents "
+          "(a-z), digits, dots, dashes or underscores, e.g. ctv-ba-dinh."),
+    Entry("400.61", "Hãy chọn cộng tác viên sẽ dùng thiết bị này.",
+          "Choose the collaborator who will use this device."),
+    # population denominators and the audit view (issue 12)
+    Entry("400.70", "Không đọc được năm '{year}'. Hãy ghi năm bằng 4 chữ số, từ 2000 đến 2100.",
+          "The year '{year}' cannot be read. Write it with 4 digits, from 2000 to 2100."),
+    Entry("400.71", "Không đọc được số {group} của xã/phường {code}. Hãy ghi một số nguyên từ 0 "
+          "đến 9.999.999, chỉ gồm chữ số (có thể tách hàng nghìn bằng dấu chấm, ví dụ 1.234).",
+          "The number of {group} for commune {code} cannot be read. Write a whole number from "
+          "0 to 9,999,999, digits only (thousands may be separated by a dot, e.g. 1.234)."),
+    Entry("400.72", "Hãy chọn một tệp CSV hoặc XLSX để nhập.",
+          "Choose a CSV or XLSX file to import."),
+    Entry("400.73", "Không đọc được bộ lọc {field}. Mã hồ sơ gồm chữ, chữ số và gạch ngang; thao "
+          "tác gồm chữ thường không dấu, dấu chấm và gạch dưới (ví dụ person.read).",
+          "The filter {field} cannot be read. A record id has letters, digits and dashes; an "
+          "action has lowercase letters, dots and underscores (e.g. person.read)."),
     # --- 401, 403: who is asking ---------------------------------------------------------
     Entry("401.1", "Mã truy cập của thiết bị không hợp lệ. Hãy quét lại mã QR do điều phối "
           "viên cung cấp.", "This device's access key is not valid. Scan the QR code from "
@@ -119,9 +138,16 @@ _ENTRIES = (
     Entry("403.3", "Vai trò '{role}' không được đóng việc cần làm; người giám sát của địa bàn "
           "sẽ đóng việc này.", "The role '{role}' may not close an action; a supervisor of "
           "the area closes it."),
-    Entry("403.4", "Trang này chỉ dành cho quản trị viên.", "This page is for administrators."),
+    Entry("403.4", "Chỉ quản trị viên mới được xem trang này hoặc làm việc này (như trao vai "
+          "trò quản trị viên, hay thay đổi tài khoản của một quản trị viên).", "Only an "
+          "administrator may see this page or do this (such as giving the administrator role, "
+          "or changing an administrator's account)."),
     Entry("403.50", "Trang này chỉ dành cho điều phối viên và quản trị viên.",
           "This page is for coordinators and administrators."),
+    Entry("403.60", "Bạn không thể tự đổi vai trò, địa bàn hay khóa tài khoản của chính mình. "
+          "Hãy nhờ một điều phối viên khác hoặc quản trị viên.", "You cannot change your own "
+          "role or areas, or deactivate yourself. Ask another coordinator or an "
+          "administrator."),
     # --- 404: something named that does not exist ----------------------------------------
     Entry("404.1", "Không tìm thấy biểu mẫu '{form_id}' trên máy chủ.",
           "The form '{form_id}' does not exist on this server."),
@@ -162,6 +188,12 @@ _ENTRIES = (
           "That record is not marked as a possible duplicate of this case's person."),
     Entry("404.50", "Không có cơ sở số {facility_id} trong địa bàn của bạn.",
           "There is no facility {facility_id} in your area."),
+    Entry("404.60", "Không có người dùng số {user_id} trong địa bàn của bạn.",
+          "There is no user {user_id} in your area."),
+    Entry("404.61", "Không có thiết bị số {device_id} trong địa bàn của bạn.",
+          "There is no device {device_id} in your area."),
+    Entry("404.70", "Bản xem trước này không còn hoặc không phải của bạn. Hãy tải tệp lên lại.",
+          "This preview is gone or is not yours. Upload the file again."),
     # --- 405, 408: how the request came ------------------------------------------------------
     Entry("405.1", "Phương thức không được hỗ trợ ở địa chỉ này.",
           "This method is not allowed here."),
@@ -214,9 +246,24 @@ _ENTRIES = (
           "type between versions. Give the new field a new name."),
     Entry("409.14", "Việc cần làm số {action_id} đã đóng ({state}); không thể đóng lại lần nữa.",
           "Action {action_id} is already closed ({state}); it cannot be closed again."),
+    Entry("409.60", "Thiết bị '{name}' đã bị thu hồi; không thể làm mã mới cho nó. Hãy tạo một "
+          "thiết bị mới.", "The device '{name}' is revoked; no new code can be made for it. "
+          "Create a new device."),
+    Entry("409.61", "Mã này không còn là mã của thiết bị '{name}' (đã có mã mới). Hãy in mã "
+          "mới nhất, hoặc làm một mã mới.", "This is no longer the code of the device '{name}': "
+          "a newer one was made. Print the newest code, or make a new one."),
+    Entry("409.62", "'{username}' còn thiết bị đang dùng ở {communes}: người này phải vẫn là "
+          "cộng tác viên của các xã/phường đó. Hãy thu hồi các thiết bị đó trước.",
+          "'{username}' has devices in use in {communes}: they must stay a collaborator of "
+          "those communes. Revoke those devices first."),
+    Entry("409.70", "Từ lúc xem trước, xã/phường {code} không còn thuộc địa bàn của bạn; chưa "
+          "ghi gì. Hãy tải tệp lên lại.", "Since the preview, the commune {code} is no longer "
+          "in your area; nothing was written. Upload the file again."),
     # --- 413, 429: too much --------------------------------------------------------------
     Entry("413.1", "Yêu cầu quá lớn (tối đa {limit} byte).",
           "The request is too large (at most {limit} bytes)."),
+    Entry("413.70", "Tệp quá lớn (tối đa {limit} byte). Hãy chia tệp theo tỉnh.",
+          "The file is too large (at most {limit} bytes). Split it by province."),
     Entry("429.1", "Quá nhiều lần dùng mã truy cập sai từ địa chỉ này. Hãy thử lại sau {seconds} "
           "giây.", "Too many wrong access keys from this address. Try again in {seconds} "
           "seconds."),
@@ -257,6 +304,32 @@ _ENTRIES = (
           "khớp mã băm (đã hỏng). Hãy lấy lại thư mục blobs từ một bản sao khác.",
           "Nothing was restored: in {pool}, {count} file(s) cannot be read or do not match "
           "their hash (damaged). Take the blobs folder from another copy."),
+    # a population file: per-row problems of a preview (with the row), and whole-file refusals
+    Entry("422.70", "Không có xã/phường mã '{code}' trong danh mục. Hãy ghi mã xã/phường 5 chữ số "
+          "như trong tệp mẫu.", "There is no commune with code '{code}' in the catalogue. "
+          "Write the commune's 5-digit code, as in the template."),
+    Entry("422.71", "Xã/phường '{code}' không thuộc địa bàn của bạn; bạn không nhập được số của "
+          "nơi này.", "The commune '{code}' is not in your area; you cannot import its "
+          "numbers."),
+    Entry("422.72", "Ô {column} ghi '{value}': cần một số nguyên từ 0 đến 9.999.999 (không âm, "
+          "không có phần lẻ).", "The cell {column} says '{value}': a whole number from 0 to "
+          "9,999,999 is needed (not negative, no fraction)."),
+    Entry("422.73", "Không có cột '{column}'. Các cột dùng được: {allowed}.",
+          "There is no column '{column}'. The columns are: {allowed}."),
+    Entry("422.74", "Xã/phường {code}, năm {year} đã có ở dòng {first}; mỗi xã/phường chỉ ghi "
+          "một dòng cho mỗi năm.", "Commune {code}, year {year} is already on row {first}; "
+          "give each commune one row per year."),
+    Entry("422.75", "Không đọc được năm '{value}'. Hãy ghi năm bằng 4 chữ số, từ 2000 đến 2100.",
+          "The year '{value}' cannot be read. Write it with 4 digits, from 2000 to 2100."),
+    Entry("422.76", "Dòng đầu của tệp thiếu cột {column}. Hãy dùng dòng đầu của tệp mẫu.",
+          "The file's first row lacks the column {column}. Use the template's first row."),
+    Entry("422.77", "Không đọc được tệp. Hãy tải lên tệp CSV (lưu dạng 'CSV UTF-8') hoặc XLSX, "
+          "theo tệp mẫu.", "The file cannot be read. Upload a CSV (saved as 'CSV UTF-8') or "
+          "XLSX file, like the template."),
+    Entry("422.78", "Tệp không có dòng số liệu nào dưới dòng tiêu đề.",
+          "The file has no rows of numbers under its header."),
+    Entry("422.79", "Tệp có hơn {limit} dòng. Hãy chia tệp theo tỉnh hoặc theo năm.",
+          "The file has more than {limit} rows. Split it by province or by year."),
     # --- 500, 503: the server could not do it ------------------------------------------------
     Entry("500.1", "Lỗi máy chủ. Phiếu chưa được lưu; hãy gửi lại sau.",
           "Server error. The submission was not saved; send it again later."),

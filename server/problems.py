@@ -397,6 +397,115 @@ def facility_unknown(facility_id: int) -> Problem:
     return Problem("404.50", facility_id=facility_id)
 
 
+# --- people and devices a coordinator or admin manages -------------------------------------
+
+def account_name_invalid(name: str) -> Problem:
+    return Problem("400.60", name=name)
+
+
+def collaborator_missing() -> Problem:
+    return Problem("400.61")
+
+
+def own_account_refused() -> Problem:
+    return Problem("403.60")
+
+
+def managed_user_unknown(user_id: int) -> Problem:
+    """404.60: a user who does not exist or is not wholly within the caller's area."""
+    return Problem("404.60", user_id=user_id)
+
+
+def managed_device_unknown(device_id: int) -> Problem:
+    """404.61: a device that does not exist or whose commune is outside the caller's area."""
+    return Problem("404.61", device_id=device_id)
+
+
+def device_revoked_no_code(name: str) -> Problem:
+    return Problem("409.60", name=name)
+
+
+def device_code_replaced(name: str) -> Problem:
+    return Problem("409.61", name=name)
+
+
+def user_has_devices(username: str, communes: Sequence[str]) -> Problem:
+    return Problem("409.62", username=username, communes=_listed(communes))
+
+
+# --- population denominators and the audit view (issue 12) ----------------------------------
+
+def year_unreadable(year: str) -> Problem:
+    return Problem("400.70", year=year)
+
+
+def population_value_unreadable(code: str, group: str) -> Problem:
+    """400.71: a number typed on the page; ``group`` is named in the page's language."""
+    return Problem("400.71", code=code, group=group)
+
+
+def import_file_missing() -> Problem:
+    return Problem("400.72")
+
+
+def audit_filter_unreadable(field: str) -> Problem:
+    return Problem("400.73", field=field)
+
+
+def import_preview_gone() -> Problem:
+    """404.70: an unknown preview address, or one this user's session did not make."""
+    return Problem("404.70")
+
+
+def import_preview_outdated(code: str) -> Problem:
+    return Problem("409.70", code=code)
+
+
+def import_file_too_large(limit: int) -> Problem:
+    return Problem("413.70", limit=limit)
+
+
+def import_commune_unknown(code: str, row: int) -> Problem:
+    """422.70 to 422.76 describe one row of a population file (returned as data, not raised)."""
+    return Problem("422.70", data={"row": row}, code=code)
+
+
+def import_commune_outside(code: str, row: int) -> Problem:
+    return Problem("422.71", data={"row": row}, code=code)
+
+
+def import_value_unreadable(column: str, value: str, row: int) -> Problem:
+    return Problem("422.72", data={"row": row}, column=column, value=value)
+
+
+def import_column_unknown(column: str, allowed: Sequence[str], row: int) -> Problem:
+    return Problem("422.73", data={"row": row}, column=column, allowed=_listed(allowed))
+
+
+def import_row_duplicate(code: str, year: int, first: int, row: int) -> Problem:
+    return Problem("422.74", data={"row": row}, code=code, year=year, first=first)
+
+
+def import_year_unreadable(value: str, row: int) -> Problem:
+    return Problem("422.75", data={"row": row}, value=value)
+
+
+def import_column_missing(column: str, row: int) -> Problem:
+    return Problem("422.76", data={"row": row}, column=column)
+
+
+def import_file_unreadable() -> Problem:
+    return Problem("422.77")
+
+
+def import_file_empty() -> Problem:
+    return Problem("422.78")
+
+
+def import_too_many_rows(limit: int) -> Problem:
+    return Problem("422.79", limit=limit)
+
+
 # --- publishing and managing forms ---------------------------------------------------------
 
 def form_state_unknown(state: str, allowed: Sequence[str]) -> Problem:

@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 
 from server.boundary import transaction
 from server.cli.common import cli_errors, echo_rows, public_url, split_codes
-from server.collect_settings import server_url, settings_payload, write_qr_png
+from server.collect_settings import project_name, server_url, settings_payload, write_qr_png
 from server.models.user import ROLES
 from server.services.access import api_tokens, areas, users
 from server.services.audit import SYSTEM
@@ -90,7 +90,7 @@ def app_users_create(name: str, commune: str, collaborator: str | None, as_json:
         info = {"name": name, "commune": unit.code, "commune_name": unit.name,
                 "collaborator": created.app_user.user.username,
                 "server_url": server_url(public_url(), created.token)}
-    payload = settings_payload(info["server_url"], f"sàng lọc · {unit.name}")
+    payload = settings_payload(info["server_url"], project_name(unit.name))
     if qr is not None:
         write_qr_png(payload, qr)
     if as_json:

@@ -42,7 +42,8 @@ def _authenticate() -> None:
     g.device = None
     with security.checked_token():  # 429.1 for an address sending wrong tokens (security.py)
         g.device = devices.authenticate_token(g.token or "",
-                                              read_only=request.method in ("GET", "HEAD"))
+                                              read_only=request.method in ("GET", "HEAD"),
+                                              user_agent=request.headers.get("User-Agent"))
     if request.endpoint in _VERSIONED_ENDPOINTS and \
             request.headers.get("X-OpenRosa-Version", "").strip() != "1.0":
         raise problems.openrosa_version_missing()

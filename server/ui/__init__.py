@@ -7,7 +7,9 @@ closed from it, ``case_changes`` the other changes made there (assigning work, n
 comments, duplicates, registration differences), ``screenings`` one screening in full (answers
 with the form's labels, the raw submission, attachments), ``intake`` a call or walk-in taken
 without a screening, ``facilities`` the referral facilities a coordinator keeps, ``admin`` the
-staff list where an admin resets a password. Templates are
+staff a coordinator or admin manages, ``devices`` their collaborators' ODK Collect devices
+(QR codes), ``population`` the population denominators a coordinator keeps (typed or
+imported), ``audit`` the audit view for admins. Templates are
 in ``templates/``; ``static/vendor/`` holds htmx and Pico CSS, installed from the npm registry
 by ``make`` (pinned in package-lock.json, never committed); nothing is loaded from another site.
 Every request is one unit of work (``server/boundary.py``), like the other blueprints.
@@ -23,11 +25,14 @@ bp = Blueprint("ui", __name__, template_folder="templates", static_folder="stati
 # registers the routes
 from server.ui import (  # noqa: E402,F401
     admin,
+    audit,
     auth,
     case_changes,
     cases,
+    devices,
     facilities,
     intake,
+    population,
     screenings,
     web,
     worklist,

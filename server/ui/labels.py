@@ -94,6 +94,9 @@ FACILITY_KIND_LABELS = {
     "other": _l("Other"),
 }
 
+ROLE_LABELS = {"collaborator": _l("Collaborator"), "supervisor": _l("Supervisor"),
+               "coordinator": _l("Coordinator"), "admin": _l("Administrator")}
+
 SUBSCALE_LABELS = {
     "emotional": _l("Emotional symptoms"), "conduct": _l("Conduct problems"),
     "hyperactivity": _l("Hyperactivity and inattention"), "peer": _l("Peer problems"),

@@ -397,11 +397,11 @@ def test_an_admin_resets_a_password_that_ends_the_users_sessions(app, staff):
         users.create_user(SYSTEM, "admin", "admin", ["01"], PASSWORD)
     supervisor, admin = app.test_client(), app.test_client()
     assert sign_in(supervisor, "gs-ba-dinh").status_code == 302
-    assert supervisor.get("/admin/users").status_code == 403  # not an admin's page for them
+    assert supervisor.get("/admin/users").status_code == 403  # not a supervisor's page
     assert sign_in(admin, "admin").status_code == 302
     listed = admin.get("/admin/users")
     assert "gs-ba-dinh" in listed.data.decode() and "gs-ngoc-ha" in listed.data.decode()
-    done = admin.post("/admin/users/gs-ba-dinh/password",
+    done = admin.post(f"/admin/users/{users.get_user('gs-ba-dinh').id}/password",
                       data={"csrf_token": token(listed.data)})
     new = re.search(r"<code>([^<]+)</code>", done.data.decode()).group(1)
     assert supervisor.get("/worklist").headers["Location"].startswith("/sign-in")
@@ -418,6 +418,6 @@ def test_an_admin_of_one_province_resets_only_its_staff(app, staff):
     assert sign_in(admin, "admin-hcm").status_code == 302
     listed = admin.get("/admin/users")
     assert "gs-ba-dinh" not in listed.data.decode()
-    refused = admin.post("/admin/users/gs-ba-dinh/password",
+    refused = admin.post(f"/admin/users/{users.get_user('gs-ba-dinh').id}/password",
                          data={"csrf_token": token(listed.data)})
     assert refused.status_code == 404

@@ -1,20 +1,32 @@
-"""Authenticating a device (an app user's URL token) into its scope.
+"""Authenticating a device (an app user's URL token) into its scope, and its last contact.
 
 ``authenticate_token`` runs on every Collect request, so it is one Core query returning a
 small ``Scope`` value (``scope.py``), not ORM entities; revocation takes effect on the next
-request (nothing is cached).
+request (nothing is cached). The same look-up notes the device's last contact (the time and
+the ``User-Agent``, which carries Collect's version) for the coordinator's device list, but
+writes it at most once per ``CONTACT_EVERY`` per device: the row read says when it was last
+written, so the other requests of those minutes write nothing. The write is one conditional
+UPDATE in the request's own unit of work (committed with it, dropped if the request fails).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from server import problems
 from server.extensions import db
 from server.models import AdminUnit, AppUser, User
+from server.models.types import utcnow
 from server.services.access.scope import Scope
+
+CONTACT_EVERY = timedelta(minutes=5)
+USER_AGENT_LIMIT = AppUser.__table__.c.last_user_agent.type.length
+# Collect's User-Agent: "org.odk.collect.android/<version name> <Android's http.agent>"
+_COLLECT = re.compile(r"org\.odk\.collect\.android/(\S{1,40})")
 
 
 def token_hash(token: str) -> str:
@@ -23,18 +35,20 @@ def token_hash(token: str) -> str:
 
 _QUERY = (
     select(AppUser.id, AppUser.user_id, AppUser.commune_code, AdminUnit.name,
-           AdminUnit.province_code, AppUser.language, AppUser.revoked_at, User.active)
+           AdminUnit.province_code, AppUser.language, AppUser.revoked_at, User.active,
+           AppUser.last_seen_at)
     .join(User, User.id == AppUser.user_id)
     .join(AdminUnit, AdminUnit.code == AppUser.commune_code)
 )
 
 
-def authenticate_token(token: str, *, read_only: bool = False) -> Scope:
+def authenticate_token(token: str, *, read_only: bool = False,
+                       user_agent: str | None = None) -> Scope:
     """The device for a URL token; Problem 401.1 (unknown) or 403.1 (revoked or inactive).
 
     ``read_only`` (HEAD and GET requests): the look-up runs on its own connection in autocommit
     mode, one round trip instead of BEGIN + SELECT + ROLLBACK (HEAD /submission precedes every
-    submission Collect sends).
+    submission Collect sends). ``user_agent`` is the request's, kept as the last contact.
     """
     query = _QUERY.where(AppUser.token_hash == token_hash(token))
     if read_only:
@@ -47,5 +61,36 @@ def authenticate_token(token: str, *, read_only: bool = False) -> Scope:
         raise problems.device_key_unknown()
     if row.revoked_at is not None or not row.active:
         raise problems.device_key_revoked()
+    _note_contact(row.id, row.last_seen_at, user_agent)
     return Scope(row.id, row.user_id, row.commune_code, row.name,
                  frozenset({row.commune_code}), frozenset({row.province_code}), row.language)
+
+
+def _note_contact(app_user_id: int, last_seen: datetime | None, user_agent: str | None) -> None:
+    """Record this contact unless one was recorded less than ``CONTACT_EVERY`` ago (the
+    condition is repeated in the UPDATE, so two requests at once write once)."""
+    now = utcnow()
+    if last_seen is not None and now - last_seen < CONTACT_EVERY:
+        return
+    table = AppUser.__table__
+    db.session.execute(
+        update(table)
+        .where(table.c.id == app_user_id,
+               or_(table.c.last_seen_at.is_(None), table.c.last_seen_at <= now - CONTACT_EVERY))
+        .values(last_seen_at=now,
+                last_user_agent=(user_agent or "").strip()[:USER_AGENT_LIMIT] or None))
+
+
+def collect_version(user_agent: str | None) -> str | None:
+    """The ODK Collect version named in a User-Agent (``v2025.2.3``); None for another app."""
+    found = _COLLECT.search(user_agent or "")
+    return found.group(1) if found else None
+
+
+def device_scope(app_user: AppUser) -> Scope:
+    """What a device sees, as ``authenticate_token`` would give it (its commune and that
+    commune's province), for showing a device's forms without its token."""
+    commune = app_user.commune
+    return Scope(app_user.id, app_user.user_id, commune.code, commune.name,
+                 frozenset({commune.code}), frozenset({commune.province_code}),
+                 app_user.language)

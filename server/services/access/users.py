@@ -26,7 +26,6 @@ from server.models.types import utcnow
 from server.models.user import ROLES
 from server.services.access import areas
 from server.services.access.devices import token_hash
-from server.services.access.scope import Scope
 from server.services.audit import Actor, record_event
 
 EMAIL_LIMIT = 320
@@ -94,13 +93,6 @@ def reset_password(actor: Actor, username: str) -> str:
     return password
 
 
-def list_staff(scope: Scope) -> list[User]:
-    """Users whose every area lies within ``scope``, by username."""
-    users = db.session.scalars(select(User).order_by(User.username)).all()
-    return [u for u in users if all(code in scope.communes or code in scope.provinces
-                                    for code in u.area_codes)]
-
-
 def working_in(commune: AdminUnit, role: str) -> list[User]:
     """Active users of ``role`` whose areas include the commune or its province, by id."""
     areas = [commune.code] + ([commune.province_code] if commune.province_code else [])
@@ -116,6 +108,34 @@ def set_email(actor: Actor, username: str, email: str | None) -> User:
     user.email = _checked_email(email)
     record_event(actor, "user.update", "user", user.id, email_set=user.email is not None)
     db.session.flush()
+    return user
+
+
+def set_role(actor: Actor, user: User, role: str) -> User:
+    """Give ``user`` another role (who may do so is decided by the caller: ``staff.py``)."""
+    if role not in ROLES:
+        raise problems.role_unknown(role, ROLES)
+    if user.role != role:
+        record_event(actor, "user.role", "user", user.id, before=user.role, after=role)
+        user.role = role
+        db.session.flush()
+    return user
+
+
+def set_areas(actor: Actor, user: User, area_codes: list[str]) -> User:
+    """Replace ``user``'s areas (province or commune codes, at least one)."""
+    codes = sorted(set(area_codes))
+    if not codes:
+        raise problems.areas_missing()
+    for code in codes:
+        areas.get_unit(code)
+    before = user.area_codes
+    if before != codes:
+        kept = [area for area in user.areas if area.area_code in codes]
+        user.areas = kept + [UserArea(area_code=code) for code in codes
+                             if code not in set(before)]
+        record_event(actor, "user.areas", "user", user.id, before=before, after=codes)
+        db.session.flush()
     return user
 
 
@@ -199,6 +219,18 @@ def revoke_app_user(actor: Actor, name: str) -> AppUser:
         record_event(actor, "app_user.revoke", "app_user", app_user.id)
         db.session.flush()
     return app_user
+
+
+def new_app_user_token(actor: Actor, app_user: AppUser) -> str:
+    """A new token for a device that is not revoked: the old one stops working at once (only
+    hashes are stored, so a device's QR code can be shown again only by making a new one)."""
+    if app_user.revoked_at is not None:
+        raise problems.device_revoked_no_code(app_user.name)
+    token = secrets.token_urlsafe(48)
+    app_user.token_hash = token_hash(token)
+    record_event(actor, "app_user.new_token", "app_user", app_user.id)
+    db.session.flush()
+    return token
 
 
 DEMO_COMMUNE = "00004"  # Phường Ba Đình, Hà Nội

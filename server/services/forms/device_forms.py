@@ -8,6 +8,7 @@ objects.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -56,6 +57,17 @@ def _assignments(rows) -> dict[int, set[str]]:
 
 def list_forms_for(device: Scope, form_id: str | None = None) -> list[ListedForm]:
     """Current versions of the open forms the device may use, by form id (formList)."""
+    return _offered(_open_forms(form_id), device)
+
+
+def list_forms_for_each(devices: Sequence[Scope]) -> list[list[ListedForm]]:
+    """``list_forms_for`` of several devices, in their order, from one query (the
+    coordinator's device list)."""
+    rows = _open_forms(None)
+    return [_offered(rows, device) for device in devices]
+
+
+def _open_forms(form_id: str | None) -> list:
     query = (
         select(Form.id.label("form_pk"), Form.xml_form_id, FormVersion.title, FormVersion.version,
                FormVersion.md5, FormVersion.media, FormAssignment.area_code)
@@ -64,7 +76,10 @@ def list_forms_for(device: Scope, form_id: str | None = None) -> list[ListedForm
         .where(Form.state == "open").order_by(Form.xml_form_id))
     if form_id is not None:
         query = query.where(Form.xml_form_id == form_id)
-    rows = db.session.execute(query).all()
+    return list(db.session.execute(query).all())
+
+
+def _offered(rows: list, device: Scope) -> list[ListedForm]:
     allowed = _assignments(rows)
     seen: dict[int, ListedForm] = {}
     for row in rows:
