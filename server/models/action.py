@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import db
@@ -42,7 +42,13 @@ OUTCOMES = (
 
 class CaseAction(db.Model):
     __tablename__ = "actions"
-    __table_args__ = (UniqueConstraint("screening_id", "rule"),)
+    __table_args__ = (
+        UniqueConstraint("screening_id", "rule"),
+        # the worklist reads only open work, from this index alone (services/cases/worklist.py)
+        Index("ix_actions_open", "case_id", postgresql_include=["person_id", "urgent", "due",
+                                                                "risk"],
+              postgresql_where=text("state = 'open'"), sqlite_where=text("state = 'open'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import db
@@ -23,6 +23,12 @@ if TYPE_CHECKING:
 
 class Screening(db.Model):
     __tablename__ = "screenings"
+    __table_args__ = (
+        # a person's current results (the worklist's risk) from this index alone
+        Index("ix_screenings_current", "person_id", "instrument", "screened_on", "id",
+              postgresql_include=["risk"], postgresql_where=text("superseded_by_id IS NULL"),
+              sqlite_where=text("superseded_by_id IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), index=True)

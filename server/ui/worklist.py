@@ -11,7 +11,6 @@ from datetime import date
 from flask import g, render_template, request
 
 from server.models.case import CASE_STATES
-from server.programme import today
 from server.services.access import areas
 from server.services.cases import reads
 from server.services.cases import worklist as case_worklist
@@ -32,10 +31,9 @@ def worklist():
     filters = _filters()
     chosen = case_worklist.Filters(**filters, open_only=True)
     page = max(_int(request.args.get("page"), 1), 1)
-    cases = reads.list_cases(actor(), g.scope, chosen, limit=PAGE + 1,
-                             offset=(page - 1) * PAGE)
+    cases, counted = reads.worklist_page(actor(), g.scope, chosen, limit=PAGE + 1,
+                                         offset=(page - 1) * PAGE)
     communes = areas.names(g.scope.communes)
-    counted = case_worklist.counts(g.scope, today(), chosen)
     return render_template(
         "worklist.html", cases=cases[:PAGE], more=len(cases) > PAGE, page=page,
         filters=filters,

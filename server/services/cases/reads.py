@@ -10,6 +10,7 @@ and refused bodies kept as conflicts (an instanceID reused with different conten
 from __future__ import annotations
 
 from sqlalchemy import literal, select, union_all
+from sqlalchemy.orm import contains_eager
 
 from server import problems, programme
 from server.extensions import db
@@ -130,10 +131,24 @@ def list_cases(actor: Actor, scope: Scope, filters: worklist.Filters, *, limit: 
     """The caller's worklist (``worklist.py`` for its order and its filters), with each
     case's open actions."""
     today = programme.today()
-    query = worklist.worklist(scope, today, filters)
+    query = worklist.worklist(scope, today, filters).options(contains_eager(Case.person))
     cases = list(db.session.scalars(query.limit(min(limit, PAGE_LIMIT)).offset(offset)))
     record_event(actor, "case.list", "case", "*", count=len(cases))
     return worklist.views(cases, today)
+
+
+def worklist_page(actor: Actor, scope: Scope, filters: worklist.Filters, *, limit: int,
+                  offset: int) -> tuple[list[worklist.CaseView], dict[str, int]]:
+    """A page of the caller's worklist and the counts of the whole list, in one query
+    (``counts`` only for a page past the end)."""
+    today = programme.today()
+    query = worklist.with_counts(scope, today, filters).options(contains_eager(Case.person))
+    rows = db.session.execute(query.limit(min(limit, PAGE_LIMIT)).offset(offset)).all()
+    record_event(actor, "case.list", "case", "*", count=len(rows))
+    counted = {"total": rows[0].total, "urgent": int(rows[0].urgent),
+               "overdue": int(rows[0].overdue)} if rows else \
+        worklist.counts(scope, today, filters)
+    return worklist.views([row[0] for row in rows], today), counted
 
 
 def list_reviews(actor: Actor, scope: Scope, *, limit: int = 100,

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, Subquery, case, func, select
 
 from server.extensions import db
 from server.models import Case, CaseAction, Person, Screening
@@ -83,20 +83,40 @@ class Filters:
 def worklist(scope: Scope, today: date, filters: Filters = Filters()) -> Select:
     """The cases ``scope`` sees, in worklist order (module docstring), narrowed by
     ``filters``."""
-    work = _open_work()
-    results = _result_risk()
-    action_rank, result_rank = func.coalesce(work.c.rank, 0), func.coalesce(results.c.rank, 0)
-    case_rank = case((action_rank >= result_rank, action_rank), else_=result_rank)
-    query = (select(Case).join(Person, Person.id == Case.person_id).where(*visible(scope))
-             .outerjoin(work, work.c.case_id == Case.id)
-             .outerjoin(results, results.c.person_id == Case.person_id)
+    return _worklist(scope, today, filters)[0]
+
+
+def with_counts(scope: Scope, today: date, filters: Filters) -> Select:
+    """``worklist`` with, on every row, the counts of the whole list (``total``, ``urgent``,
+    ``overdue``: window aggregates, computed before a page is cut), so a page and its counts
+    are one query."""
+    query, work = _worklist(scope, today, filters)
+    return query.add_columns(
+        func.count().over().label("total"),
+        func.sum(func.coalesce(work.c.urgent, 0)).over().label("urgent"),
+        func.sum(case((work.c.due < today, 1), else_=0)).over().label("overdue"))
+
+
+def _worklist(scope: Scope, today: date, filters: Filters) -> tuple[Select, Subquery]:
+    """The worklist query and its open work (``counts`` reads urgent and due from it)."""
+    f = filters
+    work = _open_work(with_results=f.open_only)
+    if f.open_only:
+        # driven by the open actions, with the results' risk ranked inside the open work and
+        # only for persons with open work: closed cases and their screenings are never read
+        case_rank = work.c.rank
+        query = select(Case).join(work, work.c.case_id == Case.id)
+    else:
+        results = _result_risk()
+        action_rank, result_rank = func.coalesce(work.c.rank, 0), func.coalesce(results.c.rank, 0)
+        case_rank = case((action_rank >= result_rank, action_rank), else_=result_rank)
+        query = (select(Case).outerjoin(work, work.c.case_id == Case.id)
+                 .outerjoin(results, results.c.person_id == Case.person_id))
+    query = (query.join(Person, Person.id == Case.person_id).where(*visible(scope))
              .order_by(func.coalesce(work.c.urgent, 0).desc(),
                        case((work.c.due < today, 1), else_=0).desc(),
                        case_rank.desc(),
                        work.c.due.is_(None), work.c.due, Case.id))
-    f = filters
-    if f.open_only:
-        query = query.where(work.c.case_id.is_not(None))
     if f.state:
         query = query.where(Case.state == f.state)
     if f.due_before:
@@ -112,7 +132,7 @@ def worklist(scope: Scope, today: date, filters: Filters = Filters()) -> Select:
             CaseAction.assigned_to_id == f.assigned_to if f.assigned_to is not None else None):
         if condition is not None:
             query = query.where(_has_open(condition))
-    return query
+    return query, work
 
 
 def _has_open(condition):
@@ -123,12 +143,12 @@ def _has_open(condition):
 
 def counts(scope: Scope, today: date, filters: Filters) -> dict[str, int]:
     """How many cases the filtered worklist holds, and how many are urgent and overdue."""
-    listed = worklist(scope, today, filters).order_by(None).subquery()
-    work = _open_work()
+    query, work = _worklist(scope, today, filters)
+    listed = query.order_by(None).with_only_columns(
+        Case.id, work.c.urgent.label("urgent"), work.c.due.label("due")).subquery()
     total, urgent, overdue = db.session.execute(
-        select(func.count(listed.c.id), func.coalesce(func.sum(work.c.urgent), 0),
-               func.coalesce(func.sum(case((work.c.due < today, 1), else_=0)), 0))
-        .select_from(listed).outerjoin(work, work.c.case_id == listed.c.id)).one()
+        select(func.count(listed.c.id), func.coalesce(func.sum(listed.c.urgent), 0),
+               func.coalesce(func.sum(case((listed.c.due < today, 1), else_=0)), 0))).one()
     return {"total": total, "urgent": int(urgent), "overdue": int(overdue)}
 
 
@@ -136,19 +156,27 @@ def _rank(column):
     return case(*((column == name, rank) for name, rank in RISK_RANK.items()), else_=0)
 
 
-def _open_work():
-    """Per case with open actions: any urgent (1/0), the first due date, the highest risk."""
-    return (select(CaseAction.case_id,
+def _open_work(*, with_results: bool = False) -> Subquery:
+    """Per case with open actions: any urgent (1/0), the first due date, the highest risk of
+    its open actions; ``with_results``, also of the person's current results (ranked for the
+    persons with open work only)."""
+    rank = _rank(CaseAction.risk)
+    query = select(CaseAction.case_id,
                    func.max(case((CaseAction.urgent, 1), else_=0)).label("urgent"),
-                   func.min(CaseAction.due).label("due"),
-                   func.max(_rank(CaseAction.risk)).label("rank"))
+                   func.min(CaseAction.due).label("due"))
+    if with_results:
+        results = _result_risk(select(CaseAction.person_id).where(CaseAction.state == "open"))
+        query = query.outerjoin(results, results.c.person_id == CaseAction.person_id)
+        result_rank = func.coalesce(results.c.rank, 0)
+        rank = case((rank >= result_rank, rank), else_=result_rank)
+    return (query.add_columns(func.max(rank).label("rank"))
             .where(CaseAction.state == "open").group_by(CaseAction.case_id).subquery())
 
 
-def _result_risk(person_ids: list[str] | None = None):
+def _result_risk(person_ids: list[str] | Select | None = None) -> Subquery:
     """Per person: the highest risk rank of their current results (the latest screening of
-    each instrument family); with ``person_ids``, only theirs (the window then ranks those
-    persons' screenings, not the whole table)."""
+    each instrument family); with ``person_ids`` (ids or a query of them), only theirs (the
+    window then ranks those persons' screenings, not the whole table)."""
     family = case(*((Screening.instrument == i, f) for i, f in pathway.FAMILIES.items()),
                   else_=Screening.instrument)
     ranked = (select(Screening.person_id, _rank(Screening.risk).label("rank"),
