@@ -35,6 +35,13 @@ def token(page: bytes) -> str:
     return re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
 
 
+def signed_in(app, username: str):
+    """A new test client, signed in as ``username``."""
+    client = app.test_client()
+    assert sign_in(client, username).status_code == 302
+    return client
+
+
 def sign_in(client, username: str, password: str = PASSWORD):
     form = client.get("/sign-in")
     return client.post("/sign-in", data={"username": username, "password": password,

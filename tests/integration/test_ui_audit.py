@@ -25,7 +25,7 @@ from server.services.access import api_tokens, users
 from server.services.access.scope import scope_for_areas
 from server.services.audit import SYSTEM
 from server.services.cases import facilities
-from tests.integration.test_ui import PASSWORD, sign_in
+from tests.integration.test_ui import PASSWORD, signed_in
 
 PAGE = "/admin/audit"
 HA_NOI_PERSON = "11111111-1111-4111-8111-111111111111"   # Phường Ba Đình (01)
@@ -90,12 +90,6 @@ def trail(staff):
             _event(at, actor, action, target_type, target_id, mark=mark)
 
 
-def _signed_in(app, username: str):
-    client = app.test_client()
-    assert sign_in(client, username).status_code == 302
-    return client
-
-
 def _marks(html: str) -> list[str]:
     """The rows shown, newest first, by their mark."""
     return re.findall(r"&#34;mark&#34;: &#34;([a-z0-9-]+)&#34;", html)
@@ -103,22 +97,22 @@ def _marks(html: str) -> list[str]:
 
 def test_only_admins_reach_the_audit_view(app, trail):
     for username in ("gs-ba-dinh", "dp-ha-noi"):
-        refused = _signed_in(app, username).get(PAGE)
+        refused = signed_in(app, username).get(PAGE)
         assert refused.status_code == 403 and "403.4" in refused.data.decode(), username
-    admin = _signed_in(app, "qtv-ha-noi")
+    admin = signed_in(app, "qtv-ha-noi")
     assert f'href="{PAGE}"' in admin.get("/worklist").data.decode()
-    assert f'href="{PAGE}"' not in _signed_in(app, "dp-ha-noi").get("/worklist").data.decode()
+    assert f'href="{PAGE}"' not in signed_in(app, "dp-ha-noi").get("/worklist").data.decode()
 
 
 def test_a_province_admin_sees_only_rows_tied_to_the_province(app, trail):
-    html = _signed_in(app, "qtv-ha-noi").get(PAGE).data.decode()
+    html = signed_in(app, "qtv-ha-noi").get(PAGE).data.decode()
     assert _marks(html) == ["hn-case-update", "hn-case-read", "hn-person-read", "hn-list"]
     assert LAO_CAI_PERSON not in html and "gs-hop-thanh" not in html
     assert "gs-ba-dinh" in html and "dp-ha-noi" in html and "10/03/2026 01:00" in html
 
 
 def test_an_admin_of_the_whole_country_sees_everything(app, trail):
-    html = _signed_in(app, "qtv-ca-nuoc").get(PAGE).data.decode()
+    html = signed_in(app, "qtv-ca-nuoc").get(PAGE).data.decode()
     assert sorted(_marks(html)) == sorted([
         "hn-person-read", "hn-case-read", "hn-case-update", "lc-person-read", "lc-case-read",
         "hn-list", "lc-list", "system-publish"])
@@ -128,7 +122,7 @@ def test_an_admin_of_the_whole_country_sees_everything(app, trail):
 
 
 def test_the_view_filters_by_user(app, trail):
-    admin = _signed_in(app, "qtv-ha-noi")
+    admin = signed_in(app, "qtv-ha-noi")
     assert _marks(admin.get(f"{PAGE}?user=gs-ba-dinh").data.decode()) == [
         "hn-case-read", "hn-person-read", "hn-list"]
     assert _marks(admin.get(f"{PAGE}?user=gs-hop-thanh").data.decode()) == []
@@ -138,18 +132,18 @@ def test_the_view_filters_by_user(app, trail):
 
 
 def test_the_view_filters_by_person_their_case_and_its_work(app, trail):
-    admin = _signed_in(app, "qtv-ha-noi")
+    admin = signed_in(app, "qtv-ha-noi")
     html = admin.get(f"{PAGE}?person={HA_NOI_PERSON}").data.decode()
     assert _marks(html) == ["hn-case-update", "hn-case-read", "hn-person-read"]
     assert _marks(admin.get(f"{PAGE}?person={LAO_CAI_PERSON}").data.decode()) == []
-    everywhere = _signed_in(app, "qtv-ca-nuoc")
+    everywhere = signed_in(app, "qtv-ca-nuoc")
     # the same moment: the later row first
     assert _marks(everywhere.get(f"{PAGE}?person={LAO_CAI_PERSON}").data.decode()) == [
         "lc-case-read", "lc-person-read"]
 
 
 def test_the_view_filters_by_action_and_by_family(app, trail):
-    admin = _signed_in(app, "qtv-ha-noi")
+    admin = signed_in(app, "qtv-ha-noi")
     assert _marks(admin.get(f"{PAGE}?action=case.read").data.decode()) == ["hn-case-read"]
     assert _marks(admin.get(f"{PAGE}?action=case").data.decode()) == [
         "hn-case-update", "hn-case-read", "hn-list"]
@@ -158,7 +152,7 @@ def test_the_view_filters_by_action_and_by_family(app, trail):
 def test_the_view_filters_by_period_in_vietnams_dates(app, trail):
     """MARCH is 18:00 UTC on 9 March: 01:00 on 10 March in Vietnam, so inside a period that
     starts on 10/03/2026 and outside one that ends on 09/03/2026."""
-    admin = _signed_in(app, "qtv-ha-noi")
+    admin = signed_in(app, "qtv-ha-noi")
     assert _marks(admin.get(f"{PAGE}?from=10/03/2026&to=10/03/2026").data.decode()) == [
         "hn-case-read", "hn-person-read"]
     assert _marks(admin.get(f"{PAGE}?to=09/03/2026").data.decode()) == ["hn-list"]
@@ -172,7 +166,7 @@ def test_the_view_filters_by_period_in_vietnams_dates(app, trail):
     ("person=" + "a" * 37, "400.73"),
 ])
 def test_a_filter_that_cannot_be_read_is_explained(app, trail, query, code):
-    answer = _signed_in(app, "qtv-ha-noi").get(f"{PAGE}?{query}")
+    answer = signed_in(app, "qtv-ha-noi").get(f"{PAGE}?{query}")
     html = answer.data.decode()
     assert answer.status_code == 400 and 'role="alert"' in html and _marks(html) == []
 
@@ -182,7 +176,7 @@ def test_rows_come_fifty_to_a_page_newest_first(app, staff):
         for minute in range(60):
             _event(MARCH + timedelta(minutes=minute), "gs-ba-dinh", "person.read", "person",
                    HA_NOI_PERSON, mark=f"row-{minute:02d}")
-    admin = _signed_in(app, "qtv-ha-noi")
+    admin = signed_in(app, "qtv-ha-noi")
     first = admin.get(f"{PAGE}?action=person.read").data.decode()
     assert _marks(first) == [f"row-{m:02d}" for m in range(59, 9, -1)]
     assert "page=2" in first
@@ -192,7 +186,7 @@ def test_rows_come_fifty_to_a_page_newest_first(app, staff):
 
 
 def test_viewing_the_audit_log_is_audited(app, trail):
-    admin = _signed_in(app, "qtv-ha-noi")
+    admin = signed_in(app, "qtv-ha-noi")
     admin.get(f"{PAGE}?user=gs-ba-dinh&from=01/03/2026")
     db.session.expire_all()
     viewed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "audit.read")).all()
@@ -227,11 +221,11 @@ def test_each_kind_of_record_ties_its_rows_to_its_area(app, staff):
                                       action="sync.changes", target_type="person",
                                       target_id="*", detail={"mark": f"{side}-device-sync"}))
         assert db.session.scalar(select(AppUser.id).where(AppUser.name == "ctv-hn"))
-    shown = _marks(_signed_in(app, "qtv-ha-noi").get(f"{PAGE}?from=01/03/2026&to=31/03/2026")
+    shown = _marks(signed_in(app, "qtv-ha-noi").get(f"{PAGE}?from=01/03/2026&to=31/03/2026")
                    .data.decode())
     kinds = ["facility", "user", "app-user", "api-token", "area", "device-sync"]
     assert sorted(shown) == sorted(f"hn-{kind}" for kind in kinds)
-    everything = _marks(_signed_in(app, "qtv-ca-nuoc")
+    everything = _marks(signed_in(app, "qtv-ca-nuoc")
                         .get(f"{PAGE}?from=01/03/2026&to=31/03/2026").data.decode())
     assert sorted(everything) == sorted(f"{side}-{kind}" for side in ("hn", "lc")
                                         for kind in kinds)

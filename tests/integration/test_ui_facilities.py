@@ -21,7 +21,7 @@ from server.services.access import users
 from server.services.access.scope import scope_for_areas, scope_of
 from server.services.audit import SYSTEM
 from server.services.cases import facilities
-from tests.integration.test_ui import PASSWORD, sign_in, token
+from tests.integration.test_ui import PASSWORD, signed_in, token
 
 PAGE = "/admin/facilities"
 HOSPITAL = {"name": "Bệnh viện Tâm thần Hà Nội", "kind": "psychiatric", "area_code": "01",
@@ -38,12 +38,6 @@ def staff(app):
         users.create_user(SYSTEM, "qtv-ha-noi", "admin", ["01"], PASSWORD)
 
 
-def _signed_in(app, username: str):
-    client = app.test_client()
-    assert sign_in(client, username).status_code == 302
-    return client
-
-
 def _add(client, **fields) -> object:
     page = client.get(PAGE)
     return client.post(PAGE, data={**HOSPITAL, **fields, "csrf_token": token(page.data)})
@@ -55,7 +49,7 @@ def _only_facility() -> Facility:
 
 
 def test_a_coordinator_adds_edits_deactivates_and_reactivates_a_facility(app, staff):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     assert coordinator.get(PAGE).status_code == 200
     added = _add(coordinator)
     assert added.status_code == 302 and added.headers["Location"].startswith(PAGE)
@@ -88,17 +82,17 @@ def test_a_coordinator_adds_edits_deactivates_and_reactivates_a_facility(app, st
 
 
 def test_an_admin_keeps_the_list_too_and_both_find_it_in_the_menu(app, staff):
-    admin = _signed_in(app, "qtv-ha-noi")
+    admin = signed_in(app, "qtv-ha-noi")
     assert _add(admin).status_code == 302
     assert f'href="{PAGE}"' in admin.get("/worklist").data.decode()
-    supervisor = _signed_in(app, "gs-ba-dinh")
+    supervisor = signed_in(app, "gs-ba-dinh")
     assert f'href="{PAGE}"' not in supervisor.get("/worklist").data.decode()
 
 
 def test_a_supervisor_is_refused_the_page_and_every_change(app, staff):
     with transaction():
         kept = facilities.add(SYSTEM, scope_for_areas(None), **HOSPITAL)
-    supervisor = _signed_in(app, "gs-ba-dinh")
+    supervisor = signed_in(app, "gs-ba-dinh")
     refused = supervisor.get(PAGE)
     assert refused.status_code == 403 and "403.50" in refused.data.decode()
     assert "điều phối viên" in refused.data.decode()
@@ -115,7 +109,7 @@ def test_a_supervisor_is_refused_the_page_and_every_change(app, staff):
 def test_another_provinces_coordinator_neither_sees_nor_changes_a_facility(app, staff):
     with transaction():
         kept = facilities.add(SYSTEM, scope_for_areas(None), **HOSPITAL)
-    other = _signed_in(app, "dp-hcm")
+    other = signed_in(app, "dp-hcm")
     page = other.get(PAGE)
     assert page.status_code == 200 and HOSPITAL["name"] not in page.data.decode()
     assert other.get(f"{PAGE}/{kept.id}").status_code == 404
@@ -168,7 +162,7 @@ def test_a_supervisor_is_offered_the_active_facilities_of_their_province(app, st
 
 
 def test_a_form_without_its_csrf_token_changes_nothing(app, staff):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     refused = coordinator.post(PAGE, data=HOSPITAL)
     assert refused.status_code == 400 and "400.21" in refused.data.decode()
     assert db.session.query(Facility).count() == 0
@@ -183,7 +177,7 @@ def test_a_form_without_its_csrf_token_changes_nothing(app, staff):
 ])
 def test_a_bad_value_is_explained_on_the_page_and_the_form_kept(app, staff, fields, status,
                                                                  text):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     answer = _add(coordinator, **fields)
     html = answer.data.decode()
     assert answer.status_code == status and text in html
@@ -196,7 +190,7 @@ def test_a_bad_value_is_explained_on_the_page_and_the_form_kept(app, staff, fiel
 def test_a_control_character_is_refused_before_anything_is_read(app, staff):
     """A NUL (PostgreSQL refuses it in text) is refused for every page's form, with the error
     page (``server/inputs.py``): nothing is added."""
-    answer = _add(_signed_in(app, "dp-ha-noi"), name="Bệnh viện\x00")
+    answer = _add(signed_in(app, "dp-ha-noi"), name="Bệnh viện\x00")
     assert answer.status_code == 400 and "ký tự điều khiển" in answer.data.decode()
     assert db.session.query(Facility).count() == 0
 
@@ -204,7 +198,7 @@ def test_a_control_character_is_refused_before_anything_is_read(app, staff):
 def test_a_bad_edit_is_explained_on_its_page_in_english_too(app, staff):
     with transaction():
         kept = facilities.add(SYSTEM, scope_for_areas(None), **HOSPITAL)
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     page = coordinator.get(PAGE)
     coordinator.post("/language", data={"lang": "en", "back": PAGE,
                                         "csrf_token": token(page.data)})
@@ -218,7 +212,7 @@ def test_a_bad_edit_is_explained_on_its_page_in_english_too(app, staff):
 
 
 def test_every_change_is_audited_without_the_values(app, staff):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     _add(coordinator)
     facility = _only_facility()
     page = coordinator.get(PAGE)
@@ -242,7 +236,7 @@ def test_every_change_is_audited_without_the_values(app, staff):
 def test_the_page_loads_nothing_from_elsewhere_and_labels_every_field(app, staff):
     with transaction():
         facilities.add(SYSTEM, scope_for_areas(None), **HOSPITAL)
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     for path in (PAGE, f"{PAGE}/{_only_facility().id}"):
         html = coordinator.get(path).data.decode()
         assert "<script>" not in html and "style=" not in html

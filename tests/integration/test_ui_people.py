@@ -33,7 +33,7 @@ from server.services.access import users
 from server.services.access.devices import token_hash
 from server.services.audit import SYSTEM
 from server.services.forms import catalogue
-from tests.integration.test_ui import PASSWORD, sign_in, token
+from tests.integration.test_ui import PASSWORD, sign_in, signed_in, token
 from tests.support.collect import CollectClient
 from tests.support.qr import decode, svg_from_data_uri, svg_modules
 
@@ -49,12 +49,6 @@ def staff(app):
         users.create_user(SYSTEM, "gs-ba-dinh", "supervisor", ["00004"], PASSWORD)
         users.create_user(SYSTEM, "qtv-ha-noi", "admin", ["01"], PASSWORD)
         users.create_user(SYSTEM, "qtv-ba-dinh", "admin", ["00004"], PASSWORD)
-
-
-def _signed_in(app, username: str):
-    client = app.test_client()
-    assert sign_in(client, username).status_code == 302
-    return client
 
 
 def _user(username: str) -> User:
@@ -106,7 +100,7 @@ def test_a_coordinator_adds_a_collaborator_and_a_device_whose_qr_code_collect_us
     publish_bundled("phq9", "gad7")
     with transaction():
         catalogue.assign_form(SYSTEM, "gad7", ["79"])  # Hồ Chí Minh's only
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     form = coordinator.get("/admin/users/new")
     assert form.status_code == 200 and 'value="admin"' not in form.data.decode()
     added = _post(coordinator, "/admin/users", "/admin/users/new", username=" CTV-Ba-Dinh ",
@@ -148,7 +142,7 @@ def test_a_coordinator_adds_a_collaborator_and_a_device_whose_qr_code_collect_us
 
 
 def test_revoking_a_device_refuses_its_form_list(app, staff):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     url = _shown_url(_with_device(coordinator))
     device = _device("ctv-ba-dinh-1")
     collect = CollectClient(app.test_client(), url)
@@ -164,7 +158,7 @@ def test_revoking_a_device_refuses_its_form_list(app, staff):
 
 
 def test_a_new_code_ends_the_old_one_and_the_old_one_prints_nothing(app, staff):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     old_url = _shown_url(_with_device(coordinator))
     device = _device("ctv-ba-dinh-1")
     renewed = _post(coordinator, f"/admin/devices/{device.id}/code", "/admin/devices")
@@ -189,7 +183,7 @@ def _updates_of_app_users(statements: list[str]):
 
 
 def test_last_contact_is_recorded_at_most_once_in_five_minutes(app, staff):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     url = _shown_url(_with_device(coordinator))
     collect = CollectClient(app.test_client(), url)
     assert _device("ctv-ba-dinh-1").last_seen_at is None
@@ -228,7 +222,7 @@ def test_last_contact_is_recorded_at_most_once_in_five_minutes(app, staff):
 
 
 def test_a_supervisor_is_refused_every_people_and_device_page(app, staff):
-    supervisor = _signed_in(app, "gs-ba-dinh")
+    supervisor = signed_in(app, "gs-ba-dinh")
     target = _user("gs-ba-dinh").id
     for path in ("/admin/users", "/admin/users/new", f"/admin/users/{target}",
                  "/admin/devices", "/admin/devices/new", "/admin/devices/1"):
@@ -248,9 +242,9 @@ def test_a_supervisor_is_refused_every_people_and_device_page(app, staff):
 
 
 def test_another_provinces_coordinator_gets_404_for_users_and_devices(app, staff):
-    _with_device(_signed_in(app, "dp-ha-noi"))
+    _with_device(signed_in(app, "dp-ha-noi"))
     device, collaborator = _device("ctv-ba-dinh-1"), _user("ctv-ba-dinh")
-    other = _signed_in(app, "dp-hcm")
+    other = signed_in(app, "dp-hcm")
     assert "ctv-ba-dinh" not in other.get("/admin/users").data.decode()
     assert "ctv-ba-dinh-1" not in other.get("/admin/devices").data.decode()
     assert other.get(f"/admin/users/{collaborator.id}").status_code == 404
@@ -276,7 +270,7 @@ def test_another_provinces_coordinator_gets_404_for_users_and_devices(app, staff
 
 
 def test_a_communes_coordinator_does_not_manage_province_wide_staff(app, staff):
-    ba_dinh = _signed_in(app, "dp-ba-dinh")
+    ba_dinh = signed_in(app, "dp-ba-dinh")
     listed = ba_dinh.get("/admin/users").data.decode()
     assert "gs-ba-dinh" in listed and "dp-ha-noi" not in listed and "qtv-ha-noi" not in listed
     assert ba_dinh.get(f"/admin/users/{_user('dp-ha-noi').id}").status_code == 404
@@ -287,7 +281,7 @@ def test_a_communes_coordinator_does_not_manage_province_wide_staff(app, staff):
 
 
 def test_only_an_admin_makes_or_changes_an_admin(app, staff):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     made = _post(coordinator, "/admin/users", username="qtv-2", role="admin", areas=["01"])
     assert made.status_code == 403 and "403.4" in made.data.decode()
     assert db.session.query(User).filter_by(username="qtv-2").count() == 0
@@ -300,13 +294,13 @@ def test_only_an_admin_makes_or_changes_an_admin(app, staff):
         answer = _post(coordinator, path, active="no")
         assert answer.status_code == 403 and "403.4" in answer.data.decode(), path
     assert _user("qtv-ba-dinh").active
-    by_admin = _post(_signed_in(app, "qtv-ha-noi"), f"/admin/users/{supervisor}",
+    by_admin = _post(signed_in(app, "qtv-ha-noi"), f"/admin/users/{supervisor}",
                      role="admin", areas=["00004"])
     assert by_admin.status_code == 302 and _user("gs-ba-dinh").role == "admin"
 
 
 def test_nobody_changes_their_own_role_or_deactivates_themselves(app, staff):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     me = _user("dp-ha-noi").id
     changed = _post(coordinator, f"/admin/users/{me}", role="supervisor", areas=["01"])
     assert changed.status_code == 403 and "403.60" in changed.data.decode()
@@ -320,7 +314,7 @@ def test_nobody_changes_their_own_role_or_deactivates_themselves(app, staff):
 
 def test_a_coordinator_edits_deactivates_and_activates_a_user_and_each_change_is_audited(
         app, staff):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     target = _user("gs-ba-dinh").id
     page = coordinator.get(f"/admin/users/{target}")
     assert page.status_code == 200 and 'value="00004" selected' in page.data.decode()
@@ -346,7 +340,7 @@ def test_a_coordinator_edits_deactivates_and_activates_a_user_and_each_change_is
 
 
 def test_a_new_supervisor_gets_a_password_shown_once(app, staff):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     made = _post(coordinator, "/admin/users", username="gs-ngoc-ha", role="supervisor",
                  areas=["00008"], email="")
     password = re.search(r"<code>([^<]+)</code>", made.data.decode()).group(1)
@@ -362,7 +356,7 @@ def test_a_new_supervisor_gets_a_password_shown_once(app, staff):
 
 
 def test_a_collaborator_whose_device_is_in_use_stays_a_collaborator_of_its_commune(app, staff):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     _with_device(coordinator)
     collaborator = _user("ctv-ba-dinh").id
     for role, areas in (("supervisor", ["00004"]), ("collaborator", ["00008"])):
@@ -373,7 +367,7 @@ def test_a_collaborator_whose_device_is_in_use_stays_a_collaborator_of_its_commu
 
 
 def test_a_device_needs_a_collaborator_and_a_usable_name(app, staff):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     with transaction():
         users.create_user(SYSTEM, "ctv-ba-dinh", "collaborator", ["00004"])
     missing = _post(coordinator, "/admin/devices", "/admin/devices/new", name="may-1",

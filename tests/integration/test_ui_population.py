@@ -30,7 +30,7 @@ from server.services.access import users
 from server.services.access.scope import scope_of
 from server.services.audit import SYSTEM, Actor
 from server.services.programme import population, population_import
-from tests.integration.test_ui import PASSWORD, sign_in, token
+from tests.integration.test_ui import PASSWORD, signed_in, token
 
 PAGE = "/admin/population"
 IMPORT = "/admin/population/import"
@@ -46,12 +46,6 @@ def staff(app):
         users.create_user(SYSTEM, "dp-lao-cai", "coordinator", ["15"], PASSWORD)
         users.create_user(SYSTEM, "gs-ba-dinh", "supervisor", [BA_DINH], PASSWORD)
         users.create_user(SYSTEM, "qtv-ha-noi", "admin", ["01"], PASSWORD)
-
-
-def _signed_in(app, username: str):
-    client = app.test_client()
-    assert sign_in(client, username).status_code == 302
-    return client
 
 
 def _stored() -> dict[tuple[str, int, str], Denominator]:
@@ -112,7 +106,7 @@ def _xlsx(rows: list[list]) -> bytes:
 # --- typed on the page -------------------------------------------------------------------------
 
 def test_typed_numbers_are_kept_with_who_entered_them_and_when(app, staff):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     page = coordinator.get(f"{PAGE}?year=2026")
     html = page.data.decode()
     assert page.status_code == 200
@@ -147,7 +141,7 @@ def test_only_changed_cells_are_written_and_a_cleared_cell_removes_its_number(ap
         population.set_values(SYSTEM, scope_of(users.get_user("dp-ha-noi")), 2026,
                               {(BA_DINH, "children_0_6"): 100, (BA_DINH, "adults"): 900,
                                (NGOC_HA, "adults"): 50}, source="import")
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     answer = _save(coordinator, **{
         f"count__{BA_DINH}__children_0_6": "90", f"shown__{BA_DINH}__children_0_6": "90",
         f"count__{BA_DINH}__adults": "", f"shown__{BA_DINH}__adults": "900",
@@ -163,7 +157,7 @@ def test_only_changed_cells_are_written_and_a_cleared_cell_removes_its_number(ap
 
 @pytest.mark.parametrize("typed", ["-5", "12,5", "1.5", "abc", "10000000", "1.23.4", "٣"])
 def test_a_number_that_cannot_be_read_is_explained_and_nothing_is_written(app, staff, typed):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     answer = _save(coordinator, **{f"count__{NGOC_HA}__adults": "40",
                                    f"count__{BA_DINH}__children_0_6": typed})
     html = answer.data.decode()
@@ -174,16 +168,16 @@ def test_a_number_that_cannot_be_read_is_explained_and_nothing_is_written(app, s
 
 
 def test_an_admin_keeps_the_numbers_too_and_both_find_the_page_in_the_menu(app, staff):
-    admin = _signed_in(app, "qtv-ha-noi")
+    admin = signed_in(app, "qtv-ha-noi")
     assert _save(admin, **{f"count__{BA_DINH}__adults": "7"}).status_code == 302
     assert _stored()[(BA_DINH, 2026, "adults")].entered_by_id == _user_id("qtv-ha-noi")
     assert f'href="{PAGE}"' in admin.get("/worklist").data.decode()
-    supervisor = _signed_in(app, "gs-ba-dinh")
+    supervisor = signed_in(app, "gs-ba-dinh")
     assert f'href="{PAGE}"' not in supervisor.get("/worklist").data.decode()
 
 
 def test_a_supervisor_is_refused_every_page_and_change(app, staff):
-    supervisor = _signed_in(app, "gs-ba-dinh")
+    supervisor = signed_in(app, "gs-ba-dinh")
     for path in (PAGE, f"{PAGE}?year=2026", f"{PAGE}/template.csv"):
         refused = supervisor.get(path)
         assert refused.status_code == 403 and "403.50" in refused.data.decode(), path
@@ -202,7 +196,7 @@ def test_another_provinces_coordinator_neither_sees_nor_sets_its_numbers(app, st
     with transaction():
         population.set_values(SYSTEM, scope_of(users.get_user("dp-ha-noi")), 2026,
                               {(BA_DINH, "children_0_6"): 4321})
-    other = _signed_in(app, "dp-lao-cai")
+    other = signed_in(app, "dp-lao-cai")
     own = other.get(f"{PAGE}?year=2026").data.decode()
     assert "Xã Hợp Thành" in own and "Phường Ba Đình" not in own and "4321" not in own
     assert "4.321" not in own  # not in the totals either
@@ -218,7 +212,7 @@ def test_another_provinces_coordinator_neither_sees_nor_sets_its_numbers(app, st
 def test_a_communes_coordinator_sets_only_that_commune(app, staff):
     with transaction():
         users.create_user(SYSTEM, "dp-ba-dinh", "coordinator", [BA_DINH], PASSWORD)
-    coordinator = _signed_in(app, "dp-ba-dinh")
+    coordinator = signed_in(app, "dp-ba-dinh")
     html = coordinator.get(PAGE).data.decode()
     assert "Phường Ba Đình" in html and "Phường Ngọc Hà" not in html
     refused = _save(coordinator, **{f"count__{NGOC_HA}__adults": "3"})
@@ -226,14 +220,14 @@ def test_a_communes_coordinator_sets_only_that_commune(app, staff):
 
 
 def test_a_year_that_cannot_be_read_is_refused(app, staff):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     for year in ("1999", "26", "2O26", "99999999999999999999"):
         answer = coordinator.get(f"{PAGE}?year={year}")
         assert answer.status_code == 400 and "400.70" in answer.data.decode(), year
 
 
 def test_every_change_is_audited_with_counts_and_commune_codes_only(app, staff):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     _save(coordinator, **{f"count__{BA_DINH}__children_0_6": "1234",
                           f"count__{NGOC_HA}__adults": "77"})
     _save(coordinator, **{f"count__{NGOC_HA}__adults": "77",
@@ -262,7 +256,7 @@ def test_a_csv_preview_lists_each_problem_on_its_row_and_writes_nothing(app, sta
         f"{BA_DINH},Phường Ba Đình,2026,1,1,1",           # row 6: the same commune and year
         f"{NGOC_HA},Phường Ngọc Hà,20x6,1,1,1",           # row 7: the year
         header=HEADER + ",full_name")                     # row 1: an unknown column
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     preview = _upload(coordinator, content)
     html = preview.data.decode()
     assert preview.status_code == 200
@@ -288,7 +282,7 @@ def test_a_clean_csv_is_written_only_when_confirmed(app, staff):
     content = _csv(f"{BA_DINH},Phường Ba Đình,2026,1.200,80,9000",
                    "4,Excel dropped the zeros,2025,15,,",  # 00004, as a spreadsheet shows it
                    "", f"{NGOC_HA},,2026,0,0,")
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     preview = _upload(coordinator, content)
     html = preview.data.decode()
     assert preview.status_code == 200 and 'class="row-problem"' not in html
@@ -313,7 +307,7 @@ def test_an_xlsx_is_previewed_and_confirmed_like_a_csv(app, staff):
                      [NGOC_HA, "Phường Ngọc Hà", 2026, 12.5, -1, None],
                      [None, None, None, None, None, None],
                      ["00008", None, "2026", "1.234", None, None]])
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     preview = _upload(coordinator, content, "dan-so.xlsx")
     html = preview.data.decode()
     problems = re.findall(r'<li class="row-problem">(.*?)</li>', html, re.S)
@@ -334,14 +328,14 @@ def test_an_xlsx_is_previewed_and_confirmed_like_a_csv(app, staff):
 
 def test_a_semicolon_csv_with_a_bom_from_excel_is_read(app, staff):
     content = "\ufeff" + HEADER.replace(",", ";") + f"\n{BA_DINH};Phường Ba Đình;2026;5;;\n"
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     preview = _upload(coordinator, content.encode())
     assert _confirm(coordinator, preview.data.decode()).status_code == 302
     assert _stored()[(BA_DINH, 2026, "children_0_6")].value == 5
 
 
 def test_an_out_of_area_commune_is_refused_and_nothing_is_written(app, staff):
-    other = _signed_in(app, "dp-lao-cai")
+    other = signed_in(app, "dp-lao-cai")
     preview = _upload(other, _csv(f"{HOP_THANH},,2026,10,,", f"{BA_DINH},,2026,10,,"))
     html = preview.data.decode()
     assert "Xã/phường &#39;00004&#39; không thuộc địa bàn của bạn" in html
@@ -349,9 +343,9 @@ def test_an_out_of_area_commune_is_refused_and_nothing_is_written(app, staff):
 
 
 def test_a_preview_is_confirmed_only_by_the_session_that_made_it(app, staff):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     html = _upload(coordinator, _csv(f"{BA_DINH},,2026,10,,")).data.decode()
-    admin = _signed_in(app, "qtv-ha-noi")
+    admin = signed_in(app, "qtv-ha-noi")
     csrf = token(admin.get(PAGE).data)
     address = re.search(r'name="preview" value="([0-9a-f]{64})"', html).group(1)
     for forged in (address, "0" * 64, "../../etc/passwd", ""):
@@ -394,7 +388,7 @@ def test_a_kept_preview_is_checked_again_against_the_area_when_confirmed(app, st
 ])
 def test_a_file_that_cannot_be_used_is_refused_with_its_reason(app, staff, content, filename,
                                                                 code):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     answer = _upload(coordinator, content, filename)
     html = answer.data.decode()
     assert answer.status_code == int(code.split(".")[0]) and code in html
@@ -406,12 +400,12 @@ def test_a_small_xlsx_that_unpacks_to_too_much_is_refused_before_it_is_read(app,
     with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/sharedStrings.xml", b"0" * 60_000_000)
     assert len(packed.getvalue()) < 200_000
-    answer = _upload(_signed_in(app, "dp-ha-noi"), packed.getvalue(), "bomb.xlsx")
+    answer = _upload(signed_in(app, "dp-ha-noi"), packed.getvalue(), "bomb.xlsx")
     assert answer.status_code == 413 and "413.70" in answer.data.decode()
 
 
 def test_a_missing_column_is_a_problem_of_row_one(app, staff):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     html = _upload(coordinator, _csv(f"{BA_DINH},2026", header="commune_code,year")
                    ).data.decode()
     assert "Dòng đầu của tệp thiếu cột" in html and 'name="preview"' not in html
@@ -421,7 +415,7 @@ def test_a_missing_column_is_a_problem_of_row_one(app, staff):
 
 
 def test_an_import_without_a_file_is_explained(app, staff):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     page = coordinator.get(PAGE)
     answer = coordinator.post(IMPORT, data={"csrf_token": token(page.data), "year": "2026"},
                               content_type="multipart/form-data")
@@ -433,7 +427,7 @@ def test_the_template_lists_the_communes_with_their_numbers(app, staff):
     with transaction():
         population.set_values(SYSTEM, scope_of(users.get_user("dp-ha-noi")), 2026,
                               {(NGOC_HA, "adults"): 4500})
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     answer = coordinator.get(f"{PAGE}/template.csv?year=2026")
     assert answer.status_code == 200 and answer.mimetype == "text/csv"
     assert "attachment" in answer.headers["Content-Disposition"]
@@ -448,7 +442,7 @@ def test_the_template_lists_the_communes_with_their_numbers(app, staff):
 
 
 def test_the_pages_load_nothing_from_elsewhere_and_label_every_field(app, staff):
-    coordinator = _signed_in(app, "dp-ha-noi")
+    coordinator = signed_in(app, "dp-ha-noi")
     pages = (coordinator.get(PAGE).data.decode(),
              _upload(coordinator, _csv(f"{BA_DINH},,2026,1,2,3")).data.decode(),
              _upload(coordinator, _csv("99999,,2026,1,2,3")).data.decode())
