@@ -17,20 +17,16 @@ from typing import Any
 
 from flask import g, redirect, render_template, request, url_for
 
-from server import problems
 from server.problems import Problem
 from server.services.access import areas, device_admin, staff
 from server.ui import bp
 from server.ui.labels import ROLE_LABELS
-from server.ui.web import actor, signed_in_required
-
-KEEPERS = ("coordinator", "admin")
+from server.ui.web import actor, coordinator_required, signed_in_required
 
 
 def manager() -> staff.Manager:
     """The signed-in coordinator or admin; 403.50 for anyone else."""
-    if g.user.role not in KEEPERS:
-        raise problems.coordinator_only()
+    coordinator_required()
     return staff.Manager.of(g.user, g.scope)
 
 

@@ -18,22 +18,16 @@ from typing import Any
 from flask import g, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from server import problems
 from server.models.facility import FACILITY_KINDS
 from server.problems import Problem
 from server.services.access import areas
 from server.services.cases import facilities
 from server.ui import bp
 from server.ui.labels import FACILITY_KIND_LABELS
-from server.ui.web import actor, signed_in_required
+from server.ui.web import actor, coordinator_required, signed_in_required
 
-KEEPERS = ("coordinator", "admin")
 FIELDS = ("name", "kind", "area_code", "address", "phone")
 
-
-def _keeper() -> None:
-    if g.user.role not in KEEPERS:
-        raise problems.coordinator_only()
 
 
 def _form() -> dict[str, str]:
@@ -59,14 +53,14 @@ def _page(status: int = 200, **shown: Any):
 @bp.get("/admin/facilities")
 @signed_in_required
 def facilities_page():
-    _keeper()
+    coordinator_required()
     return _page()
 
 
 @bp.post("/admin/facilities")
 @signed_in_required
 def add_facility():
-    _keeper()
+    coordinator_required()
     form = _form()
     try:
         added = facilities.add(actor(), g.scope, **form, labels=_labels())
@@ -78,14 +72,14 @@ def add_facility():
 @bp.get("/admin/facilities/<int:facility_id>")
 @signed_in_required
 def facility_page(facility_id: int):
-    _keeper()
+    coordinator_required()
     return _edit_page(facilities.get_managed(g.scope, facility_id))
 
 
 @bp.post("/admin/facilities/<int:facility_id>")
 @signed_in_required
 def edit_facility(facility_id: int):
-    _keeper()
+    coordinator_required()
     facility = facilities.get_managed(g.scope, facility_id)  # 404 outside the area
     form = _form()
     try:
@@ -105,6 +99,6 @@ def _edit_page(facility, status: int = 200, **shown: Any):
 @bp.post("/admin/facilities/<int:facility_id>/active")
 @signed_in_required
 def set_facility_active(facility_id: int):
-    _keeper()
+    coordinator_required()
     facilities.set_active(actor(), g.scope, facility_id, request.form.get("active") == "yes")
     return redirect(url_for("ui.facilities_page", saved=facility_id, _anchor=f"f{facility_id}"))

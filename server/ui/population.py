@@ -30,9 +30,8 @@ from server.problems import Problem
 from server.programme import today
 from server.services.programme import population, population_import
 from server.ui import bp
-from server.ui.web import actor, signed_in_required
+from server.ui.web import actor, coordinator_required, signed_in_required
 
-KEEPERS = ("coordinator", "admin")
 GROUP_LABELS = {"children_0_6": _l("Children 0–6 years"),
                 "children_16_30m": _l("Children 16–30 months"), "adults": _l("Adults")}
 PREVIEWS_KEPT = 3  # previews a session may confirm (one per open tab, say)
@@ -44,10 +43,6 @@ def vn_number(value: int | None) -> str:
     """A whole number as Vietnamese write it: 1.234.567."""
     return "" if value is None else f"{value:,}".replace(",", ".")
 
-
-def _keeper() -> None:
-    if g.user.role not in KEEPERS:
-        raise problems.coordinator_only()
 
 
 def _year(text: str | None) -> int:
@@ -83,14 +78,14 @@ def _saved() -> int | None:
 @bp.get("/admin/population")
 @signed_in_required
 def population_page():
-    _keeper()
+    coordinator_required()
     return _page(_year(request.args.get("year")), _province(request.args.get("province")))
 
 
 @bp.post("/admin/population")
 @signed_in_required
 def save_population():
-    _keeper()
+    coordinator_required()
     year = _year(request.form.get("year"))
     province = _province(request.form.get("province"))
     try:
@@ -121,7 +116,7 @@ def _typed() -> dict[tuple[str, str], int | None]:
 @bp.post("/admin/population/import")
 @signed_in_required
 def preview_population():
-    _keeper()
+    coordinator_required()
     year = _year(request.form.get("year"))
     province = _province(request.form.get("province"))
     upload = request.files.get("file")
@@ -147,7 +142,7 @@ def preview_population():
 @bp.post("/admin/population/import/confirm")
 @signed_in_required
 def confirm_population():
-    _keeper()
+    coordinator_required()
     address = request.form.get("preview", "")
     if address not in session.get("population_previews", []):
         raise problems.import_preview_gone()
@@ -162,7 +157,7 @@ def confirm_population():
 @bp.get("/admin/population/template.csv")
 @signed_in_required
 def population_template():
-    _keeper()
+    coordinator_required()
     year = _year(request.args.get("year"))
     province = _province(request.args.get("province"))
     out = io.StringIO()

@@ -160,6 +160,15 @@ def actor() -> Actor:
     return Actor("user", g.user.id, request.remote_addr)
 
 
+KEEPERS = ("coordinator", "admin")  # who keeps the area's lists, people and devices
+
+
+def coordinator_required() -> None:
+    """403.50 unless the signed-in user is a coordinator or an admin."""
+    if g.user.role not in KEEPERS:
+        raise problems.coordinator_only()
+
+
 def signed_in_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
