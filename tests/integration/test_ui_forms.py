@@ -150,6 +150,10 @@ def test_a_pyxform_error_is_shown_with_sheet_row_and_column(app, staff):
     assert "trang tính survey, dòng 3, cột D (relevant)" in page
     assert "Could not find the name" in page  # pyxform's own words beneath
     assert db.session.scalar(select(FormDraft.id)) is None
+    post(admin, "/language", PAGE, lang="en")
+    english = upload(admin, visit_form("1", relevant="${zz} > 1")).data.decode()
+    assert "the survey sheet has no question named &#39;zz&#39;" in english
+    assert "sheet survey, row 3, column D (relevant)" in english
 
 
 def test_a_javarosa_error_is_shown_with_row_and_column(app, staff):
