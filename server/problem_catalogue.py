@@ -363,6 +363,58 @@ _ENTRIES = (
     Entry("503.3", "Không tìm thấy {tool}. Hãy cài công cụ dòng lệnh của PostgreSQL (Debian: "
           "postgresql-client) hoặc thêm chúng vào PATH.", "{tool} not found. Install the "
           "PostgreSQL client tools (Debian: postgresql-client) or put them on PATH."),
+    # --- issue 12: form drafts, publishing and managing forms on the pages
+    Entry("400.80", "Hãy chọn một tệp biểu mẫu (XLSForm .xlsx, .xls, .csv, .md hoặc XForm "
+          ".xml) để tải lên.", "Choose a form file (XLSForm .xlsx, .xls, .csv, .md or XForm "
+          ".xml) to upload."),
+    Entry("403.80", "Biểu mẫu '{form_id}' được dùng cả ở ngoài địa bàn của bạn (hoặc ở mọi "
+          "nơi), nên chỉ quản trị viên mới được công bố, đổi trạng thái, giao địa bàn hay sửa "
+          "bản nháp của nó. Hãy nhờ quản trị viên.", "The form '{form_id}' is used outside "
+          "your area too (or everywhere), so only an administrator may publish it, change its "
+          "state or areas, or change its draft. Ask an administrator."),
+    Entry("403.81", "Chỉ quản trị viên mới được cho một biểu mẫu dùng ở mọi nơi. Hãy chọn ít "
+          "nhất một tỉnh hoặc xã/phường trong địa bàn của bạn.", "Only an administrator may "
+          "offer a form everywhere. Choose at least one province or commune of your area."),
+    Entry("404.80", "Không có bản nháp số {draft_id}: có thể nó đã được công bố, bị bỏ hoặc "
+          "bị thay bằng tệp tải lên sau. Hãy mở lại danh sách biểu mẫu.", "There is no draft "
+          "number {draft_id}: it may have been published, discarded or replaced by a later "
+          "upload. Open the list of forms again."),
+    Entry("413.80", "Tệp lớn quá {limit} byte. Hãy giảm kích thước tệp (ví dụ nén ảnh) rồi tải "
+          "lên lại.", "The file is larger than {limit} bytes. Make it smaller (e.g. compress "
+          "the image) and upload it again."),
+    Entry("422.80", "Không dùng được tệp '{filename}': biểu mẫu phải là XLSForm (.xlsx, .xlsm, "
+          ".xls, .csv, .md) hoặc XForm (.xml).", "The file '{filename}' cannot be used: a "
+          "form is an XLSForm (.xlsx, .xlsm, .xls, .csv, .md) or an XForm (.xml)."),
+    Entry("422.81", "Biểu thức gọi hàm '{name}', nhưng ODK Collect không có hàm này. Hãy kiểm "
+          "tra tên hàm (chữ hoa, chữ thường, dấu gạch) trong ô được chỉ ra.", "An expression "
+          "calls the function '{name}', which ODK Collect does not have. Check the function's "
+          "name (case, dashes) in the cell shown."),
+    Entry("422.82", "Biểu thức trong ô được chỉ ra viết sai cú pháp (ví dụ thiếu dấu ngoặc, "
+          "dấu nháy hoặc phép so sánh sai). Hãy sửa biểu thức.", "The expression in the cell "
+          "shown is not written correctly (e.g. a missing bracket or quote, or a wrong "
+          "comparison). Correct the expression."),
+    Entry("422.83", "Biểu thức nhắc tới ${{{name}}}, nhưng trang survey không có câu hỏi nào tên "
+          "'{name}'. Hãy sửa tên hoặc thêm câu hỏi đó.", "An expression refers to ${{{name}}}, "
+          "but the survey sheet has no question named '{name}'. Correct the name or add the "
+          "question."),
+    Entry("422.84", "Tên '{name}' bị trùng: mỗi câu hỏi, nhóm hay nhóm lặp cần một tên riêng "
+          "trong cùng nhóm. Hãy đổi một trong hai tên.", "The name '{name}' is used twice: "
+          "each question, group or repeat needs its own name within its group. Rename one of "
+          "them."),
+    Entry("422.85", "Không có loại câu hỏi '{name}'. Hãy kiểm tra chính tả trong cột type "
+          "(ví dụ text, integer, select_one ten_danh_sach).", "There is no question type "
+          "'{name}'. Check the spelling in the type column (e.g. text, integer, select_one "
+          "list_name)."),
+    Entry("422.86", "Tệp '{filename}' không phải là bảng tính đọc được. Hãy mở tệp bằng Excel "
+          "hoặc LibreOffice và lưu lại dạng .xlsx.", "The file '{filename}' is not a readable "
+          "spreadsheet. Open it in Excel or LibreOffice and save it as .xlsx."),
+    Entry("422.87", "Không chuyển được XLSForm thành biểu mẫu. Hãy sửa ô được chỉ ra (lời "
+          "giải thích của pyxform ở dưới) rồi tải lên lại.", "The XLSForm cannot be converted. "
+          "Correct the cell shown (pyxform's explanation is below) and upload it again."),
+    Entry("422.88", "Biểu mẫu sẽ không chạy được trên ODK Collect (JavaRosa từ chối). Hãy sửa ô "
+          "được chỉ ra (lời giải thích của JavaRosa ở dưới) rồi tải lên lại.", "The form "
+          "would not work in ODK Collect (JavaRosa refused it). Correct the cell shown "
+          "(JavaRosa's explanation is below) and upload it again."),
 )
 
 CATALOGUE: dict[str, Entry] = {entry.code: entry for entry in _ENTRIES}

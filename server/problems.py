@@ -621,3 +621,64 @@ def sqlite_file_missing(path: str) -> Problem:
 
 def pg_tool_missing(tool: str) -> Problem:
     return Problem("503.3", tool=tool)
+
+
+# --- issue 12: form drafts, publishing and managing forms on the pages -----------------------
+# A refusal of an uploaded form carries its location as data: sheet, row, column (letter),
+# header (the column's header), field (the instance path) and detail (pyxform's or JavaRosa's
+# own English words).
+
+def form_upload_missing() -> Problem:
+    return Problem("400.80")
+
+
+def form_not_managed(form_id: str) -> Problem:
+    return Problem("403.80", form_id=form_id)
+
+
+def form_everywhere_admin_only() -> Problem:
+    return Problem("403.81")
+
+
+def draft_unknown(draft_id: int) -> Problem:
+    return Problem("404.80", draft_id=draft_id)
+
+
+def upload_too_large(limit: int) -> Problem:
+    return Problem("413.80", limit=limit)
+
+
+def form_upload_unsupported(filename: str) -> Problem:
+    return Problem("422.80", filename=filename)
+
+
+def form_unknown_function(name: str, where: Mapping[str, Any] | None = None) -> Problem:
+    return Problem("422.81", data=where, name=name)
+
+
+def form_expression_syntax(where: Mapping[str, Any] | None = None) -> Problem:
+    return Problem("422.82", data=where)
+
+
+def form_unknown_reference(name: str, where: Mapping[str, Any] | None = None) -> Problem:
+    return Problem("422.83", data=where, name=name)
+
+
+def form_duplicate_name(name: str, where: Mapping[str, Any] | None = None) -> Problem:
+    return Problem("422.84", data=where, name=name)
+
+
+def form_unknown_type(name: str, where: Mapping[str, Any] | None = None) -> Problem:
+    return Problem("422.85", data=where, name=name)
+
+
+def form_upload_unreadable(filename: str) -> Problem:
+    return Problem("422.86", filename=filename)
+
+
+def xlsform_refused(where: Mapping[str, Any] | None = None) -> Problem:
+    return Problem("422.87", data=where)
+
+
+def javarosa_refused_located(where: Mapping[str, Any] | None = None) -> Problem:
+    return Problem("422.88", data=where)

@@ -11,6 +11,7 @@ from server.models.audit import AuditEvent
 from server.models.case import Case, CaseComment, CaseEvent
 from server.models.facility import Facility
 from server.models.form import Form, FormAssignment, FormAttachment, FormVersion
+from server.models.form_draft import FormDraft, FormDraftAttachment
 from server.models.job import JobRun, SchedulerLease
 from server.models.notification import Notification
 from server.models.person import Consent, Person, PersonLink, RegistrationConflict
@@ -35,6 +36,8 @@ __all__ = [
     "Form",
     "FormAssignment",
     "FormAttachment",
+    "FormDraft",
+    "FormDraftAttachment",
     "FormVersion",
     "JobRun",
     "Notification",

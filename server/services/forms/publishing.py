@@ -72,6 +72,29 @@ def publish_xform(actor: Actor, xml: bytes, filename: str, *, strict: bool,
     sort after the current one (``version_after``) unless ``allow_older``; a field whose type
     changed since an earlier version; what JavaRosa or the instrument binding refuses.
     """
+    checked = check_xform(xml, strict=strict, allow_older=allow_older)
+    form = checked.form
+    if form is None:
+        form = Form(xml_form_id=checked.info.form_id)
+        db.session.add(form)
+        db.session.flush()
+    version = _new_version(form, checked.info, xml, checked.binding, filename, actor)
+    return Published(version, warnings, checked.validated)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """An XForm that passed every check publishing makes (nothing written)."""
+
+    info: forms.XFormInfo
+    form: Form | None  # the form it is a new version of; None for a new form
+    binding: Binding | None
+    validated: bool
+
+
+def check_xform(xml: bytes, *, strict: bool, allow_older: bool = False) -> Checked:
+    """Every check ``publish_xform`` makes, without writing: drafts are checked at upload.
+    A refusal from the ``forms`` package keeps its ``FormError`` as ``__cause__``."""
     info = _read_xform(xml)
     form = db.session.scalar(select(Form).where(Form.xml_form_id == info.form_id))
     _check_version(form, info, allow_older=allow_older)
@@ -82,12 +105,16 @@ def publish_xform(actor: Actor, xml: bytes, filename: str, *, strict: bool,
         raise form_problem(exc) from exc
     except SyncError as exc:
         raise problems.binding_invalid(exc.code, exc.message, exc.field) from exc
-    if form is None:
-        form = Form(xml_form_id=info.form_id)
-        db.session.add(form)
-        db.session.flush()
-    version = _new_version(form, info, xml, binding, filename, actor)
-    return Published(version, warnings, validated)
+    if form is not None:
+        earlier = list(db.session.scalars(select(FormVersion).where(
+            FormVersion.form_id == form.id)))
+        _check_field_types(info.form_id, earlier, field_types(info))
+    return Checked(info, form, binding, validated)
+
+
+def field_types(info: forms.XFormInfo) -> dict[str, str]:
+    """Path -> bind type, as a version stores it."""
+    return {path: field.type for path, field in info.fields.items()}
 
 
 def _read_xform(xml: bytes) -> forms.XFormInfo:
@@ -133,9 +160,7 @@ def _current_label(form: Form | None) -> str | None:
 def _new_version(form: Form, info: forms.XFormInfo, xml: bytes, binding: Binding | None,
                  filename: str, actor: Actor) -> FormVersion:
     label = info.version or ""
-    earlier = list(db.session.scalars(select(FormVersion).where(FormVersion.form_id == form.id)))
-    fields = {path: field.type for path, field in info.fields.items()}
-    _check_field_types(info.form_id, earlier, fields)
+    fields = field_types(info)
     version = FormVersion(
         form_id=form.id, version=label, title=info.title, xml=xml,
         md5=hashlib.md5(xml, usedforsecurity=False).hexdigest(),
