@@ -621,3 +621,14 @@ def sqlite_file_missing(path: str) -> Problem:
 
 def pg_tool_missing(tool: str) -> Problem:
     return Problem("503.3", tool=tool)
+
+
+# --- issue 12: test-filling a form in the browser (nothing is stored) ------------------------
+
+def trial_wrong_form(form_id: str, version: str) -> Problem:
+    return Problem("422.90", form_id=form_id, version=version)
+
+
+def trial_unmergeable(field: str) -> Problem:
+    """422.91: a merge would refuse it for good (``sync.SyncError``), naming the field."""
+    return Problem("422.91", field=field)

@@ -9,8 +9,9 @@ with the form's labels, the raw submission, attachments), ``intake`` a call or w
 without a screening, ``facilities`` the referral facilities a coordinator keeps, ``admin`` the
 staff a coordinator or admin manages, ``devices`` their collaborators' ODK Collect devices
 (QR codes), ``population`` the population denominators a coordinator keeps (typed or
-imported), ``audit`` the audit view for admins. Templates are
-in ``templates/``; ``static/vendor/`` holds htmx and Pico CSS, installed from the npm registry
+imported), ``form_trial`` a form tried in the browser with ODK Web Forms (scored, never
+stored), ``audit`` the audit view for admins. Templates are in ``templates/``;
+``static/vendor/`` holds htmx, Pico CSS, Vue and ODK Web Forms, installed from the npm registry
 by ``make`` (pinned in package-lock.json, never committed); nothing is loaded from another site.
 Every request is one unit of work (``server/boundary.py``), like the other blueprints.
 """
@@ -31,6 +32,7 @@ from server.ui import (  # noqa: E402,F401
     cases,
     devices,
     facilities,
+    form_trial,
     intake,
     population,
     screenings,
