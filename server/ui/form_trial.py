@@ -73,8 +73,9 @@ def trial_csp(inline_script: str) -> str:
     """The others pages' policy, with the import map allowed by its hash and run-time styles
     allowed (module docstring)."""
     digest = base64.b64encode(hashlib.sha256(inline_script.encode()).digest()).decode()
-    return CSP.replace("script-src 'self'", f"script-src 'self' 'sha256-{digest}'") \
-        .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    return CSP.replace("script-src 'self'",
+                       f"script-src 'self' 'sha256-{digest}' 'wasm-unsafe-eval'") \
+        .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'; font-src 'self' data:")
 
 
 def add_trial_routes(kind: str, rule: str, load: Loader) -> None:

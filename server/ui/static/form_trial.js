@@ -36,6 +36,24 @@ async function score(payload, done) {
   done({});  // keep the answers on screen, to change one and send again
 }
 
+// Web Forms 0.22 points a question's <label for> at a wrapper, not at the date input or the
+// select's combobox, so those controls have no name for a screen reader; name them by the
+// question's label (again whenever a question appears).
+function nameControls(form) {
+  form.querySelectorAll(".question-container").forEach(function (question) {
+    const label = question.querySelector(".control-text label[for]");
+    if (!label) {
+      return;
+    }
+    label.id = label.id || label.htmlFor + "-label";
+    question.querySelectorAll("[role=combobox], input.p-datepicker-input").forEach(function (el) {
+      if (!el.hasAttribute("aria-labelledby") && !el.hasAttribute("aria-label")) {
+        el.setAttribute("aria-labelledby", label.id);
+      }
+    });
+  });
+}
+
 async function start() {
   const response = await fetch(root.dataset.form, { credentials: "same-origin" });
   if (!response.ok) {
@@ -51,7 +69,10 @@ async function start() {
     }),
   });
   app.use(webFormsPlugin);
-  app.mount("#trial-form");
+  const form = document.getElementById("trial-form");
+  new MutationObserver(function () { nameControls(form); })
+    .observe(form, { childList: true, subtree: true });
+  app.mount(form);
   status.textContent = "";
 }
 
