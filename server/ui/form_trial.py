@@ -21,12 +21,19 @@ OpenLayers and the XForms engine and import only ``vue``) into ``static/vendor/w
 and Vue's runtime-only browser build into ``static/vendor/``. The page maps the bare names
 ``vue`` and ``@getodk/web-forms`` to those files with an import map, and our glue
 (``static/form_trial.js``) mounts the component. The page's policy differs from the others
-(:data:`TRIAL_CSP`) in two places only, still same-origin:
+(:func:`trial_csp`) in these places only, everything still from this origin:
 
 - ``script-src`` allows that one import map by its hash: an import map must be inline
   (browsers do not load one from a file);
+- ``script-src 'wasm-unsafe-eval'``: the XForms engine parses XPath with WebAssembly
+  (tree-sitter, embedded in the bundle); this allows compiling WebAssembly, not ``eval``;
 - ``style-src 'unsafe-inline'``: Web Forms writes its styles (its CSS, a reset, PrimeVue's
-  theme) into ``<style>`` elements at run time and takes no nonce for them.
+  theme) into ``<style>`` elements at run time and takes no nonce for them;
+- ``font-src data:``: its CSS embeds its fonts as ``data:`` URLs.
+
+Web Forms 0.22 links a question's label to a wrapper rather than to a date input or a select,
+so the glue names those controls (``aria-labelledby``); ``sangloc.css`` keeps Pico's button
+look off Web Forms' group titles and darkens two of its colours to pass WCAG AA contrast.
 """
 
 from __future__ import annotations
@@ -70,8 +77,7 @@ def importmap() -> str:
 
 
 def trial_csp(inline_script: str) -> str:
-    """The others pages' policy, with the import map allowed by its hash and run-time styles
-    allowed (module docstring)."""
+    """The other pages' policy, relaxed for Web Forms where the module docstring says."""
     digest = base64.b64encode(hashlib.sha256(inline_script.encode()).digest()).decode()
     return CSP.replace("script-src 'self'",
                        f"script-src 'self' 'sha256-{digest}' 'wasm-unsafe-eval'") \

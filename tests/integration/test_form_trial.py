@@ -38,6 +38,7 @@ from server.services.access.scope import scope_for_areas
 from server.services.audit import SYSTEM
 from server.services.forms import catalogue, trial
 from server.services.forms.trial import TrialTarget
+from server.ui.web import CSP
 from tests.integration.conftest import bundled_xform
 from tests.integration.test_ui import PASSWORD, sign_in, signed_in, token
 
@@ -243,7 +244,9 @@ def test_a_coordinator_tries_a_version_and_reads_its_result(app, published, staf
     assert 'type="importmap"' in html and "Thử — không lưu" in html
     policy = page.headers["Content-Security-Policy"]
     assert "style-src 'self' 'unsafe-inline'" in policy and "'sha256-" in policy
-    assert "unsafe-eval" not in policy and "http" not in policy
+    assert "'wasm-unsafe-eval'" in policy and "font-src 'self' data:" in policy
+    assert "'unsafe-eval'" not in policy and "http" not in policy
+    assert client.get("/worklist").headers["Content-Security-Policy"] == CSP  # that page only
     assert client.get(f"{url}/form.xml").data == bundled_xform("phq9")
     before = _rows()
     answer = _post(client, url, phq9_instance(start=f"{today().isoformat()}T09:00:00+07:00"))
