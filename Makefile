@@ -25,6 +25,11 @@ $(ASSETS): package.json package-lock.json
 	@npm ci --no-audit --no-fund --ignore-scripts --loglevel=error > /dev/null
 	@mkdir -p $(VENDOR)
 	@cp node_modules/htmx.org/dist/htmx.min.js node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/
+	@# ODK Web Forms (ES modules; they import only "vue") and Vue's runtime-only browser build,
+	@# mapped by the form trial page's import map (server/ui/form_trial.py)
+	@cp node_modules/vue/dist/vue.runtime.esm-browser.prod.js $(VENDOR)/
+	@rm -rf $(VENDOR)/web-forms && mkdir -p $(VENDOR)/web-forms
+	@cp node_modules/@getodk/web-forms/dist/*.js $(VENDOR)/web-forms/
 	@touch $(ASSETS)
 
 # The pages' Vietnamese catalogue, compiled from the committed .po file.

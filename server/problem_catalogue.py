@@ -415,6 +415,15 @@ _ENTRIES = (
           "được chỉ ra (lời giải thích của JavaRosa ở dưới) rồi tải lên lại.", "The form "
           "would not work in ODK Collect (JavaRosa refused it). Correct the cell shown "
           "(JavaRosa's explanation is below) and upload it again."),
+    # --- issue 12: test-filling a form in the browser (nothing is stored) ----------------------
+    Entry("422.90", "Phiếu thử thuộc biểu mẫu '{form_id}' phiên bản '{version}', không phải "
+          "biểu mẫu đang thử. Hãy tải lại trang rồi điền lại.", "The test submission belongs "
+          "to form '{form_id}' version '{version}', not to the form being tried. Reload the "
+          "page and fill it again."),
+    Entry("422.91", "Phiếu thử này sẽ không đưa được vào hồ sơ: giá trị của trường {field} "
+          "không hợp lệ (ngày không đúng dạng hoặc quá dài). Hãy sửa biểu mẫu.", "This test "
+          "submission could not be added to the records: the value of {field} is not valid (a "
+          "date that cannot be read, or too long). Fix the form."),
 )
 
 CATALOGUE: dict[str, Entry] = {entry.code: entry for entry in _ENTRIES}

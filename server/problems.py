@@ -682,3 +682,12 @@ def xlsform_refused(where: Mapping[str, Any] | None = None) -> Problem:
 
 def javarosa_refused_located(where: Mapping[str, Any] | None = None) -> Problem:
     return Problem("422.88", data=where)
+# --- issue 12: test-filling a form in the browser (nothing is stored) ------------------------
+
+def trial_wrong_form(form_id: str, version: str) -> Problem:
+    return Problem("422.90", form_id=form_id, version=version)
+
+
+def trial_unmergeable(field: str) -> Problem:
+    """422.91: a merge would refuse it for good (``sync.SyncError``), naming the field."""
+    return Problem("422.91", field=field)

@@ -187,8 +187,11 @@ def _local_path(url: str | None) -> str | None:
 
 
 def _headers(response: Response) -> Response:
+    # a page may set a policy of its own in ``g.csp`` (only the form trial does: see
+    # ``form_trial.py``); popped, so an outer app context never carries it to the next request
+    policy = g.pop("csp", None) or CSP
     if response.mimetype == "text/html":
-        response.headers["Content-Security-Policy"] = CSP
+        response.headers["Content-Security-Policy"] = policy
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Cache-Control"] = "no-store"

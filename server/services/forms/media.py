@@ -85,13 +85,14 @@ def get_media(version: FormVersion, device: Scope, blobs: BlobStore,
     for attachment in version.attachments:
         if attachment.filename == filename:
             return MediaFile(filename, attachment.md5, attachment.content_type,
-                             _blob(blobs, attachment.blob_sha256, filename))
+                             blob_bytes(blobs, attachment.blob_sha256, filename))
     if filename in version.media and filename in GENERATED:
         return _file(filename, GENERATED[filename](device), "text/csv; charset=utf-8")
     raise problems.not_found()
 
 
-def _blob(blobs: BlobStore, sha256: str, filename: str) -> bytes:
+def blob_bytes(blobs: BlobStore, sha256: str, filename: str) -> bytes:
+    """A media file's bytes from the blob store (503.1 when this node lacks them)."""
     try:
         return blobs.get(sha256)
     except KeyError:
