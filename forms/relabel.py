@@ -76,13 +76,18 @@ def relabel_xform(xml: bytes, language: str | None, questions: Mapping[str, str]
     instances = {i.get("id", ""): i for i in model.findall(qualified(XFORMS, "instance"))}
     for path, text in questions.items():
         control = _known(controls, path)
-        plan.set_label(_label_of(control, path), text, f"{path}")
+        plan.set_label(_label_of(control, path), text, path)
     for (path, value), text in choices.items():
         control = _known(controls, path)
         plan.set_label(_choice_label(control, value, instances, path), text,
-                       f"{path} = {value}")
+                       choice_name(path, value))
     plan.set_version(main_instance_root(model), version)
     return plan.apply()
+
+
+def choice_name(path: str, value: str) -> str:
+    """How errors name a choice (``field`` of a ``relabel_conflict``): ``/data/q1 = yes``."""
+    return f"{path} = {value}"
 
 
 def next_version(current: str, today: date, taken: Collection[str] = ()) -> str:
@@ -213,7 +218,7 @@ class _Plan:
             if self.chosen[key][0] != text:
                 raise FormError("relabel_conflict",
                                 f"{what} and {self.chosen[key][1]} share one label; they "
-                                "cannot take two texts.")
+                                "cannot take two texts.", field=what)
             return
         self.chosen[key] = (text, what)
         self._edit(target, text, what)

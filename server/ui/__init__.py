@@ -9,7 +9,8 @@ with the form's labels, the raw submission, attachments), ``intake`` a call or w
 without a screening, ``facilities`` the referral facilities a coordinator keeps, ``admin`` the
 staff a coordinator or admin manages, ``devices`` their collaborators' ODK Collect devices
 (QR codes), ``population`` the population denominators a coordinator keeps (typed or
-imported), ``audit`` the audit view for admins. Templates are
+imported), ``licensed_text`` loading the licensed text of M-CHAT-R/F, SDQ and EPDS
+into their forms as a new version, ``audit`` the audit view for admins. Templates are
 in ``templates/``; ``static/vendor/`` holds htmx and Pico CSS, installed from the npm registry
 by ``make`` (pinned in package-lock.json, never committed); nothing is loaded from another site.
 Every request is one unit of work (``server/boundary.py``), like the other blueprints.
@@ -32,6 +33,7 @@ from server.ui import (  # noqa: E402,F401
     devices,
     facilities,
     intake,
+    licensed_text,
     population,
     screenings,
     web,

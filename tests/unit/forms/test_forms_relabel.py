@@ -128,6 +128,7 @@ def test_two_texts_for_one_shared_choice_are_refused():
                       version="2026120102")
     assert caught.value.code == "relabel_conflict"
     assert "/data/q2" in caught.value.message and "/data/q3" in caught.value.message
+    assert caught.value.field == "/data/q3 = no"
 
 
 def test_a_text_missing_from_the_language_is_added_to_its_translation():
