@@ -18,6 +18,10 @@ CODES: dict[str, str] = {
     "javarosa_invalid": "JavaRosa (ODK Validate) rejected the XForm",
     "javarosa_failed": "ODK Validate could not be run (jar missing, timeout, crash)",
     "java_missing": "Java is needed to validate the XForm but was not found",
+    # New labels in one language (forms.relabel)
+    "relabel_unknown_slot": "the form has no such question, choice, translation or version",
+    "relabel_conflict": "two texts were given for one label that several questions share",
+    "relabel_unsupported": "the label cannot be replaced where it lies (not UTF-8, an expression)",
     # Submitted instances (forms.instance)
     "instance_malformed": "the instance is empty, not UTF-8 or not well-formed XML",
     "instance_dtd_forbidden": "the instance contains a DOCTYPE or entity declaration",

@@ -424,6 +424,50 @@ _ENTRIES = (
           "không hợp lệ (ngày không đúng dạng hoặc quá dài). Hãy sửa biểu mẫu.", "This test "
           "submission could not be added to the records: the value of {field} is not valid (a "
           "date that cannot be read, or too long). Fix the form."),
+    # --- issue 12: licensed instrument texts (server/services/forms/licensed_text.py) -----
+    Entry("400.100", "Biểu mẫu không có ngôn ngữ '{language}'. Hãy chọn một ngôn ngữ trong danh "
+          "sách của trang.", "The form has no language '{language}'. Choose one of the page's "
+          "languages."),
+    Entry("403.100", "Biểu mẫu '{form_id}' được dùng cả ngoài địa bàn của bạn; chỉ quản trị viên "
+          "nạp được nội dung cho biểu mẫu này.", "The form '{form_id}' is used outside your area "
+          "too; only an administrator can load its texts."),
+    Entry("404.100", "Biểu mẫu '{form_id}' không phải công cụ có bản quyền (M-CHAT-R/F, SDQ, "
+          "EPDS), nên không có trang nạp nội dung.", "The form '{form_id}' is not a licensed "
+          "instrument (M-CHAT-R/F, SDQ, EPDS), so it has no page for loading texts."),
+    Entry("409.100", "Từ lúc xem trước, biểu mẫu '{form_id}' đã có phiên bản {current} (bản xem "
+          "trước dựa trên {version}); chưa có gì thay đổi. Hãy tải tệp lên lại.",
+          "Since the preview, the form '{form_id}' has a new version {current} (the preview was "
+          "of {version}); nothing was changed. Upload the file again."),
+    Entry("413.100", "Tệp quá lớn (tối đa {limit} byte). Tệp nội dung chỉ cần một dòng cho mỗi "
+          "câu và mỗi lựa chọn.", "The file is too large (at most {limit} bytes). A text file "
+          "needs only one row per item and per answer option."),
+    Entry("422.100", "Dòng {row}: ghi {found}, nhưng ở vị trí này cần {expected}. Hãy giữ đúng thứ "
+          "tự câu và lựa chọn của tệp mẫu.", "Row {row}: it has {found}, but {expected} belongs "
+          "here. Keep the template's order of items and options."),
+    Entry("422.101", "Dòng {row}: '{found}' không phải một câu của biểu mẫu này. Các câu: {keys}.",
+          "Row {row}: '{found}' is not an item of this form. The items: {keys}."),
+    Entry("422.102", "Dòng {row}: câu {item} không có giá trị trả lời '{found}'. Các giá trị của "
+          "câu này, theo thứ tự in từ trên xuống: {expected}; dòng của câu hỏi để trống cột "
+          "value.", "Row {row}: item {item} has no answer value '{found}'. This item's values, "
+          "in printed order from the top: {expected}; the question's own row leaves the value "
+          "column empty."),
+    Entry("422.103", "Dòng {row}: {slot} đã có ở dòng {first}; mỗi câu và mỗi lựa chọn chỉ ghi "
+          "một dòng.", "Row {row}: {slot} is already on row {first}; give each item and each "
+          "option one row."),
+    Entry("422.104", "Tệp thiếu dòng cho {slot} (dòng {row} của tệp mẫu).",
+          "The file has no row for {slot} (row {row} of the template)."),
+    Entry("422.105", "Dòng {row}: {slot} chưa có nội dung.", "Row {row}: {slot} has no text."),
+    Entry("422.106", "Dòng {row}: nội dung của {slot} dài quá {limit} ký tự.",
+          "Row {row}: the text of {slot} is longer than {limit} characters."),
+    Entry("422.107", "Dòng {row}: nội dung của {slot} chứa ký tự điều khiển (như xuống dòng) "
+          "hoặc định dạng (<, >, liên kết, tiêu đề #, ${{...}}). Hãy ghi chữ thường trên một "
+          "dòng.", "Row {row}: the text of {slot} contains a control character (such as a line "
+          "break) or markup (<, >, a link, a # heading, ${{...}}). Write plain text on one "
+          "line."),
+    Entry("422.108", "Dòng {row}: {slot} dùng chung danh sách lựa chọn với một câu trước đó; một "
+          "lựa chọn dùng chung phải có cùng nội dung ở mọi câu.", "Row {row}: {slot} shares its "
+          "list of options with an earlier item; a shared option must have the same text for "
+          "every item."),
 )
 
 CATALOGUE: dict[str, Entry] = {entry.code: entry for entry in _ENTRIES}

@@ -691,3 +691,64 @@ def trial_wrong_form(form_id: str, version: str) -> Problem:
 def trial_unmergeable(field: str) -> Problem:
     """422.91: a merge would refuse it for good (``sync.SyncError``), naming the field."""
     return Problem("422.91", field=field)
+# --- issue 12: licensed instrument texts -----------------------------------------------------
+
+def licensed_text_language(language: str) -> Problem:
+    return Problem("400.100", language=language)
+
+
+def licensed_text_area(form_id: str) -> Problem:
+    """403.100: a coordinator and a form offered beyond their area (or everywhere)."""
+    return Problem("403.100", form_id=form_id)
+
+
+def licensed_text_not_offered(form_id: str) -> Problem:
+    return Problem("404.100", form_id=form_id)
+
+
+def licensed_text_outdated(form_id: str, version: str, current: str) -> Problem:
+    return Problem("409.100", form_id=form_id, version=version, current=current)
+
+
+def licensed_text_too_large(limit: int) -> Problem:
+    return Problem("413.100", limit=limit)
+
+
+def licensed_text_unexpected_row(found: str, expected: str, row: int) -> Problem:
+    """422.100 to 422.108 describe one row of a text file (returned as data, not raised);
+    ``found``, ``expected`` and ``slot`` name an item (``q03``) or an option (``q03 = 2``)."""
+    return Problem("422.100", data={"row": row}, row=row, found=found, expected=expected)
+
+
+def licensed_text_unknown_item(found: str, keys: Sequence[str], row: int) -> Problem:
+    return Problem("422.101", data={"row": row}, row=row, found=found, keys=_listed(keys))
+
+
+def licensed_text_wrong_value(item: str, found: str, expected: Sequence[str],
+                              row: int) -> Problem:
+    return Problem("422.102", data={"row": row}, row=row, item=item, found=found,
+                   expected=_listed(expected))
+
+
+def licensed_text_duplicate(slot: str, first: int, row: int) -> Problem:
+    return Problem("422.103", data={"row": row}, row=row, slot=slot, first=first)
+
+
+def licensed_text_missing(slot: str, row: int) -> Problem:
+    return Problem("422.104", data={"row": row}, row=row, slot=slot)
+
+
+def licensed_text_empty(slot: str, row: int) -> Problem:
+    return Problem("422.105", data={"row": row}, row=row, slot=slot)
+
+
+def licensed_text_too_long(slot: str, limit: int, row: int) -> Problem:
+    return Problem("422.106", data={"row": row}, row=row, slot=slot, limit=limit)
+
+
+def licensed_text_markup(slot: str, row: int) -> Problem:
+    return Problem("422.107", data={"row": row}, row=row, slot=slot)
+
+
+def licensed_text_shared(slot: str, row: int) -> Problem:
+    return Problem("422.108", data={"row": row}, row=row, slot=slot)

@@ -11,10 +11,11 @@ staff a coordinator or admin manages, ``devices`` their collaborators' ODK Colle
 (QR codes), ``population`` the population denominators a coordinator keeps (typed or
 imported), ``form_pages`` the forms a coordinator uploads as drafts, publishes, opens or
 closes, assigns to areas and compares version by version, ``form_trial`` a draft or version
-tried in the browser with ODK Web Forms (scored, never stored), ``audit`` the audit view for
-admins. Templates are in ``templates/``; ``static/vendor/`` holds htmx, Pico CSS, Vue and ODK
-Web Forms, installed from the npm registry by ``make`` (pinned in package-lock.json, never
-committed); nothing is loaded from another site.
+tried in the browser with ODK Web Forms (scored, never stored), ``licensed_text`` loading the
+licensed text of M-CHAT-R/F, SDQ and EPDS into their forms as a new version, ``audit`` the
+audit view for admins. Templates are in ``templates/``; ``static/vendor/`` holds htmx, Pico
+CSS, Vue and ODK Web Forms, installed from the npm registry by ``make`` (pinned in
+package-lock.json, never committed); nothing is loaded from another site.
 Every request is one unit of work (``server/boundary.py``), like the other blueprints.
 """
 
@@ -37,6 +38,7 @@ from server.ui import (  # noqa: E402,F401
     form_pages,
     form_trial,
     intake,
+    licensed_text,
     population,
     screenings,
     web,
