@@ -9,7 +9,8 @@ with the form's labels, the raw submission, attachments), ``intake`` a call or w
 without a screening, ``facilities`` the referral facilities a coordinator keeps, ``admin`` the
 staff a coordinator or admin manages, ``devices`` their collaborators' ODK Collect devices
 (QR codes), ``population`` the population denominators a coordinator keeps (typed or
-imported), ``audit`` the audit view for admins. Templates are
+imported), ``exports`` the background exports (ask, watch the progress, download),
+``audit`` the audit view for admins. Templates are
 in ``templates/``; ``static/vendor/`` holds htmx and Pico CSS, installed from the npm registry
 by ``make`` (pinned in package-lock.json, never committed); nothing is loaded from another site.
 Every request is one unit of work (``server/boundary.py``), like the other blueprints.
@@ -30,6 +31,7 @@ from server.ui import (  # noqa: E402,F401
     case_changes,
     cases,
     devices,
+    exports,
     facilities,
     intake,
     population,

@@ -19,7 +19,7 @@ from server import problems
 
 XLSX_MAX_ROWS = 1_048_575  # Excel's 1,048,576 rows, less the header
 CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Flask adds "; charset=utf-8"
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
@@ -71,9 +72,11 @@ def register_table(key: str, title: Any, build: Callable[[Scope, Filters], Table
     TABLES[key] = TableSpec(key, title, build)
 
 
-def shown_table(table: Table) -> tuple[list[str], list[list[Any]]]:
-    """The header (column labels) and rows as they may be shown: suppressed and rated."""
-    header = [str(column.label) for column in table.columns]
+def shown_table(table: Table, language: str = "vi") -> tuple[list[str], list[list[Any]]]:
+    """The header (column labels in ``language``) and rows as they may be shown: suppressed
+    and rated."""
+    with force_locale(language):
+        header = [str(column.label) for column in table.columns]
     return header, [[_cell(column, row) for column in table.columns] for row in table.rows]
 
 

@@ -78,7 +78,8 @@ def begin(export_id: int) -> Plan:
     found = Filters.from_data(export.filters)
     if export.kind.startswith(TABLE_PREFIX):
         spec = tables.TABLES[export.kind.removeprefix(TABLE_PREFIX)]
-        header, rows = tables.shown_table(spec.build(narrowed(scope, found), found))
+        header, rows = tables.shown_table(spec.build(narrowed(scope, found), found),
+                                          export.language)
         plan = Plan(export.id, export.kind, export.format, header, scope, found, len(rows),
                     rows)
     else:
