@@ -30,6 +30,7 @@ MAX_WAITING = 5
 KEEP_DAYS = 7  # a finished file is deleted this long after it was made
 LISTED = 30  # exports shown on the page
 TABLE_PREFIX = "table:"
+MAX_ID = 2**31 - 1  # an INTEGER key
 
 
 def known_kinds() -> list[str]:
@@ -75,6 +76,8 @@ def _may_read(user: User, scope: Scope, export: ExportJob) -> bool:
 
 def readable_export(user: User, scope: Scope, export_id: int) -> ExportJob:
     """An export the user may see; 404.15 otherwise (the same as one that does not exist)."""
+    if not 0 < export_id <= MAX_ID:  # PostgreSQL would refuse the number itself
+        raise problems.page_not_found()
     export = db.session.get(ExportJob, export_id, populate_existing=True)
     if export is None or not _may_read(user, scope, export):
         raise problems.page_not_found()

@@ -70,7 +70,7 @@ def test_is_address():
 
 
 def test_a_file_is_stored_in_chunks_read_back_and_deleted(tmp_path, monkeypatch):
-    import server.storage as storage
+    from server import storage
 
     monkeypatch.setattr(storage, "CHUNK", 3)  # several chunks for a small file
     source = tmp_path / "export.csv"
