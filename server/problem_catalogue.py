@@ -468,6 +468,25 @@ _ENTRIES = (
           "lựa chọn dùng chung phải có cùng nội dung ở mọi câu.", "Row {row}: {slot} shares its "
           "list of options with an earlier item; a shared option must have the same text for "
           "every item."),
+    # --- issue 12: background exports --------------------------------------------------------
+    Entry("400.140", "Không có loại dữ liệu xuất '{kind}'. Hãy chọn trong danh sách trên trang.",
+          "There is no export of '{kind}'. Choose one from the list on the page."),
+    Entry("400.141", "Không dùng được bộ lọc '{field}'. Hãy sửa lại rồi gửi lại.",
+          "The filter '{field}' cannot be used. Correct it and send again."),
+    Entry("409.142", "Tệp xuất này chưa làm xong. Hãy chờ thanh tiến độ đầy rồi tải về.",
+          "This export is not ready yet. Wait until the progress bar is full, then download it."),
+    Entry("410.143", "Tệp xuất này đã hết hạn và đã bị xóa ({days} ngày sau khi làm xong). "
+          "Hãy yêu cầu xuất lại.", "This export has expired and was deleted ({days} days after "
+          "it was made). Ask for the export again."),
+    Entry("500.144", "Không làm được tệp xuất do lỗi trên máy chủ. Hãy yêu cầu xuất lại; nếu "
+          "vẫn lỗi, hãy báo quản trị viên.", "The export could not be made because of a server "
+          "error. Ask for it again; if it fails again, tell the administrator."),
+    Entry("429.145", "Bạn đang có {limit} tệp xuất chờ làm. Hãy chờ các tệp đó xong rồi yêu cầu "
+          "thêm.", "You already have {limit} exports waiting. Wait until they are done before "
+          "asking for more."),
+    Entry("413.146", "Tệp XLSX chỉ chứa được {limit} dòng. Hãy chọn CSV hoặc thu hẹp bộ lọc "
+          "(thời gian, xã).", "An XLSX file holds at most {limit} rows. Choose CSV or narrow the "
+          "filters (period, commune)."),
 )
 
 CATALOGUE: dict[str, Entry] = {entry.code: entry for entry in _ENTRIES}

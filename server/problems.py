@@ -752,3 +752,32 @@ def licensed_text_markup(slot: str, row: int) -> Problem:
 
 def licensed_text_shared(slot: str, row: int) -> Problem:
     return Problem("422.108", data={"row": row}, row=row, slot=slot)
+# --- issue 12: background exports --------------------------------------------------------------
+
+def export_kind_unknown(kind: str) -> Problem:
+    return Problem("400.140", kind=kind)
+
+
+def export_filter_invalid(field: str) -> Problem:
+    return Problem("400.141", field=field)
+
+
+def export_not_ready() -> Problem:
+    return Problem("409.142")
+
+
+def export_expired(days: int) -> Problem:
+    return Problem("410.143", days=days)
+
+
+def export_failed() -> Problem:
+    """500.144: the worker failed for a reason that is not the requester's (the log says why)."""
+    return Problem("500.144")
+
+
+def export_queue_full(limit: int) -> Problem:
+    return Problem("429.145", limit=limit)
+
+
+def export_too_many_rows(limit: int) -> Problem:
+    return Problem("413.146", limit=limit)

@@ -6,18 +6,23 @@ only needs to implement ``BlobStore``. Writes are atomic (temp file + rename): a
 either no blob or a complete one, never a partial file under its final name. Blobs hold personal
 data (photos of children, paper forms): files are readable by their owner only (0600, folders
 0700). ``copy_blob(s)`` moves blobs between stores (backups), checking their bytes.
+``put_file``/``open``/``delete`` serve large, short-lived blobs (background exports): written
+from a file without holding it in memory, streamed back, deleted when they expire (the caller
+checks that nothing else references the address first).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 _HEX = frozenset("0123456789abcdef")
+CHUNK = 1 << 20  # bytes read or copied at a time by put_file
 
 
 class BlobStore(Protocol):
@@ -29,6 +34,15 @@ class BlobStore(Protocol):
 
     def exists(self, sha256: str) -> bool:
         """Whether the blob is stored."""
+
+    def put_file(self, path: str | os.PathLike[str]) -> str:
+        """Store the file at ``path`` (read in chunks); return its SHA-256 hex digest."""
+
+    def open(self, sha256: str) -> BinaryIO:
+        """The blob as a file open for reading (the caller closes it); ``KeyError`` if absent."""
+
+    def delete(self, sha256: str) -> bool:
+        """Delete the blob; whether it was there."""
 
 
 class DamagedBlob(ValueError):
@@ -93,6 +107,43 @@ class FilesystemBlobStore:
             Path(tmp).unlink(missing_ok=True)
             raise
         return sha256
+
+    def put_file(self, path: str | os.PathLike[str]) -> str:
+        digest = hashlib.sha256()
+        with open(path, "rb") as source:
+            for chunk in iter(lambda: source.read(CHUNK), b""):
+                digest.update(chunk)
+        sha256 = digest.hexdigest()
+        target = self._path(sha256)
+        if target.exists():
+            return sha256
+        self._make_folders(target.parent)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")  # created 0600
+        try:
+            with os.fdopen(fd, "wb") as handle, open(path, "rb") as source:
+                shutil.copyfileobj(source, handle, CHUNK)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return sha256
+
+    def open(self, sha256: str) -> BinaryIO:
+        try:
+            return self._path(sha256).open("rb")
+        except FileNotFoundError:
+            raise KeyError(sha256) from None
+
+    def delete(self, sha256: str) -> bool:
+        try:
+            path = self._path(sha256)
+        except KeyError:
+            return False
+        existed = path.exists()
+        path.unlink(missing_ok=True)
+        return existed
 
     def _make_folders(self, folder: Path) -> None:
         """``root``, ``root/ab``, ``root/ab/cd``, each 0700 (``parents=True`` ignores mode)."""

@@ -15,10 +15,12 @@ from flask import current_app
 
 from server import programme
 from server.boundary import transaction
+from server.jobs import export_runs
 from server.models.types import utcnow
 from server.services.access import api_tokens
 from server.services.audit import SYSTEM
 from server.services.cases import rescoring
+from server.services.exports import work as exports_work
 from server.services.intake import retry
 from server.services.notify import delivery as notify_delivery
 from server.services.ops import backup, job_runs
@@ -80,6 +82,15 @@ def backup_database() -> dict[str, Any]:
                                   config["SQLALCHEMY_DATABASE_URI"],
                                   blobs=current_app.extensions["sangloc_blobs"])
     return {"file": made.path.name, "bytes": made.path.stat().st_size, "blobs": made.blobs}
+
+
+def run_exports() -> dict[str, Any]:
+    """The waiting exports, each in its own short units of work (``export_runs``)."""
+    return export_runs.run_exports(current_app.extensions["sangloc_blobs"])
+
+
+def expire_exports() -> dict[str, Any]:
+    return exports_work.expire_exports(current_app.extensions["sangloc_blobs"])
 
 
 def prune_job_runs() -> dict[str, Any]:

@@ -27,7 +27,8 @@ class Job:
     run: Callable[[], dict[str, Any] | None]
     description: str
     # the scheduler's thread for it: announcements get their own, so a long backup or
-    # re-scoring run never delays a same-day safety contact's e-mail
+    # re-scoring run never delays a same-day safety contact's e-mail; exports too, so a
+    # requested file starts within seconds whatever else runs
     executor: str = "default"
 
 
@@ -55,6 +56,11 @@ JOBS: tuple[Job, ...] = (
         executor="notify"),
     Job("expire_tokens", every(hours=1), bodies.expire_tokens,
         "Revoke API tokens past their expiry"),
+    Job("run_exports", every(seconds=10), bodies.run_exports,
+        "Make the exports people asked for on the exports page (progress shown there)",
+        executor="exports"),
+    Job("expire_exports", every(hours=1), bodies.expire_exports,
+        "Delete export files 7 days after they were made"),
 )
 
 

@@ -9,6 +9,7 @@ from server.models.api_token import ApiToken
 from server.models.area import AdminUnit
 from server.models.audit import AuditEvent
 from server.models.case import Case, CaseComment, CaseEvent
+from server.models.export_job import ExportJob
 from server.models.facility import Facility
 from server.models.form import Form, FormAssignment, FormAttachment, FormVersion
 from server.models.form_draft import FormDraft, FormDraftAttachment
@@ -32,6 +33,7 @@ __all__ = [
     "CaseEvent",
     "Consent",
     "Denominator",
+    "ExportJob",
     "Facility",
     "Form",
     "FormAssignment",

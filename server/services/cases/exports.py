@@ -32,12 +32,17 @@ def _rows(scope: Scope) -> Iterator[dict]:
     query = (select(Screening).join(Person, Person.id == Screening.person_id)
              .where(*visible(scope)).order_by(Screening.id).execution_options(yield_per=1000))
     for s in db.session.scalars(query):
-        yield {"person_id": s.person_id, "instrument": s.instrument,
-               "date": s.screened_on.isoformat(), "total": s.total,
-               "subscales": (s.result or {}).get("subscales", {}), "band": s.band,
-               "flags": list(s.flags or []), "form_id": s.form_id,
-               "form_version": s.form_version, "instance_id": s.instance_id,
-               "thresholds": s.thresholds, "superseded": s.superseded_by_id is not None}
+        yield screening_row(s)
+
+
+def screening_row(s: Screening) -> dict:
+    """One screening as an export row (``COLUMNS``); the background exports use it too."""
+    return {"person_id": s.person_id, "instrument": s.instrument,
+            "date": s.screened_on.isoformat(), "total": s.total,
+            "subscales": (s.result or {}).get("subscales", {}), "band": s.band,
+            "flags": list(s.flags or []), "form_id": s.form_id,
+            "form_version": s.form_version, "instance_id": s.instance_id,
+            "thresholds": s.thresholds, "superseded": s.superseded_by_id is not None}
 
 
 def export_screenings(actor: Actor, out: IO[bytes], fmt: str, scope: Scope,
@@ -58,6 +63,11 @@ def _jsonl(rows: Iterator[dict], out: IO[bytes]) -> int:
         out.write((json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
         count += 1
     return count
+
+
+def flat_row(row: dict) -> list:
+    """A row's cells in ``COLUMNS`` order, lists and mappings as JSON text."""
+    return _flat(row)
 
 
 def _flat(row: dict) -> list:

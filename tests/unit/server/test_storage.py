@@ -67,3 +67,22 @@ def test_copy_blob_checks_the_bytes(tmp_path):
 def test_is_address():
     assert is_address(hashlib.sha256(b"x").hexdigest())
     assert not is_address("A" * 64) and not is_address("a" * 63) and not is_address("../x")
+
+
+def test_a_file_is_stored_in_chunks_read_back_and_deleted(tmp_path, monkeypatch):
+    from server import storage
+
+    monkeypatch.setattr(storage, "CHUNK", 3)  # several chunks for a small file
+    source = tmp_path / "export.csv"
+    source.write_bytes("mã,xã\r\n1,2\r\n".encode())
+    store = FilesystemBlobStore(tmp_path / "blobs")
+    sha = store.put_file(source)
+    assert sha == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert store.put_file(source) == sha
+    with store.open(sha) as handle:
+        assert handle.read() == source.read_bytes()
+    assert (store.root / sha[:2] / sha[2:4] / sha).stat().st_mode & 0o777 == 0o600
+    assert store.delete(sha) and not store.exists(sha) and not store.delete(sha)
+    with pytest.raises(KeyError):
+        store.open(sha)
+    assert not store.delete("../x")
