@@ -5,6 +5,7 @@ Importing this package registers every table on ``db.metadata`` (Alembic needs t
 """
 
 from server.models.action import CaseAction
+from server.models.aggregate import AggregateCount, AggregateDirty, AggregateValue
 from server.models.api_token import ApiToken
 from server.models.area import AdminUnit
 from server.models.audit import AuditEvent
@@ -24,6 +25,9 @@ from server.models.user import AppUser, User, UserArea
 
 __all__ = [
     "AdminUnit",
+    "AggregateCount",
+    "AggregateDirty",
+    "AggregateValue",
     "ApiToken",
     "AppUser",
     "AuditEvent",
