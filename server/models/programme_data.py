@@ -15,7 +15,6 @@ change, the settings before and after (``{"thresholds": ..., "periods": {...}}``
 from __future__ import annotations
 
 from datetime import datetime
-
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint

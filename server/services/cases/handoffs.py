@@ -3,11 +3,12 @@
 A supervisor (coordinator, admin) of the person's area assigns an open action to a collaborator
 who works in the person's commune, or to a supervisor of that commune (their worklist's
 "assigned to me"), or takes the assignment back; the device case list then shows the
-collaborator the work as theirs, with its due date (``case_list``). "Needs info"
-sends a case back to a collaborator with a note: the case's review state becomes
-``needs_info`` and a ``needs_info`` action, assigned to them and due the programme's
-``needs_info_days`` later (the person's province's setting, else the server's), carries the note as its instructions. Every change is a case event
-and an audit row; the note stays in the case file (never in a log or a notification).
+collaborator the work as theirs, with its due date (``case_list``). "Needs info" sends a case
+back to a collaborator with a note: the case's review state becomes ``needs_info`` and a
+``needs_info`` action, assigned to them and due the programme's ``needs_info_days`` later (the
+person's province's setting, else the server's), carries the note as its instructions. Every
+change is a case event and an audit row; the note stays in the case file (never in a log or a
+notification).
 """
 
 from __future__ import annotations

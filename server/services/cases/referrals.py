@@ -3,9 +3,10 @@
 ``make`` records a referral for a case the caller may work (a supervisor, coordinator or admin
 of the person's area): it completes the open ``referral`` action it answers (outcome
 ``referred``) and opens a ``referral_followup`` action due the programme's
-``referral_followup_days`` later (the person's province's setting, else the server's). ``record_outcome`` stores attendance and the next steps'
-results; a recorded attendance does the follow-up, while "did not attend" leaves it open: a
-missed referral stays someone's work. Notes are added to, never overwritten.
+``referral_followup_days`` later (the person's province's setting, else the server's).
+``record_outcome`` stores attendance and the next steps' results; a recorded attendance does the
+follow-up, while "did not attend" leaves it open: a missed referral stays someone's work. Notes
+are added to, never overwritten.
 Every change is a case event and an audit row (``casework``).
 """
 

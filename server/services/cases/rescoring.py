@@ -1,14 +1,15 @@
 """Re-scoring screenings when the threshold table or an instrument's rules change (a job).
 
-A screening is stale when its result names another threshold table version than the one in
-force for its person's province (the province's own table, else the server's default,
-``programme/settings.py``), or another rules version of its instrument. Re-scoring works from the stored raw answers
-(never the old score), keeps the previous result in ``screening_results``, updates the screening
-and its risk. It opens and closes no work: a re-scored result changes the case's risk on the
-worklist, and a person decides what follows (re-scoring runs over old screenings too, whose work
-was done long ago). Each screening is its own unit of work when the job runs it (the job
-commits); ``rescore_province`` re-scores one province's stale screenings at once, up to a
-bound, in the caller's unit of work (a confirmed change of its table).
+A screening is stale when its result names another threshold table version than the one in force
+for its person's province (the province's own table, else the server's default,
+``programme/settings.py``), or another rules version of its instrument. Re-scoring works from
+the stored raw answers (never the old score), keeps the previous result in
+``screening_results``, updates the screening and its risk. It opens and closes no work: a re-
+scored result changes the case's risk on the worklist, and a person decides what follows (re-
+scoring runs over old screenings too, whose work was done long ago). Each screening is its own
+unit of work when the job runs it (the job commits); ``rescore_province`` re-scores one
+province's stale screenings at once, up to a bound, in the caller's unit of work (a confirmed
+change of its table).
 """
 
 from __future__ import annotations

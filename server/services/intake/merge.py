@@ -32,8 +32,8 @@ from server.services.audit import Actor, record_event
 from server.services.cases import casework
 from server.services.intake import register
 from server.services.intake.store import Incoming, Receipt
-from server.services.programme import settings
 from server.services.ops.job_runs import describe_error
+from server.services.programme import settings
 from sync import (
     Binding,
     ScreeningOutcome,

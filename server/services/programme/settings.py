@@ -190,7 +190,7 @@ def save_settings(actor: Actor, scope: Scope, code: str, proposed: Proposed, *,
     check_province(scope, code)
     row = db.session.get(ProvinceSetting, code)
     before = Proposed(row.thresholds, dict(row.periods or {})) if row else Proposed(None, {})
-    if proposed.thresholds != before.thresholds and shown_thresholds != before.thresholds:
+    if before.thresholds not in (proposed.thresholds, shown_thresholds):
         raise problems.settings_changed_since_preview(code)
     if proposed.as_data() == before.as_data():
         return False
