@@ -53,6 +53,9 @@ def stale_screening_ids(default: str, limit: int = 1000, *,
     return stale
 
 
+AT_ONCE = 500  # screenings a confirmed change re-scores in its own request; the job does more
+
+
 @dataclass(frozen=True)
 class Rescored:
     rescored: int
@@ -61,7 +64,7 @@ class Rescored:
 
 
 def rescore_province(actor: Actor, province: str, config: Programme,
-                     limit: int = 500) -> Rescored:
+                     limit: int = AT_ONCE) -> Rescored:
     """Re-score up to ``limit`` stale screenings of ``province`` now (``config``: the
     server's defaults); the job re-scores any left."""
     stale = stale_screening_ids(config.thresholds, limit + 1, province=province)
