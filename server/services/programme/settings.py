@@ -130,7 +130,7 @@ def check_province(scope: Scope, code: str) -> str:
 def list_settings(scope: Scope, base: Programme) -> list[ProvinceSettings]:
     codes = held_provinces(scope)
     names = dict(db.session.execute(select(AdminUnit.code, AdminUnit.name)
-                                    .where(AdminUnit.code.in_(codes))).tuples().all())
+                                    .where(AdminUnit.code.in_(codes))).all())
     rows = {row.province_code: row for row in db.session.scalars(
         select(ProvinceSetting).where(ProvinceSetting.province_code.in_(codes)))}
     users = _usernames({row.changed_by_id for row in rows.values()})
@@ -158,7 +158,7 @@ def _usernames(ids: set[int | None]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(select(User.id, User.username).where(User.id.in_(ids)))
-                .tuples().all())
+                .all())
 
 
 def read_form(form: Mapping[str, str]) -> Proposed:
