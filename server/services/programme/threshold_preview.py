@@ -76,7 +76,8 @@ def preview_table(province: str, before: str, after: str) -> Preview:
         band = stored.get("band") != new.get("band")
         positive = stored.get("screen_positive") != new.get("screen_positive")
         count = counts.setdefault(screening.instrument, Counter())
-        count.update(open=1, band=band, positive=positive, changed=band or positive)
+        count.update(open=1, band=int(band), positive=int(positive),
+                     changed=int(band or positive))
     rescored = db.session.scalar(
         select(func.count(Screening.id)).join(Person, Person.id == Screening.person_id)
         .join(AdminUnit, AdminUnit.code == Person.commune_code)
