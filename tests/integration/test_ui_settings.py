@@ -242,3 +242,27 @@ def test_strange_province_codes_are_404_never_500(app, staff):
     client = signed_in(app, "dp-ha-noi")
     for code in ("99", "zz", "0" * 300, "01%00"):
         assert client.get(f"{PAGE}/{code}").status_code in (400, 404)
+
+
+# --- the migration ----------------------------------------------------------------------------
+
+def test_the_migration_matches_the_settings_models(app, backend):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from flask_migrate import downgrade, upgrade
+
+    def differences() -> list:
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            found = compare_metadata(context, db.metadata)
+        return [d for d in found if "province_setting" in str(d)]
+
+    assert differences() == []
+    if backend == "sqlite":  # the PostgreSQL database is shared by the session's tests
+        db.session.remove()
+        downgrade(revision="0012")
+        with db.engine.connect() as connection:
+            tables = set(db.inspect(connection).get_table_names())
+        assert not tables & {"province_settings", "province_setting_changes"}
+        upgrade()
+        assert differences() == []
