@@ -113,6 +113,20 @@ def test_stale_screenings_are_those_whose_table_is_not_their_provinces(staff, de
     assert rescoring.stale_screening_ids("international", province="15") == []
 
 
+def test_a_trial_uses_the_settings_of_the_coordinators_one_province(app, staff, publish_bundled):
+    """The trial's PHQ-9 totals 9 (mild): negative under international@2, positive under
+    vietnam@2; a trial has no person, so the trying coordinator's province decides."""
+    from tests.integration.test_form_trial import _post as trial_post
+    from tests.integration.test_form_trial import _version_id, phq9_instance
+
+    publish_bundled("phq9")
+    _set("01", "vietnam")
+    url = f"/admin/forms/versions/{_version_id('phq9')}/try"
+    ha_noi = trial_post(signed_in(app, "dp-ha-noi"), url, phq9_instance()).data.decode()
+    lao_cai = trial_post(signed_in(app, "dp-lao-cai"), url, phq9_instance()).data.decode()
+    assert "<dd>vietnam@2</dd>" in ha_noi and "<dd>international@2</dd>" in lao_cai
+
+
 # --- the preview ----------------------------------------------------------------------------
 
 def _seed(devices) -> dict[str, Screening]:
@@ -235,6 +249,13 @@ def test_bad_input_is_a_400_on_the_page(app, staff, field, value, code):
     html = answer.data.decode()
     assert answer.status_code == 400 and code in html
     assert "phải là số ngày nguyên từ 0 đến 365" in html or "Không có bảng ngưỡng" in html
+    assert db.session.scalar(select(func.count()).select_from(ProvinceSetting)) == 0
+
+
+def test_a_nul_byte_in_a_field_is_a_400(app, staff):
+    client = signed_in(app, "dp-ha-noi")
+    assert _post(client, "01", referral_days="1\x00", shown_thresholds="").status_code == 400
+    assert _post(client, "01", thresholds="vietnam\x00").status_code == 400
     assert db.session.scalar(select(func.count()).select_from(ProvinceSetting)) == 0
 
 
