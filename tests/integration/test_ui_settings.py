@@ -252,8 +252,9 @@ def test_bad_input_is_a_400_on_the_page(app, staff, field, value, code):
     assert db.session.scalar(select(func.count()).select_from(ProvinceSetting)) == 0
 
 
-def test_a_nul_byte_in_a_field_is_a_400(app, staff):
+def test_a_nul_byte_in_a_field_or_no_csrf_token_is_a_400(app, staff):
     client = signed_in(app, "dp-ha-noi")
+    assert client.post(f"{PAGE}/01", data={"thresholds": "vietnam"}).status_code == 400
     assert _post(client, "01", referral_days="1\x00", shown_thresholds="").status_code == 400
     assert _post(client, "01", thresholds="vietnam\x00").status_code == 400
     assert db.session.scalar(select(func.count()).select_from(ProvinceSetting)) == 0
