@@ -8,8 +8,8 @@ change of the environment still reaches it.
 - ``programme_for_commune`` / ``programme_for_person`` / ``programme_for_province``: the
   settings in force for a person of that commune (merging, casework, re-scoring), one small
   read by primary keys;
-  ``programme_for_scope``: for a caller who holds exactly one province (a form trial), else
-  the defaults.
+  ``programme_for_scope``: for a caller whose area lies in exactly one province (a form
+  trial), else the defaults.
 - ``held_provinces``: the provinces a caller may set, those whose every commune is in their
   scope (a coordinator of a few communes sees the settings through their cases but cannot
   change a whole province's).
