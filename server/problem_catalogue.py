@@ -468,6 +468,17 @@ _ENTRIES = (
           "lựa chọn dùng chung phải có cùng nội dung ở mọi câu.", "Row {row}: {slot} shares its "
           "list of options with an earlier item; a shared option must have the same text for "
           "every item."),
+    # --- issue 12: programme settings per province (server/services/programme/settings.py) --
+    Entry("400.110", "Thời hạn '{period}' phải là số ngày nguyên từ {low} đến {high} (đã ghi "
+          "'{value}'). Để trống để dùng giá trị mặc định của máy chủ.", "The period '{period}' "
+          "must be a whole number of days from {low} to {high} (it was '{value}'). Leave it "
+          "empty for the server's default."),
+    Entry("400.111", "Không có bảng ngưỡng '{table}'. Hãy chọn một trong: {tables}.",
+          "There is no threshold table '{table}'. Choose one of: {tables}."),
+    Entry("409.112", "Từ lúc xem trước, bảng ngưỡng của tỉnh {province} đã được người khác thay "
+          "đổi; chưa có gì được lưu. Hãy xem trước lại.", "Since the preview, someone else "
+          "changed the threshold table of province {province}; nothing was saved. Preview "
+          "again."),
     # --- issue 12: background exports --------------------------------------------------------
     Entry("400.140", "Không có loại dữ liệu xuất '{kind}'. Hãy chọn trong danh sách trên trang.",
           "There is no export of '{kind}'. Choose one from the list on the page."),

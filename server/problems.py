@@ -752,6 +752,20 @@ def licensed_text_markup(slot: str, row: int) -> Problem:
 
 def licensed_text_shared(slot: str, row: int) -> Problem:
     return Problem("422.108", data={"row": row}, row=row, slot=slot)
+# --- issue 12: programme settings per province ----------------------------------------------
+
+def period_invalid(period: str, value: str, low: int, high: int) -> Problem:
+    return Problem("400.110", period=period, value=value, low=low, high=high)
+
+
+def threshold_table_unknown(table: str, tables: str) -> Problem:
+    return Problem("400.111", table=table, tables=tables)
+
+
+def settings_changed_since_preview(province: str) -> Problem:
+    return Problem("409.112", province=province)
+
+
 # --- issue 12: background exports --------------------------------------------------------------
 
 def export_kind_unknown(kind: str) -> Problem:

@@ -3,13 +3,16 @@
 ``Programme`` holds the threshold table in force and the pathway's due periods
 (``sync.pathway.Periods``: referral, assessment, Follow-Up interview, rescreen, review days)
 and how old an interview date may be, built from the ``SANGLOC_*`` settings; ``current()``
-reads them from the running app. Screening dates are local dates: Vietnam has one time zone
+reads them from the running app: the server's defaults. A province may override the table and
+any period (``services/programme/settings.py`` reads its row); ``with_overrides`` gives the
+settings in force there. Screening dates are local dates: Vietnam has one time zone
 (UTC+7) and no daylight saving.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -32,6 +35,19 @@ class Programme:
         return cls(config["SANGLOC_THRESHOLDS"], Periods(**{
             item.name: config[f"SANGLOC_{item.name.upper()}"] for item in fields(Periods)}),
             config["SANGLOC_INTERVIEW_MAX_AGE_DAYS"])
+
+    def with_overrides(self, thresholds: str | None,
+                       periods: Mapping[str, int] | None) -> Programme:
+        """These settings with a province's table (None: keep) and periods (by name; a name
+        that is not a period is ignored, so a row written by a later version cannot break
+        merging)."""
+        known = {item.name for item in fields(Periods)}
+        days = {name: value for name, value in (periods or {}).items() if name in known}
+        if (thresholds is None or thresholds == self.thresholds) and not days:
+            return self
+        table = thresholds if thresholds in screening_tools.THRESHOLD_TABLES else \
+            self.thresholds
+        return replace(self, thresholds=table, periods=replace(self.periods, **days))
 
 
 def current() -> Programme:

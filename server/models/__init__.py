@@ -17,7 +17,7 @@ from server.models.form_draft import FormDraft, FormDraftAttachment
 from server.models.job import JobRun, SchedulerLease
 from server.models.notification import Notification
 from server.models.person import Consent, Person, PersonLink, RegistrationConflict
-from server.models.programme_data import Denominator
+from server.models.programme_data import Denominator, ProvinceSetting, ProvinceSettingChange
 from server.models.referral import Referral
 from server.models.screening import Screening, ScreeningResult
 from server.models.submission import Submission, SubmissionAttachment, SubmissionConflict
@@ -49,6 +49,8 @@ __all__ = [
     "Notification",
     "Person",
     "PersonLink",
+    "ProvinceSetting",
+    "ProvinceSettingChange",
     "Referral",
     "RegistrationConflict",
     "SchedulerLease",

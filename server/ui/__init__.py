@@ -12,7 +12,8 @@ staff a coordinator or admin manages, ``devices`` their collaborators' ODK Colle
 imported), ``form_pages`` the forms a coordinator uploads as drafts, publishes, opens or
 closes, assigns to areas and compares version by version, ``form_trial`` a draft or version
 tried in the browser with ODK Web Forms (scored, never stored), ``licensed_text`` loading the
-licensed text of M-CHAT-R/F, SDQ and EPDS into their forms as a new version, ``exports``
+licensed text of M-CHAT-R/F, SDQ and EPDS into their forms as a new version, ``settings``
+a province's programme settings (threshold table with a preview, due periods), ``exports``
 the background exports (ask, watch the progress, download), ``audit`` the
 audit view for admins. Templates are in ``templates/``; ``static/vendor/`` holds htmx, Pico
 CSS, Vue and ODK Web Forms, installed from the npm registry by ``make`` (pinned in
@@ -43,6 +44,7 @@ from server.ui import (  # noqa: E402,F401
     licensed_text,
     population,
     screenings,
+    settings,
     web,
     worklist,
 )

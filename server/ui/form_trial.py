@@ -52,6 +52,7 @@ from server.problems import Problem
 from server.services.access import staff
 from server.services.forms import trial
 from server.services.forms.trial import TrialTarget
+from server.services.programme import settings
 from server.ui import bp
 from server.ui.labels import (
     DATE_SOURCES,
@@ -113,7 +114,8 @@ def add_trial_routes(kind: str, rule: str, load: Loader) -> None:
 
     def score(**args: Any):
         try:
-            result = trial.score_trial(actor(), target(args), _instance(), programme.current(),
+            config = settings.programme_for_scope(g.scope, programme.current())
+            result = trial.score_trial(actor(), target(args), _instance(), config,
                                        today=programme.today(), language=language())
         except Problem as problem:
             return _fragment(problem=problem), problem.status

@@ -3,11 +3,12 @@
 A supervisor (coordinator, admin) of the person's area assigns an open action to a collaborator
 who works in the person's commune, or to a supervisor of that commune (their worklist's
 "assigned to me"), or takes the assignment back; the device case list then shows the
-collaborator the work as theirs, with its due date (``case_list``). "Needs info"
-sends a case back to a collaborator with a note: the case's review state becomes
-``needs_info`` and a ``needs_info`` action, assigned to them and due the programme's
-``needs_info_days`` later, carries the note as its instructions. Every change is a case event
-and an audit row; the note stays in the case file (never in a log or a notification).
+collaborator the work as theirs, with its due date (``case_list``). "Needs info" sends a case
+back to a collaborator with a note: the case's review state becomes ``needs_info`` and a
+``needs_info`` action, assigned to them and due the programme's ``needs_info_days`` later (the
+person's province's setting, else the server's), carries the note as its instructions. Every
+change is a case event and an audit row; the note stays in the case file (never in a log or a
+notification).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from server.services.access.scope import Scope
 from server.services.audit import Actor, record_event
 from server.services.cases import actions, casework
 from server.services.cases.worklist import CaseView
+from server.services.programme import settings
 
 NEEDS_INFO_RULE = "supervisor.needs_info"
 NOTE_LIMIT = 2000
@@ -75,5 +77,6 @@ def send_back(actor: Actor, role: str, case: CaseView, user_id: int | None, note
     return casework.open_by_person(actor, case.case, CaseAction(
         kind="needs_info", rule=NEEDS_INFO_RULE, reason="needs_info", risk="none",
         instrument=case.last_instrument or "",
-        due=today() + timedelta(days=programme.periods.needs_info_days),
+        due=today() + timedelta(days=settings.programme_for_person(
+            case.person_id, programme).periods.needs_info_days),
         assigned_to_id=collaborator.id, instructions=note))

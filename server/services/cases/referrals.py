@@ -3,9 +3,10 @@
 ``make`` records a referral for a case the caller may work (a supervisor, coordinator or admin
 of the person's area): it completes the open ``referral`` action it answers (outcome
 ``referred``) and opens a ``referral_followup`` action due the programme's
-``referral_followup_days`` later. ``record_outcome`` stores attendance and the next steps'
-results; a recorded attendance does the follow-up, while "did not attend" leaves it open: a
-missed referral stays someone's work. Notes are added to, never overwritten.
+``referral_followup_days`` later (the person's province's setting, else the server's).
+``record_outcome`` stores attendance and the next steps' results; a recorded attendance does the
+follow-up, while "did not attend" leaves it open: a missed referral stays someone's work. Notes
+are added to, never overwritten.
 Every change is a case event and an audit row (``casework``).
 """
 
@@ -24,6 +25,7 @@ from server.services.access.scope import Scope
 from server.services.audit import Actor, record_event
 from server.services.cases import actions, casework
 from server.services.cases.worklist import CaseView
+from server.services.programme import settings
 
 FOLLOWUP_RULE = "referral.followup"
 LIMIT = 200
@@ -72,7 +74,8 @@ def make(actor: Actor, scope: Scope, role: str, case: CaseView, made: Made,
         kind="referral_followup", rule=FOLLOWUP_RULE, reason="referral_made",
         instrument=answered.instrument if answered else "",
         risk=answered.risk if answered else "high",
-        due=made_on + timedelta(days=programme.periods.referral_followup_days)))
+        due=made_on + timedelta(days=settings.programme_for_person(
+            case.person_id, programme).periods.referral_followup_days)))
     referral = Referral(case_id=case.id, person_id=case.person_id,
                         action_id=answered.id if answered else None, followup_id=followup.id,
                         facility=facility[:LIMIT], made_on=made_on,

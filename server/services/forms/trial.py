@@ -7,7 +7,9 @@ would open (kind, urgency, due date) and the message ODK Collect would show. It 
 instance with the same pure code as a real submission, in the same order as
 ``intake/merge.py``: ``forms.parse_instance`` -> ``sync.read_registration`` (consent, date of
 birth) -> ``sync.interview.interview_date`` -> ``sync.score_instance`` -> ``sync.pathway.plan``
-and ``risk_of`` -> ``sync.result_message``, with the programme's settings in force. The person
+and ``risk_of`` -> ``sync.result_message``, with the programme settings the caller passes (the
+page passes those of the coordinator's province when their area lies in one, else the server's
+defaults: ``programme/settings.py``; a trial has no person, hence no province). The person
 is always taken as a new one (a trial never looks a person up, so a date of birth comes from
 the form).
 

@@ -2,7 +2,8 @@
 
 Runs in the request, right after the raw submission is stored (``receive.py``), and again from
 the retry job when it failed (``retry.py``). Steps (sync decides, screening_tools scores):
-consent -> which person and their consent row (``register.py``) -> score -> screening (an edit
+consent -> which person and their consent row (``register.py``) -> the programme's settings in
+force for the person's province (``programme/settings.py``: one read) -> score -> screening (an edit
 supersedes the screening it replaces) -> the work the pathway opens on the person's case
 (``cases/casework.py``) -> audit. A submission without consent
 keeps only the refusal. ``merge_receipt`` is what ``receive`` calls: a failure becomes
@@ -32,6 +33,7 @@ from server.services.cases import casework
 from server.services.intake import register
 from server.services.intake.store import Incoming, Receipt
 from server.services.ops.job_runs import describe_error
+from server.services.programme import settings
 from sync import (
     Binding,
     ScreeningOutcome,
@@ -110,6 +112,7 @@ def result_for(submission_id: int, config: Programme) -> MergeResult:
         return MergeResult("refused" if state == "merged" else state)
     outcome = casework.outcome_of(screening)
     person = db.session.get(Person, screening.person_id)
+    config = settings.programme_for_commune(person.commune_code, config)
     return MergeResult("merged", outcome,
                        tuple(casework.plan_for(screening, outcome, person.dob, config)))
 
@@ -139,6 +142,7 @@ def merge_submission(actor: Actor, submission: Incoming, config: Programme,
         _set_state(submission, "held", "person_locked")
         return MergeResult("held")
     register.record_consent(person, submission, version.form_id, version.version, registration)
+    config = settings.programme_for_commune(person.commune_code, config)
     interview = interview_date(binding, values, received_on=_first_receipt(submission, previous),
                                max_days=config.interview_max_age_days)
     dob = person.dob or registration.dob
