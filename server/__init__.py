@@ -97,7 +97,7 @@ def _register_session_hooks() -> None:
     if not _HOOKED:  # once per process: the hook is on the Session class
         event.listen(Session, "before_commit", write_pending)
         event.listen(Session, "after_soft_rollback", drop_pending)
-        event.listen(Session, "before_flush", aggregate_marks.collect)
+        aggregate_marks.register()
         event.listen(Session, "before_commit", aggregates.write_marks)
         event.listen(Session, "after_soft_rollback", aggregates.drop_marks)
         _HOOKED.append(True)

@@ -1,7 +1,7 @@
 """Which commune-years a flush makes dirty: the one shared hook for every write path.
 
-``collect`` is a session ``before_flush`` hook: it looks at the screenings, actions,
-referrals and persons the flush will write, whatever service changed them (merging a
+``register`` listens to every INSERT and UPDATE the ORM flushes of screenings, actions and
+referrals, and every UPDATE of a person, whatever service changed them (merging a
 submission, an edit, re-scoring, closing or cancelling work, recording a referral or its
 outcome, a call, merging persons, a withdrawal of consent, a registration correction), and
 marks the communes and years whose cells they may change (``aggregates.mark_dirty``). It
@@ -13,8 +13,8 @@ Nothing here writes the database.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import attributes
+from sqlalchemy import event, select
+from sqlalchemy.orm import attributes, object_session
 
 from server.models import CaseAction, Person, Referral, Screening
 from server.programme import local_date, today
@@ -24,19 +24,27 @@ from server.services.programme import aggregates
 PERSON_FIELDS = ("commune_code", "merged_into_id", "locked_at", "sex", "dob")
 
 
-def collect(session, _context=None, _instances=None) -> None:
-    """Session ``before_flush`` hook (module docstring)."""
-    if not aggregates.marking:
-        return
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Screening):
-            _screening(session, obj)
-        elif isinstance(obj, CaseAction):
-            _action(session, obj)
-        elif isinstance(obj, Referral):
-            _referral(session, obj)
-        elif isinstance(obj, Person):
-            _person(session, obj)
+#: (model, event name, listener) as registered, so a benchmark can time them
+LISTENERS: list[tuple[type, str, object]] = []
+
+
+def register() -> None:
+    """Listen to the flushes of the four models (once per process): mapper events cost
+    nothing to a flush that writes none of them."""
+    for model, handler in ((Screening, _screening), (CaseAction, _action),
+                           (Referral, _referral)):
+        LISTENERS.append((model, "after_insert", _hook(handler)))
+        LISTENERS.append((model, "after_update", _hook(handler)))
+    LISTENERS.append((Person, "after_update", _hook(_person)))  # a new one has no records yet
+    for model, name, listener in LISTENERS:
+        event.listen(model, name, listener)
+
+
+def _hook(handler):
+    def run(_mapper, _connection, target) -> None:
+        if aggregates.marking:
+            handler(object_session(target), target)
+    return run
 
 
 def _commune(session, person_id: str | None) -> str | None:
@@ -99,3 +107,4 @@ def _years(session, person_id: str, until=None) -> set[int]:
     found |= {local_date(at).year for at in session.scalars(
         select(CaseAction.opened_at).where(CaseAction.person_id == person_id))}
     return found
+

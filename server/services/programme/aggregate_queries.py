@@ -78,11 +78,12 @@ def _terms(year: int) -> list:
 def _work(commune: str, year: int):
     """Per current screening: whether any of its versions (an edit keeps the work a person
     closed on the version before) opened positive or Follow-Up work that was not cancelled."""
-    base = _current([Screening.id.label("current"), Screening.id.label("version")],
-                    commune, year).cte("lineage", recursive=True)
-    older = aliased(Screening)
-    lineage = base.union_all(select(base.c.current, older.id)
-                             .where(older.superseded_by_id == base.c.version))
+    base = _current([Screening.id.label("current"), Screening.id.label("version"),
+                     Screening.person_id.label("person")], commune, year) \
+        .cte("lineage", recursive=True)
+    older = aliased(Screening)  # found through the person's index: versions share a person
+    lineage = base.union_all(select(base.c.current, older.id, older.person_id).where(
+        older.person_id == base.c.person, older.superseded_by_id == base.c.version))
     kept = CaseAction.state != "cancelled"
     followup = CaseAction.kind == "followup_interview"
 

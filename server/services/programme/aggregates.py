@@ -71,17 +71,28 @@ def drop_marks(session, *_args) -> None:
     session.info.pop(_MARKS, None)
 
 
+_UPSERTS: dict[str, object] = {}
+
+
+def _upsert_statement(dialect: str):
+    """INSERT ... ON CONFLICT (commune, year) DO UPDATE SET marked_at, built once per
+    dialect (it runs at every commit that marks something)."""
+    if dialect not in _UPSERTS:
+        table = AggregateDirty.__table__
+        statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+        _UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=[table.c.commune_code, table.c.year],
+            set_={"marked_at": statement.excluded.marked_at})
+    return _UPSERTS[dialect]
+
+
 def _upsert(session, pairs) -> None:
     """Mark ``pairs`` dirty now; a pair already marked gets the new time (see ``refresh``)."""
-    table = AggregateDirty.__table__
-    dialect = session.get_bind().dialect.name
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c.commune_code, table.c.year],
-        set_={"marked_at": statement.excluded.marked_at})
+    statement = _upsert_statement(session.get_bind().dialect.name)
     now = utcnow()
-    session.execute(statement, [{"commune_code": commune, "year": year, "marked_at": now}
-                                for commune, year in pairs])
+    rows = [{"commune_code": commune, "year": year, "marked_at": now} for commune, year in pairs]
+    # the transaction's connection, past the ORM's execute: this runs on every merge
+    session.connection().execute(statement, rows[0] if len(rows) == 1 else rows)
 
 
 def recompute(commune_code: str, year: int) -> int:
