@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Date, String, and_, case, func, literal
+from sqlalchemy import Date, Integer, String, and_, case, func, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlalchemy.types import DateTime
@@ -123,23 +123,24 @@ def sex_case(column: ColumnElement) -> ColumnElement:
 
 
 class shifted(FunctionElement):
-    """SQL: a date or moment plus ``days`` and ``hours`` (constants), as a UTC moment."""
+    """SQL: a date or moment plus ``days`` and ``hours`` (bound whole numbers), as a UTC
+    moment without a time zone, as ``UTCDateTime`` stores it."""
 
     type = DateTime()
-    inherit_cache = False  # days and hours are not part of a cache key: never cached
+    inherit_cache = True
 
     def __init__(self, expr: ColumnElement, days: int = 0, hours: int = 0):
-        self.days, self.hours = int(days), int(hours)
-        super().__init__(expr)
+        super().__init__(expr, literal(int(days), Integer), literal(int(hours), Integer))
 
 
 @compiles(shifted, "postgresql")
 def _shifted_pg(element: shifted, compiler, **kw) -> str:
-    expr = compiler.process(next(iter(element.clauses)), **kw)
-    return f"(CAST({expr} AS TIMESTAMP) + INTERVAL '{element.days} days {element.hours} hours')"
+    expr, days, hours = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(CAST({expr} AS TIMESTAMP) + make_interval(days => CAST({days} AS INTEGER), " \
+        f"hours => CAST({hours} AS INTEGER)))"
 
 
 @compiles(shifted, "sqlite")
 def _shifted_sqlite(element: shifted, compiler, **kw) -> str:
-    expr = compiler.process(next(iter(element.clauses)), **kw)
-    return f"datetime({expr}, '{element.days:+d} days', '{element.hours:+d} hours')"
+    expr, days, hours = (compiler.process(c, **kw) for c in element.clauses)
+    return f"datetime({expr}, ({days}) || ' days', ({hours}) || ' hours')"

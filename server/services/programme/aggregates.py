@@ -100,10 +100,10 @@ def recompute(commune_code: str, year: int) -> int:
     province = db.session.scalar(select(AdminUnit.province_code)
                                  .where(AdminUnit.code == commune_code)) or ""
     found = aggregate_queries.tally(commune_code, year)
-    for model in (AggregateCount, AggregateValue):
-        db.session.execute(delete(model).where(
-            model.commune_code == commune_code, model.month >= date(year, 1, 1),
-            model.month < date(year + 1, 1, 1)))
+    for table in (AggregateCount.__table__, AggregateValue.__table__):
+        db.session.execute(delete(table).where(
+            table.c.commune_code == commune_code, table.c.month >= date(year, 1, 1),
+            table.c.month < date(year + 1, 1, 1)))
     where = {"province_code": province, "commune_code": commune_code}
     if found.counts:
         db.session.execute(insert(AggregateCount.__table__), [
