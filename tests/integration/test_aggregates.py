@@ -254,6 +254,38 @@ def test_safety_contacts_opened_and_done_within_24_hours(setup, staff_api, clien
         ("submissions_timely", cell[0], "", "", ""): 2}
 
 
+def test_a_followup_interview_needed_then_done(setup):
+    """Bé An's M-CHAT-R on 2025-03-10 has 4 items at risk (3-7: medium; rule
+    ``mchat.followup`` opens a Follow-Up interview, not a referral: not positive). The
+    supervisor records the interview as done: followup_needed 1, then followup_done 1, in
+    March, mchat_r/male/16_30m; positive stays empty."""
+    submit(setup, "mchat_r", mchat_answers(4), date(2025, 3, 10), name="Bé An", dob=CHILD)
+    refresh()
+    cell = (MARCH, "mchat_r", "male", "16_30m")
+    assert counts(measure="followup_needed") == {("followup_needed", *cell): 1}
+    assert counts(measure="followup_done") == {}
+    actor, scope = _coordinator()
+    interview = next(a.id for a in reads.case_of(person_named("Bé An")).open_actions
+                     if a.kind == "followup_interview")
+    with transaction():
+        actions.complete(actor, scope, "coordinator", interview, "interview_done", None)
+    refresh()
+    assert counts(measure="followup_done") == {("followup_done", *cell): 1}
+    assert counts(measure="positive") == {}
+
+
+def test_a_withdrawal_of_consent_takes_the_persons_counts_away(setup):
+    """Anh Nam (PHQ-9 all 0 on 2025-03-22) withdraws consent: his screening and person counts
+    go; the device's submission stays counted."""
+    submit(setup, "phq9", levels(9), date(2025, 3, 22), name="Anh Nam")
+    refresh()
+    assert counts(measure="screened") == {("screened", MARCH, "phq9", "male", "18y"): 1}
+    with transaction():
+        persons.withdraw_consent(SYSTEM, person_named("Anh Nam").id, "rút lại đồng ý")
+    refresh()
+    assert {k[0] for k in counts()} == {"submissions", "active_devices"}
+
+
 def test_rebuild_gives_exactly_the_rows_kept_incrementally(setup, make_device):
     seed_screenings(setup)
     ngoc_ha = make_device("ctv-nh", NGOC_HA)
