@@ -25,7 +25,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import Date, Integer, String, delete, event, literal, select
+from sqlalchemy import Date, Integer, String, delete, literal, select
 
 from server import programme
 from server.boundary import transaction
@@ -232,6 +232,23 @@ def test_a_referral_and_its_outcome_fill_the_cascade(setup):
                         ("age_at_diagnosis", *cell, 418): 1}
 
 
+def test_an_edit_keeps_the_work_closed_on_the_version_before(setup):
+    """Chị Hoa's severe PHQ-9 of 2025-03-20 is referred on 2025-03-25 (the referral action is
+    done on that version); then the form is edited to say the interview was on 2025-03-21.
+    The edit opens no referral again (a person closed it), yet the current version is still
+    positive and referred, 4 days after its interview."""
+    first = submit(setup, "phq9", SEVERE, date(2025, 3, 20), name="Chị Hoa", sex="female")
+    _refer("Chị Hoa", date(2025, 3, 25))
+    submit(setup, "phq9", SEVERE, date(2025, 3, 21), name="Chị Hoa", sex="female",
+           person=person_named("Chị Hoa").id, instance_id="uuid:edit-hoa", deprecated_id=first)
+    refresh()
+    cell = (MARCH, "phq9", "female", "18y")
+    assert counts(measure="screened") == {("screened", *cell): 1}
+    assert counts(measure="positive") == {("positive", *cell): 1}
+    assert counts(measure="positive_referred") == {("positive_referred", *cell): 1}
+    assert values() == {("days_to_referral", *cell, 4): 1}
+
+
 def test_safety_contacts_opened_and_done_within_24_hours(setup, staff_api, client):
     """Two adults answer PHQ-9 item 9 with 2 today (total 2, minimal; rule ``safety`` opens an
     urgent safety contact): one is done at once (within 24 hours), the other cancelled
@@ -313,19 +330,19 @@ def test_rebuild_gives_exactly_the_rows_kept_incrementally(setup, make_device):
     assert snapshot() == kept
 
 
-def test_marks_are_written_once_per_transaction_and_dropped_on_rollback(setup):
-    statements = []
+def test_marks_are_written_once_per_transaction_and_dropped_on_rollback(setup, monkeypatch):
+    """A merge flushes several times (person, screening, case, actions); its marks are
+    written by one statement at the commit."""
+    writes = []
+    upsert = aggregates._upsert
 
-    def seen(_conn, _cursor, statement, *_args):
-        if "agg_dirty" in statement:
-            statements.append(statement)
+    def counted(session, pairs):
+        writes.append(list(pairs))
+        upsert(session, pairs)
 
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
-        submit(setup, "mchat_r", mchat_answers(8), date(2025, 3, 10), name="Bé An", dob=CHILD)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
-    assert len(statements) == 1 and statements[0].lstrip().upper().startswith("INSERT")
+    monkeypatch.setattr(aggregates, "_upsert", counted)
+    submit(setup, "mchat_r", mchat_answers(8), date(2025, 3, 10), name="Bé An", dob=CHILD)
+    assert writes == [sorted({(BA_DINH, 2025), (BA_DINH, today().year)})]
     this_year = today().year
     assert set(db.session.execute(select(AggregateDirty.commune_code, AggregateDirty.year))) \
         == {(BA_DINH, 2025), (BA_DINH, this_year)}

@@ -17,7 +17,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import Select, String, and_, bindparam, case, exists, func, literal, select
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from server.extensions import db
@@ -81,25 +92,36 @@ def _terms(year: int) -> list:
 
 def _work(year: int):
     """Per current screening: whether any of its versions (an edit keeps the work a person
-    closed on the version before) opened positive or Follow-Up work that was not cancelled."""
-    base = _current([Screening.id.label("current"), Screening.id.label("version"),
-                     Screening.person_id.label("person")], year) \
-        .cte("lineage", recursive=True)
-    older = aliased(Screening)  # found through the person's index: versions share a person
-    lineage = base.union_all(select(base.c.current, older.id, older.person_id).where(
-        older.person_id == base.c.person, older.superseded_by_id == base.c.version))
-    kept = CaseAction.state != "cancelled"
-    followup = CaseAction.kind == "followup_interview"
+    closed on the version before) opened positive or Follow-Up work that was not cancelled.
+
+    The work of earlier versions is found from the few superseded screenings of the
+    commune's persons, each followed up its chain of edits by primary key to the versions
+    that replaced it (the one among them that is current is the one that counts)."""
+    chain = (select(Screening.id.label("version"), Screening.superseded_by_id.label("newer"))
+             .join(Person, Person.id == Screening.person_id)
+             .where(_in_commune(), Screening.superseded_by_id.is_not(None))
+             .cte("chain", recursive=True))
+    newer = aliased(Screening)
+    chain = chain.union_all(select(chain.c.version, newer.superseded_by_id).where(
+        newer.id == chain.c.newer, newer.superseded_by_id.is_not(None)))
+    own = _current([Screening.id.label("current"), CaseAction.kind.label("kind"),
+                    CaseAction.state.label("state")], year) \
+        .join(CaseAction, CaseAction.screening_id == Screening.id)
+    earlier = select(chain.c.newer.label("current"), CaseAction.kind.label("kind"),
+                     CaseAction.state.label("state")) \
+        .join(CaseAction, CaseAction.screening_id == chain.c.version)
+    work = union_all(own, earlier).subquery("versions")
+    kept = work.c.state != "cancelled"
+    followup = work.c.kind == "followup_interview"
 
     def flag(test):
         return func.max(case((test, 1), else_=0))
 
-    return (select(lineage.c.current,
-                   flag(and_(CaseAction.kind.in_(POSITIVE_KINDS), kept)).label("positive"),
+    return (select(work.c.current,
+                   flag(and_(work.c.kind.in_(POSITIVE_KINDS), kept)).label("positive"),
                    flag(and_(followup, kept)).label("needed"),
-                   flag(and_(followup, CaseAction.state == "done")).label("done"))
-            .join(CaseAction, CaseAction.screening_id == lineage.c.version)
-            .group_by(lineage.c.current).subquery("work"))
+                   flag(and_(followup, work.c.state == "done")).label("done"))
+            .group_by(work.c.current).subquery("work"))
 
 
 @lru_cache(maxsize=8)

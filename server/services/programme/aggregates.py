@@ -16,9 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, extract, insert, select, union
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import delete, extract, insert, select, text, union
 
 from server.extensions import db
 from server.models import (
@@ -71,32 +69,40 @@ def drop_marks(session, *_args) -> None:
     session.info.pop(_MARKS, None)
 
 
-_UPSERTS: dict[str, object] = {}
-
-
-def _upsert_statement(dialect: str):
-    """INSERT ... ON CONFLICT (commune, year) DO UPDATE SET marked_at, built once per
-    dialect (it runs at every commit that marks something)."""
-    if dialect not in _UPSERTS:
-        table = AggregateDirty.__table__
-        statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
-        _UPSERTS[dialect] = statement.on_conflict_do_update(
-            index_elements=[table.c.commune_code, table.c.year],
-            set_={"marked_at": statement.excluded.marked_at})
-    return _UPSERTS[dialect]
+#: the mark write in each driver's own parameter style. It runs at every commit that marks
+#: something, so it goes straight to the transaction's DBAPI cursor: SQLAlchemy's statement
+#: machinery was half its cost (``bench/run_aggregates.py``). Both engines know INSERT ... ON
+#: CONFLICT DO UPDATE; the time is stored as ``UTCDateTime`` stores it (naive UTC; on SQLite
+#: in SQLAlchemy's text form), so ``refresh_mark`` compares it exactly.
+_UPSERT = ("INSERT INTO agg_dirty (commune_code, year, marked_at) VALUES ({0}, {0}, {0}) "
+           "ON CONFLICT (commune_code, year) DO UPDATE SET marked_at = excluded.marked_at")
+_PLACEHOLDERS = {"postgresql": "%s", "sqlite": "?"}
+SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
 def _upsert(session, pairs) -> None:
     """Mark ``pairs`` dirty now; a pair already marked gets the new time (see ``refresh``)."""
-    statement = _upsert_statement(session.get_bind().dialect.name)
-    now = utcnow()
-    rows = [{"commune_code": commune, "year": year, "marked_at": now} for commune, year in pairs]
-    # the transaction's connection, past the ORM's execute: this runs on every merge
-    session.connection().execute(statement, rows[0] if len(rows) == 1 else rows)
+    connection = session.connection()
+    dialect = connection.dialect.name
+    now = utcnow().replace(tzinfo=None)
+    stamp = now.strftime(SQLITE_TIME) if dialect == "sqlite" else now
+    sql, rows = _UPSERT.format(_PLACEHOLDERS[dialect]), [(c, y, stamp) for c, y in pairs]
+    cursor = connection.connection.cursor()
+    try:
+        if len(rows) == 1:  # the common case: one commune and year
+            cursor.execute(sql, rows[0])
+        else:
+            cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
 
 
 def recompute(commune_code: str, year: int) -> int:
     """Replace ``commune_code``'s cells of ``year`` with a fresh count; how many cells."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # a few small grouped queries: compiling them to machine code (JIT) costs more than
+        # it saves, and PostgreSQL's estimate of a recursive query can invite it
+        db.session.execute(text("SET LOCAL jit = off"))
     province = db.session.scalar(select(AdminUnit.province_code)
                                  .where(AdminUnit.code == commune_code)) or ""
     found = aggregate_queries.tally(commune_code, year)
