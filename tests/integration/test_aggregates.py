@@ -31,7 +31,14 @@ from server import programme
 from server.boundary import transaction
 from server.extensions import db
 from server.jobs import bodies
-from server.models import AggregateCount, AggregateDirty, AggregateValue, Person, User
+from server.models import (
+    AggregateCount,
+    AggregateDirty,
+    AggregateValue,
+    Person,
+    RegistrationConflict,
+    User,
+)
 from server.models.types import UTCDateTime
 from server.programme import today
 from server.services.access import users
@@ -183,6 +190,27 @@ def test_a_person_merge_moves_counts_to_the_kept_persons_commune(setup, make_dev
     assert counts(measure="screened") == {("screened", MARCH, "phq9", "male", "18y"): 2}
     assert counts(measure="person_screened") == {
         ("person_screened", MARCH, "", "male", "18y"): 1}
+
+
+def test_a_registration_correction_moves_the_counts_to_the_new_commune(setup):
+    """Anh Nam, registered in Ba Đình, is screened again on 2025-03-25 by a form that gives
+    Ngọc Hà as his commune: kept as a registration difference until a coordinator takes the
+    new commune. Then both screenings (PHQ-9 all 0, 2025-03-22 and 2025-03-25) count in Ngọc
+    Hà: screened 2, person_screened 1; Ba Đình keeps only its device's submissions."""
+    submit(setup, "phq9", levels(9), date(2025, 3, 22), name="Anh Nam")
+    person = person_named("Anh Nam")
+    submit(setup, "phq9", levels(9), date(2025, 3, 25), name="Anh Nam", person=person.id,
+           commune=NGOC_HA)
+    refresh()
+    assert counts(measure="screened") == {("screened", MARCH, "phq9", "male", "18y"): 2}
+    conflict = db.session.scalar(select(RegistrationConflict.id))
+    actor, scope = _coordinator()
+    with transaction():
+        persons.resolve_conflict(actor, scope, person_named("Anh Nam"), conflict, True)
+    refresh()
+    assert counts(NGOC_HA) == {("screened", MARCH, "phq9", "male", "18y"): 2,
+                               ("person_screened", MARCH, "", "male", "18y"): 1}
+    assert {k[0] for k in counts()} == {"submissions", "active_devices"}
 
 
 def _coordinator():
