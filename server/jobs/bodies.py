@@ -24,6 +24,7 @@ from server.services.exports import work as exports_work
 from server.services.intake import retry
 from server.services.notify import delivery as notify_delivery
 from server.services.ops import backup, job_runs
+from server.services.programme import aggregates
 
 log = logging.getLogger("sangloc.jobs")
 
@@ -70,6 +71,36 @@ def rescore_screenings() -> dict[str, Any]:
         counts["rescored"] += 1
         counts["changed"] += changed
     return counts
+
+
+#: commune-years recomputed per run of ``refresh_aggregates`` (it runs every 15 seconds)
+REFRESH_LIMIT = 200
+REBUILD_BATCH = 500
+
+
+def refresh_aggregates(limit: int = REFRESH_LIMIT) -> dict[str, Any]:
+    """Recompute the dirty commune-years, each in its own unit of work, the oldest first."""
+    done = 0
+    for mark in aggregates.dirty_marks(limit):
+        with transaction():
+            aggregates.refresh_mark(mark)
+        done += 1
+    return {"recomputed": done}
+
+
+def rebuild_aggregates() -> dict[str, Any]:
+    """Mark every commune-year with records, then recompute them all in batches; a batch
+    stops being taken once as many as were marked (and a margin) have been recomputed, so
+    communes marked again and again by new work cannot keep the job running."""
+    with transaction():
+        marked = aggregates.mark_all()
+    done = 0
+    while done < marked + REBUILD_BATCH:
+        batch = refresh_aggregates(REBUILD_BATCH)["recomputed"]
+        if not batch:
+            break
+        done += batch
+    return {"marked": marked, "recomputed": done}
 
 
 def backup_database() -> dict[str, Any]:

@@ -96,7 +96,8 @@ def build_scheduler(app: Flask, keeper: LeaseKeeper,
     scheduler = BlockingScheduler(
         timezone=UTC,
         executors={"default": ThreadPoolExecutor(1), "lease": ThreadPoolExecutor(1),
-                   "notify": ThreadPoolExecutor(1), "exports": ThreadPoolExecutor(1)},
+                   "notify": ThreadPoolExecutor(1), "exports": ThreadPoolExecutor(1),
+                   "aggregates": ThreadPoolExecutor(1)},
         job_defaults={"coalesce": True, "max_instances": 1,
                       "misfire_grace_time": MISFIRE_GRACE_SECONDS})
     scheduler.add_job(keeper.renew, "interval", seconds=keeper.seconds / 3, id="lease",

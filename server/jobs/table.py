@@ -28,7 +28,8 @@ class Job:
     description: str
     # the scheduler's thread for it: announcements get their own, so a long backup or
     # re-scoring run never delays a same-day safety contact's e-mail; exports too, so a
-    # requested file starts within seconds whatever else runs
+    # requested file starts within seconds whatever else runs; the dashboard counts too, so
+    # they stay fresh during a backup (their refresh and rebuild share it, never overlapping)
     executor: str = "default"
 
 
@@ -61,6 +62,12 @@ JOBS: tuple[Job, ...] = (
         executor="exports"),
     Job("expire_exports", every(hours=1), bodies.expire_exports,
         "Delete export files 7 days after they were made"),
+    Job("refresh_aggregates", every(seconds=15), bodies.refresh_aggregates,
+        "Recompute the dashboard counts of the communes and years whose records changed",
+        executor="aggregates"),
+    Job("rebuild_aggregates", daily(20, 45), bodies.rebuild_aggregates,
+        "Rebuild every dashboard count from the records (03:45 Vietnam time)",
+        executor="aggregates"),
 )
 
 

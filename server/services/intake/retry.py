@@ -25,10 +25,11 @@ from sqlalchemy import or_, select, update
 from server.extensions import db
 from server.models import Submission
 from server.models.types import utcnow
-from server.programme import Programme
+from server.programme import Programme, local_date
 from server.services.audit import SYSTEM, Actor, record_event
 from server.services.intake import merge
 from server.services.intake.store import Incoming, Receipt
+from server.services.programme import aggregates
 
 MAX_ATTEMPTS = 8
 RETRY_WAIT = timedelta(minutes=10)  # after the first failure; doubled after each next one
@@ -88,6 +89,8 @@ def retry_one(actor: Actor, submission_id: int, config: Programme) -> str:
     if submission.merge_state not in ("failed", "pending"):
         return submission.merge_state
     state = merge.merge_submission(actor, Incoming.of(submission), config).state
+    # its commune's submissions are timely or not once its screening exists
+    aggregates.mark_dirty(submission.commune_code, local_date(submission.received_at).year)
     db.session.execute(update(Submission).where(Submission.id == submission_id)
                        .values(next_retry_at=None))
     return state

@@ -36,10 +36,12 @@ from server.inputs import check_length, column_limit
 from server.models import Person, Screening, Submission, SubmissionAttachment
 from server.models.submission import SubmissionConflict
 from server.models.types import utcnow
+from server.programme import local_date
 from server.services.access.scope import Scope
 from server.services.audit import Actor, record_event
 from server.services.forms import device_forms
 from server.services.forms.device_forms import Target
+from server.services.programme import aggregates
 from server.storage import BlobStore
 
 # forms.FormError code -> the named problem
@@ -134,6 +136,8 @@ def receive_submission(actor: Actor, device: Scope, upload: Upload, blobs: BlobS
         db.session.flush()
     record_event(actor, "submission.edit" if previous else "submission.create", "submission",
                  new_id, form_id=target.form_id, instance_id=parsed.instance_id)
+    # stored by a Core INSERT, which the aggregates' flush hook does not see
+    aggregates.mark_dirty(device.commune_code, local_date(received_at).year)
     incoming = Incoming(new_id, target.form_pk, target.version_id, parsed.instance_id,
                         parsed.deprecated_id, parsed.values, received_at, device.app_user_id,
                         device.user_id, state, (device.commune_code, device.communes))
