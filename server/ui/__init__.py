@@ -12,7 +12,8 @@ staff a coordinator or admin manages, ``devices`` their collaborators' ODK Colle
 imported), ``form_pages`` the forms a coordinator uploads as drafts, publishes, opens or
 closes, assigns to areas and compares version by version, ``form_trial`` a draft or version
 tried in the browser with ODK Web Forms (scored, never stored), ``licensed_text`` loading the
-licensed text of M-CHAT-R/F, SDQ and EPDS into their forms as a new version, ``exports``
+licensed text of M-CHAT-R/F, SDQ and EPDS into their forms as a new version, ``dashboard`` the
+indicators of an area (charts and tables; ``dashboard_view`` what each shows), ``exports``
 the background exports (ask, watch the progress, download), ``audit`` the
 audit view for admins. Templates are in ``templates/``; ``static/vendor/`` holds htmx, Pico
 CSS, Vue and ODK Web Forms, installed from the npm registry by ``make`` (pinned in
@@ -34,6 +35,7 @@ from server.ui import (  # noqa: E402,F401
     auth,
     case_changes,
     cases,
+    dashboard,
     devices,
     exports,
     facilities,
