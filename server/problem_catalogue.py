@@ -479,8 +479,6 @@ _ENTRIES = (
     Entry("400.133", "Xã '{code}' không thuộc tỉnh đã chọn. Hãy chọn lại xã sau khi đổi tỉnh.",
           "The commune '{code}' is not in the chosen province. Choose the commune again after "
           "changing the province."),
-    Entry("403.134", "Bảng chỉ số dành cho giám sát viên, điều phối viên và quản trị viên.",
-          "The dashboard is for supervisors, coordinators and administrators."),
     # --- issue 12: background exports --------------------------------------------------------
     Entry("400.140", "Không có loại dữ liệu xuất '{kind}'. Hãy chọn trong danh sách trên trang.",
           "There is no export of '{kind}'. Choose one from the list on the page."),

@@ -799,7 +799,3 @@ def dashboard_age_band_unknown(text: str) -> Problem:
 
 def dashboard_commune_outside_province(code: str) -> Problem:
     return Problem("400.133", code=code)
-
-
-def dashboard_staff_only() -> Problem:
-    return Problem("403.134")

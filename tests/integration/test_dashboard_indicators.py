@@ -59,7 +59,13 @@ def _overdue(commune, kind, due, state="open"):
 
 @pytest.fixture
 def seeded(app):
-    """The rows every test reads (see each test for the ones it uses)."""
+    """The rows every test reads (see each test for the ones it uses); the area's scope."""
+    seed_rows()
+    return scope_for_areas([BA_DINH, NGOC_HA, GIANG_VO])
+
+
+def seed_rows() -> None:
+    """Population, aggregates and overdue actions of Q1 2026 (the page's tests use them too)."""
     with transaction():
         for commune, group, value in ((BA_DINH, "children_0_6", 10), (NGOC_HA, "children_0_6", 20),
                                       (BA_DINH, "children_16_30m", 8),
@@ -120,7 +126,6 @@ def seeded(app):
             _count(BA_DINH, "submissions_timely", timely, sex="", band="", month=month)
         _count(BA_DINH, "active_devices", 6, sex="", band="", month=JAN)
         _count(BA_DINH, "active_devices", 2, sex="", band="", month=MAR)
-    return scope_for_areas([BA_DINH, NGOC_HA, GIANG_VO])
 
 
 def _table(scope, key, *, commune=None, sex=None, band=None, period=Q1):
