@@ -53,6 +53,12 @@ class ShownIndicator:
     def spec(self):
         return self.indicator.spec
 
+    @property
+    def ordered(self) -> list[tuple[list[Any], bool, bool]]:
+        """(row, total?, outlier?) as the page's table lists them: the total first."""
+        flagged = list(zip(self.rows, self.totals, self.outliers, strict=True))
+        return [item for item in flagged if item[1]] + [item for item in flagged if not item[1]]
+
 
 def _number(cell: Any) -> float | int | None:
     return cell if isinstance(cell, int | float) and not isinstance(cell, bool) else None

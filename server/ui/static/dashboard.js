@@ -2,7 +2,8 @@
    (vendor/chart.umd.min.js, from npm) from the JSON in <script type="application/json" id="ID">,
    which the server made from the table's shown cells (suppressed cells are gaps). A target is
    a dashed line; a commune far from the rest of the area (indicator 4) has a dark red border.
-   Drawn on load and again after htmx swaps the dashboard in (the filters); nothing else. */
+   Drawn on load, destroyed before htmx swaps the dashboard out and drawn again once the new
+   one is in (the filters); nothing else. */
 (function () {
   "use strict";
   var COLOURS = ["#1d4ed8", "#b45309", "#047857", "#7c3aed", "#be185d", "#0e7490", "#4d7c0f",
@@ -48,6 +49,15 @@
     document.querySelectorAll("canvas[data-chart]").forEach(draw);
   }
 
+  /* charts about to be swapped out are destroyed first (their resize observers go too) */
+  function destroyAll() {
+    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      var chart = window.Chart && Chart.getChart(canvas);
+      if (chart) { chart.destroy(); }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", drawAll);
+  document.addEventListener("htmx:beforeSwap", destroyAll);
   document.addEventListener("htmx:afterSettle", drawAll);
 }());
