@@ -33,7 +33,7 @@ from server.services.programme.indicator_queries import Slice
 from server.services.programme.measures import AGE_BANDS
 from server.services.programme.periods import offered_periods, read_period
 from server.ui import bp
-from server.ui.dashboard_view import shown
+from server.ui.dashboard_view import shown, vn_cell
 from server.ui.web import KEEPERS, actor, signed_in_required
 
 SEX_LABELS = {"male": _l("Male"), "female": _l("Female"), "other": _l("Other")}
@@ -44,16 +44,7 @@ AGE_BAND_LABELS = {"u16m": _l("Under 16 months"), "16_30m": _l("16–30 months")
 assert set(SEX_LABELS) == set(SEXES) and set(AGE_BAND_LABELS) == set(AGE_BANDS)
 
 
-@bp.app_template_filter("vn_cell")
-def vn_cell(value: Any) -> str:
-    """A table cell as Vietnamese write numbers: 1.234 and 45,2; text as it is."""
-    if isinstance(value, bool) or value is None:
-        return ""
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
-    if isinstance(value, float):
-        return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return str(value)
+bp.add_app_template_filter(vn_cell, "vn_cell")
 
 
 def _text(name: str) -> str | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from server.services.exports.tables import shown_table
 from server.services.programme.indicators import Indicator
@@ -54,10 +55,31 @@ class ShownIndicator:
         return self.indicator.spec
 
     @property
-    def ordered(self) -> list[tuple[list[Any], bool, bool]]:
-        """(row, total?, outlier?) as the page's table lists them: the total first."""
+    def body(self) -> Markup:
+        """The table's rows as HTML, the total first, each commune's name as the row header
+        (made here, not cell by cell in the template: a province has thousands of cells)."""
         flagged = list(zip(self.rows, self.totals, self.outliers, strict=True))
-        return [item for item in flagged if item[1]] + [item for item in flagged if not item[1]]
+        lines = []
+        for row, total, outlier in [f for f in flagged if f[1]] + [f for f in flagged
+                                                                   if not f[1]]:
+            css = " ".join(name for name, on in (("total", total), ("outlier", outlier)) if on)
+            cells = "".join(f"<td>{escape(vn_cell(cell))}</td>" for cell in row[2:])
+            lines.append(f'<tr{f" class={chr(34)}{css}{chr(34)}" if css else ""}>'
+                         f'<th scope="row">{escape(row[1])}</th>{cells}</tr>')
+        # every value above went through escape(); Markup.format would escape it again, and
+        # costs ten times as much over a province's thousands of cells
+        return Markup("\n".join(lines))  # noqa: S704
+
+
+def vn_cell(value: Any) -> str:
+    """A table cell as Vietnamese write numbers: 1.234 and 45,2; text as it is."""
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    if isinstance(value, float):
+        return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return str(value)
 
 
 def _number(cell: Any) -> float | int | None:

@@ -2,8 +2,9 @@
 
 - ``read_counts``: ONE grouped statement over ``agg_counts`` for a province, its communes of
   the caller's scope and the period's months (index ``ix_agg_counts_province``): per commune,
-  measure, instrument and age band (and per month for the reporting measures, whose monthly
-  values are not additive over a period).
+  measure, instrument and cohort (``child`` under 12, ``adult`` 12 and over, ``""`` for an
+  unknown age or none), and per month for the reporting measures, whose monthly values are
+  not additive over a period.
 - ``read_values``: ONE grouped statement over ``agg_values``: per commune, measure and amount,
   over the child bands of the cascade, so a median over any set of communes is exact.
 - ``read_population``: the ``denominators`` of the communes and years.
@@ -30,6 +31,10 @@ from server.services.programme.periods import Period
 MONTHLY = ("submissions", "active_devices")
 #: action kinds that are referral work (indicator 14)
 REFERRAL_KINDS = ("referral", "referral_followup")
+#: the cascade's cohorts: children under 12 (indicators 6-11), persons of 12 and over
+#: (indicator 12); counts are read per cohort, not per age band (fewer rows to add up)
+CHILD_CASCADE = ("u16m", "16_30m", "31m_6y", "7_11y")
+ADULT_CASCADE = ("12_17y", "18y")
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ class Slice:
         return self.sex is not None or self.age_band is not None
 
 
-#: (commune, measure, instrument, age band, month or None) -> count
+#: (commune, measure, instrument, cohort, month or None) -> count
 Counts = dict[tuple[str, str, str, str, date | None], int]
 #: (commune, measure) -> {amount: how many}
 Values = dict[tuple[str, str], dict[int, int]]
@@ -61,16 +66,17 @@ def _where(model, province: str, communes: list[str], period: Period, cut: Slice
 
 
 def read_counts(province: str, communes: list[str], period: Period, cut: Slice) -> Counts:
-    """Counts summed over the period (the reporting measures kept per month)."""
+    """Counts summed over the period, per cohort (the reporting measures kept per month)."""
     table = AggregateCount
     month = case((table.measure.in_(MONTHLY), table.month), else_=literal(None))
-    query = (select(table.commune_code, table.measure, table.instrument, table.age_band,
+    cohort = case((table.age_band.in_(CHILD_CASCADE), literal("child")),
+                  (table.age_band.in_(ADULT_CASCADE), literal("adult")), else_=literal(""))
+    query = (select(table.commune_code, table.measure, table.instrument, cohort.label("c"),
                     month.label("m"), func.sum(table.value))
              .where(*_where(table, province, communes, period, cut))
-             .group_by(table.commune_code, table.measure, table.instrument, table.age_band,
-                       month))
-    return {(code, measure, instrument, band, at): int(total)
-            for code, measure, instrument, band, at, total in db.session.execute(query)}
+             .group_by(table.commune_code, table.measure, table.instrument, cohort, month))
+    return {(code, measure, instrument, group, at): int(total)
+            for code, measure, instrument, group, at, total in db.session.execute(query)}
 
 
 def read_values(province: str, communes: list[str], period: Period, cut: Slice,

@@ -1,23 +1,26 @@
 """The aggregates of one dashboard, indexed for the indicators: per commune and for the total.
 
-``Sums`` takes what ``indicator_queries`` read and keeps it per commune and under ``TOTAL``
-(the sum over every commune of the area read), so each indicator asks for a commune's number
-and the total's the same way. ``median_of`` is the exact median of a value distribution. Pure:
-no database, no page.
+``Sums`` takes what ``indicator_queries`` read and adds it up once, per commune and under
+``TOTAL`` (the sum over every commune of the area read), by instrument and cohort or over
+them, so each indicator asks for any of its numbers with one look-up. ``median_of`` is the
+exact median of a value distribution. Pure: no database, no page.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import date
 
-from server.services.programme.indicator_queries import Counts, Values
+from server.services.programme.indicator_queries import (
+    ADULT_CASCADE,
+    CHILD_CASCADE,
+    Counts,
+    Values,
+)
 
 TOTAL = "*"  # the area's total, beside the commune codes
-#: the cascade's age groups: children under 12 (indicators 6-11); 12 and over (indicator 12)
-CHILD_CASCADE = ("u16m", "16_30m", "31m_6y", "7_11y")
-ADULT_CASCADE = ("12_17y", "18y")
+CHILD, ADULT = "child", "adult"  # the cohorts of ``indicator_queries.read_counts``
+__all__ = ["ADULT", "ADULT_CASCADE", "CHILD", "CHILD_CASCADE", "TOTAL", "Sums", "median_of"]
 
 
 class Sums:
@@ -25,11 +28,22 @@ class Sums:
 
     def __init__(self, counts: Counts, values: Values, population: dict[tuple[str, str], int],
                  overdue: dict[tuple[str, bool], int]):
-        self._counts: dict[tuple[str, str], dict[tuple, int]] = defaultdict(
-            lambda: defaultdict(int))
-        for (code, measure, instrument, band, month), value in counts.items():
+        # (commune or TOTAL, measure, instrument or None, cohort or None) -> count
+        cells: dict[tuple, int] = defaultdict(int)
+        months: dict[tuple[str, str, date], int] = defaultdict(int)
+        self._instruments: dict[tuple[str, str | None], set[str]] = defaultdict(set)
+        for (code, measure, instrument, cohort, month), value in counts.items():
             for key in (code, TOTAL):
-                self._counts[(key, measure)][(instrument, band, month)] += value
+                cells[(key, measure, instrument, cohort)] += value
+                cells[(key, measure, instrument, None)] += value
+                cells[(key, measure, None, cohort)] += value
+                cells[(key, measure, None, None)] += value
+                if month is not None:
+                    months[(key, measure, month)] += value
+            if instrument and value:
+                self._instruments[(measure, cohort)].add(instrument)
+                self._instruments[(measure, None)].add(instrument)
+        self._cells, self._months = cells, months
         self._values: dict[tuple[str, str], dict[int, int]] = defaultdict(
             lambda: defaultdict(int))
         for (code, measure), distribution in values.items():
@@ -40,36 +54,24 @@ class Sums:
         for (code, group), value in population.items():
             self._population[(code, group)] += value
             self._population[(TOTAL, group)] += value
-        self.has_population = {code for code, _ in population}
         self._overdue: dict[tuple[str, bool], int] = defaultdict(int)
         for (code, referral), value in overdue.items():
             self._overdue[(code, referral)] += value
             self._overdue[(TOTAL, referral)] += value
 
     def count(self, code: str, measure: str, *, instrument: str | None = None,
-              bands: Iterable[str] | None = None) -> int:
-        """The sum of ``measure`` in ``code`` (or ``TOTAL``) over the period, optionally of
-        one instrument and of some age bands."""
-        wanted = None if bands is None else set(bands)
-        return sum(value for (inst, band, _), value in self._counts.get((code, measure),
-                                                                         {}).items()
-                   if (instrument is None or inst == instrument)
-                   and (wanted is None or band in wanted))
+              cohort: str | None = None) -> int:
+        """``measure`` in ``code`` (or ``TOTAL``) over the period, optionally of one
+        instrument and of one cohort (``CHILD`` or ``ADULT``)."""
+        return self._cells.get((code, measure, instrument, cohort), 0)
 
-    def by_month(self, code: str, measure: str) -> dict[date, int]:
-        """A monthly measure of ``code`` (or ``TOTAL``) per month."""
-        found: dict[date, int] = defaultdict(int)
-        for (_, _, month), value in self._counts.get((code, measure), {}).items():
-            if month is not None:
-                found[month] += value
-        return dict(found)
+    def by_month(self, code: str, measure: str, month: date) -> int:
+        """A monthly measure of ``code`` (or ``TOTAL``) in ``month``."""
+        return self._months.get((code, measure, month), 0)
 
-    def instruments(self, measure: str, bands: Iterable[str] | None = None) -> list[str]:
+    def instruments(self, measure: str, cohort: str | None = None) -> list[str]:
         """The instruments with a non-zero ``measure`` in the area, by id."""
-        wanted = None if bands is None else set(bands)
-        return sorted({inst for (inst, band, _), value in self._counts.get((TOTAL, measure),
-                                                                           {}).items()
-                       if inst and value and (wanted is None or band in wanted)})
+        return sorted(self._instruments.get((measure, cohort), ()))
 
     def distribution(self, code: str, measure: str) -> dict[int, int]:
         return dict(self._values.get((code, measure), {}))

@@ -21,13 +21,7 @@ from flask_babel import lazy_gettext as _l
 from server.services.exports.tables import Column, Table
 from server.services.programme.indicator_queries import Slice
 from server.services.programme.indicator_specs import MEDIAN_MIN, OUTLIER_MIN_SCREENED, OUTLIER_Z
-from server.services.programme.indicator_sums import (
-    ADULT_CASCADE,
-    CHILD_CASCADE,
-    TOTAL,
-    Sums,
-    median_of,
-)
+from server.services.programme.indicator_sums import ADULT, CHILD, TOTAL, Sums, median_of
 from server.services.programme.periods import Period
 from server.services.programme.suppression import SUPPRESSED
 
@@ -146,8 +140,8 @@ def _pair(measure_of: str, measure: str, columns: tuple[Column, ...]) -> Callabl
     def build(sums: Sums, context: Context) -> Table:
         of, part = columns[2].key, columns[3].key
         return _table(columns, context, lambda code: {
-            of: sums.count(code, measure_of, bands=CHILD_CASCADE),
-            part: sums.count(code, measure, bands=CHILD_CASCADE)})
+            of: sums.count(code, measure_of, cohort=CHILD),
+            part: sums.count(code, measure, cohort=CHILD)})
     return build
 
 
@@ -212,8 +206,8 @@ def adult_cascade(sums: Sums, context: Context) -> Table:
              "assessed": "positive_assessed"}
     rows = []
     for code, labels in _communes(context):
-        for instrument in sums.instruments("screened", ADULT_CASCADE):
-            row = {key: sums.count(code, measure, instrument=instrument, bands=ADULT_CASCADE)
+        for instrument in sums.instruments("screened", ADULT):
+            row = {key: sums.count(code, measure, instrument=instrument, cohort=ADULT)
                    for key, measure in steps.items()}
             if row["screened"] or code == TOTAL:
                 rows.append({**labels, "instrument": context.title(instrument),
@@ -250,18 +244,18 @@ def reporting(sums: Sums, context: Context) -> Table:
     months = context.period.months_so_far(context.today)
 
     def cells(code: str) -> dict[str, Any]:
-        sent = sums.by_month(code, "submissions")
         if code == TOTAL:  # commune-months with a submission, of every commune-month
             reported = sum(1 for c in context.area for m in months
-                           if sums.by_month(c, "submissions").get(m))
+                           if sums.by_month(c, "submissions", m))
             possible = len(context.area) * len(months)
         else:
-            reported, possible = sum(1 for m in months if sent.get(m)), len(months)
+            reported = sum(1 for m in months if sums.by_month(code, "submissions", m))
+            possible = len(months)
         return {"months_reported": f"{reported}/{possible}",
                 "completeness": round(100 * reported / possible, 1) if possible else None,
                 "submissions": sums.count(code, "submissions"),
                 "timely": sums.count(code, "submissions_timely"),
-                "devices": sums.by_month(code, "active_devices").get(months[-1], 0)
+                "devices": sums.by_month(code, "active_devices", months[-1])
                 if months else None}
     return _table(columns, context, cells)
 
