@@ -1,5 +1,6 @@
-"""The few grouped reads behind a dashboard page: four statements, whatever the area's size.
+"""The few grouped reads behind a dashboard page: five statements, whatever the area's size.
 
+- ``read_communes``: the caller's communes of the province (and whether that is all of them).
 - ``read_counts``: ONE grouped statement over ``agg_counts`` for a province, its communes of
   the caller's scope and the period's months (index ``ix_agg_counts_province``): per commune,
   measure, instrument and cohort (``child`` under 12, ``adult`` 12 and over, ``""`` for an
@@ -24,7 +25,14 @@ from datetime import date
 from sqlalchemy import case, func, literal, select
 
 from server.extensions import db
-from server.models import AggregateCount, AggregateValue, CaseAction, Denominator, Person
+from server.models import (
+    AdminUnit,
+    AggregateCount,
+    AggregateValue,
+    CaseAction,
+    Denominator,
+    Person,
+)
 from server.services.programme.periods import Period
 
 #: measures counted per month: a device active in two months is one device in each
@@ -55,9 +63,24 @@ Counts = dict[tuple[str, str, str, str, date | None], int]
 Values = dict[tuple[str, str], dict[int, int]]
 
 
-def _where(model, province: str, communes: list[str], period: Period, cut: Slice) -> list:
+def read_communes(held: frozenset[str], province: str) -> tuple[dict[str, str], bool]:
+    """Code -> name of the communes of ``province`` in ``held`` (by code), and whether they
+    are all of the province's (then the aggregates are read by province alone: testing each
+    row against a hundred codes costs more than the index saves)."""
+    rows = db.session.execute(select(AdminUnit.code, AdminUnit.name)
+                              .where(AdminUnit.province_code == province)
+                              .order_by(AdminUnit.code)).all()
+    found = {code: name for code, name in rows if code in held}
+    return found, len(found) == len(rows)
+
+
+def _where(model, province: str, communes: list[str] | None, period: Period,
+           cut: Slice) -> list:
+    """``communes`` None: every commune of the province."""
     conditions = [model.province_code == province, model.month >= period.first,
-                  model.month <= period.last, model.commune_code.in_(communes)]
+                  model.month <= period.last]
+    if communes is not None:
+        conditions.append(model.commune_code.in_(communes))
     if cut.sex is not None:
         conditions.append(model.sex.in_((cut.sex, "")))
     if cut.age_band is not None:
@@ -65,7 +88,8 @@ def _where(model, province: str, communes: list[str], period: Period, cut: Slice
     return conditions
 
 
-def read_counts(province: str, communes: list[str], period: Period, cut: Slice) -> Counts:
+def read_counts(province: str, communes: list[str] | None, period: Period,
+                cut: Slice) -> Counts:
     """Counts summed over the period, per cohort (the reporting measures kept per month)."""
     table = AggregateCount
     month = case((table.measure.in_(MONTHLY), table.month), else_=literal(None))
@@ -79,7 +103,7 @@ def read_counts(province: str, communes: list[str], period: Period, cut: Slice) 
             for code, measure, instrument, group, at, total in db.session.execute(query)}
 
 
-def read_values(province: str, communes: list[str], period: Period, cut: Slice,
+def read_values(province: str, communes: list[str] | None, period: Period, cut: Slice,
                 bands: tuple[str, ...]) -> Values:
     """Value distributions of ``bands`` summed over the period, sex and instrument."""
     table = AggregateValue

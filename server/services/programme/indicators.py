@@ -1,7 +1,7 @@
 """The dashboard (issue 12): the 15 indicators of one province, per commune and in total.
 
-``compute`` reads an area's aggregates with five statements (the caller's communes of the
-province, ``indicator_queries``' four grouped reads), whatever the number of screenings, and
+``compute`` reads an area's aggregates with five statements (``indicator_queries``: the
+caller's communes of the province, then four grouped reads), whatever the number of screenings, and
 builds every indicator's table in Python (``indicator_tables``); definitions are in
 ``indicator_specs``. The area is the caller's communes of the province (a supervisor's total is
 of their own communes); a commune asked for must be one of them (400.133), and its row is shown
@@ -33,7 +33,6 @@ from server.services.programme.indicator_sums import CHILD_CASCADE, Sums
 from server.services.programme.indicator_tables import BUILDERS, Context
 from server.services.programme.measures import AGE_BANDS
 from server.services.programme.periods import Period, period_of
-from server.services.programme.population import communes_of
 from sync.messages import TITLES
 
 
@@ -63,12 +62,13 @@ class Dashboard:
 def compute(scope: Scope, ask: Ask, today: date, language: str = "vi",
             keys: Iterable[str] | None = None) -> Dashboard:
     """Every indicator (or those of ``keys``) of ``ask`` within ``scope``, as of ``today``."""
-    communes = communes_of(scope, ask.province)
+    communes, whole = queries.read_communes(scope.communes, ask.province)
     if ask.commune is not None and ask.commune not in communes:
         raise problems.dashboard_commune_outside_province(ask.commune[:20])
     codes = list(communes)
-    sums = Sums(queries.read_counts(ask.province, codes, ask.period, ask.cut),
-                queries.read_values(ask.province, codes, ask.period, ask.cut, CHILD_CASCADE),
+    read = None if whole else codes  # the whole province: read by province alone
+    sums = Sums(queries.read_counts(ask.province, read, ask.period, ask.cut),
+                queries.read_values(ask.province, read, ask.period, ask.cut, CHILD_CASCADE),
                 queries.read_population(codes, ask.period.years),
                 queries.read_overdue(codes, today))
     shown = {ask.commune: communes[ask.commune]} if ask.commune else communes
