@@ -91,6 +91,7 @@ def test_a_supervisor_reads_their_own_communes_without_export(app, staff):
     assert _row(html, "coverage", "Tổng địa bàn") == ["7", "10", "70,0"]
     assert "Phường Ngọc Hà" not in html
     assert "Xuất CSV" not in html
+    assert 'href="/admin/dashboard">Bảng chỉ số</a>' in html  # in their menu too
 
 
 def test_another_province_is_not_found(app, staff):
