@@ -103,5 +103,6 @@ def dashboard_page():
                                **context), problem.status
     indicators.record_view(actor(), ask)
     return render_template("dashboard.html", ask=ask, communes=board.communes,
-                           shown=[shown(found, language) for found in board.indicators],
+                           shown=[shown(found, language, whole_area=ask.commune is None)
+                                  for found in board.indicators],
                            filtered=ask.cut.filtered, **context)

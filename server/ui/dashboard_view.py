@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from server.services.exports.tables import shown_table
+from server.services.exports.tables import Table, shown_table
 from server.services.programme.indicators import Indicator
 
 #: indicator key -> (along what, the columns drawn, stacked, in percent)
@@ -49,6 +49,7 @@ class ShownIndicator:
     outliers: list[bool]  # per row: a commune far from the rest (indicator 4)
     chart: dict[str, Any]
     headline: tuple[str, Any] | None  # the total's main number, with its column's name
+    trimmed: bool  # only the total and the highlighted communes (the rest: in the export)
 
     @property
     def spec(self):
@@ -86,13 +87,20 @@ def _number(cell: Any) -> float | int | None:
     return cell if isinstance(cell, int | float) and not isinstance(cell, bool) else None
 
 
-def shown(indicator: Indicator, language: str) -> ShownIndicator:
-    """The indicator as the page shows it, in ``language``."""
+def shown(indicator: Indicator, language: str, *, whole_area: bool = False) -> ShownIndicator:
+    """The indicator as the page shows it, in ``language``. For the ``whole_area`` (no
+    commune asked for), a table per commune and instrument keeps the area's total per
+    instrument and the highlighted communes only: a province's thousand rows of them are in
+    the export, not on a page."""
+    along, drawn, stacked, percent = RECIPES[indicator.spec.key]
     table = indicator.table
+    trimmed = whole_area and along != "commune"
+    if trimmed:
+        table = Table(table.columns, [row for row in table.rows
+                                      if row.get("_total") or row.get("_outlier")])
     header, rows = shown_table(table, language)
     keys = [column.key for column in table.columns]
     raw = table.rows
-    along, drawn, stacked, percent = RECIPES[indicator.spec.key]
     index = {key: keys.index(key) for key in drawn}
     chart = _chart(along, drawn, index, header, rows, raw)
     chart.update(stacked=stacked, percent=percent, target=indicator.spec.target,
@@ -102,7 +110,7 @@ def shown(indicator: Indicator, language: str) -> ShownIndicator:
         total = next(row for row, flags in zip(rows, raw, strict=True) if flags.get("_total"))
         headline = (header[index[drawn[0]]], total[index[drawn[0]]])
     return ShownIndicator(indicator, header, rows, [bool(r.get("_total")) for r in raw],
-                          [bool(r.get("_outlier")) for r in raw], chart, headline)
+                          [bool(r.get("_outlier")) for r in raw], chart, headline, trimmed)
 
 
 def _target_label(indicator: Indicator) -> str | None:

@@ -68,11 +68,17 @@ def test_a_coordinator_reads_coverage_against_the_target_in_vietnamese(app, staf
 
 
 def test_the_far_commune_is_highlighted(app, staff):
-    """PHQ-9 in Ba Đình, 15 of 30 against 20 of 200 in the rest: |z| = 5.69 > 3."""
-    html = signed_in(app, "dp-ha-noi").get(Q1).data.decode()
+    """PHQ-9 in Ba Đình, 15 of 30 against 20 of 200 in the rest: |z| = 5.69 > 3. For the
+    whole province the table keeps the totals per instrument and that commune (Ngọc Hà's
+    10 of 100 is in the export, and on the page when Ngọc Hà is chosen)."""
+    client = signed_in(app, "dp-ha-noi")
+    html = client.get(Q1).data.decode()
     part = html.split('id="ind-positive_rate"', 1)[1].split("</section>", 1)[0]
     assert '<tr class="outlier"><th scope="row">Phường Ba Đình</th><td>PHQ-9</td>' in part
     assert part.count("outlier") == 1
+    assert "Phường Ngọc Hà" not in part and "Tổng địa bàn" in part
+    chosen = client.get(f"{Q1}&commune={NGOC_HA}").data.decode()
+    assert _row(chosen, "positive_rate", "Phường Ngọc Hà") == ["PHQ-9", "100", "10", "10,0", ""]
 
 
 def test_english_on_request(app, staff):
