@@ -20,11 +20,8 @@ from typing import Any
 from flask import g, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from server import problems
-from server.extensions import db
-from server.models import AdminUnit
 from server.problems import Problem
 from server.programme import today
 from server.services.exports.filters import SEXES
@@ -78,19 +75,12 @@ def _ask(province: str) -> indicators.Ask:
     return indicators.Ask(province, commune, period, Slice(sex, band))
 
 
-def _provinces() -> dict[str, str]:
-    codes = sorted(g.scope.provinces)
-    names = dict(db.session.execute(select(AdminUnit.code, AdminUnit.name)
-                                    .where(AdminUnit.code.in_(codes))).all())
-    return {code: names.get(code, code) for code in codes}
-
-
 @bp.get("/admin/dashboard")
 @signed_in_required
 def dashboard_page():
     province = _province()
     language = get_locale().language
-    context: dict[str, Any] = {"province": province, "provinces": _provinces(),
+    context: dict[str, Any] = {"province": province, "provinces": indicators.provinces_of(g.scope),
                                "periods": offered_periods(today()), "args": request.args,
                                "sex_labels": SEX_LABELS, "age_band_labels": AGE_BAND_LABELS,
                                "may_export": g.user.role in KEEPERS}

@@ -74,6 +74,13 @@ def read_communes(held: frozenset[str], province: str) -> tuple[dict[str, str], 
     return found, len(found) == len(rows)
 
 
+def read_province_names(codes: list[str]) -> dict[str, str]:
+    """Code -> name of these provinces, by code."""
+    names = dict(db.session.execute(select(AdminUnit.code, AdminUnit.name)
+                                    .where(AdminUnit.code.in_(codes))).all())
+    return {code: names.get(code, code) for code in sorted(codes)}
+
+
 def _where(model, province: str, communes: list[str] | None, period: Period,
            cut: Slice) -> list:
     """``communes`` None: every commune of the province."""

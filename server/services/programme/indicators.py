@@ -81,6 +81,11 @@ def compute(scope: Scope, ask: Ask, today: date, language: str = "vi",
     return Dashboard(ask, communes, found)
 
 
+def provinces_of(scope: Scope) -> dict[str, str]:
+    """Code -> name of the provinces of ``scope``: the ones a dashboard can be asked for."""
+    return queries.read_province_names(sorted(scope.provinces))
+
+
 def _titles(language: str) -> Callable[[str], str]:
     index = 1 if language == "en" else 0
     return lambda instrument: TITLES.get(instrument, (instrument, instrument))[index]
