@@ -1,8 +1,9 @@
 """The aggregates of one dashboard, indexed for the indicators: per commune and for the total.
 
-``Sums`` takes what ``indicator_queries`` read and adds it up once, per commune and under
-``TOTAL`` (the sum over every commune of the area read), by instrument and cohort or over
-them, so each indicator asks for any of its numbers with one look-up. ``median_of`` is the
+``Sums`` takes what ``indicator_queries`` read and adds it up once per commune, by instrument
+and cohort or over them, so each indicator asks for any of its numbers with one look-up; the
+area's total (``TOTAL``, the sum over every commune read) of a number is added up from the
+communes the first time it is asked for. ``median_of`` is the
 exact median of a value distribution. Pure: no database, no page.
 """
 
@@ -28,22 +29,25 @@ class Sums:
 
     def __init__(self, counts: Counts, values: Values, population: dict[tuple[str, str], int],
                  overdue: dict[tuple[str, bool], int]):
-        # (commune or TOTAL, measure, instrument or None, cohort or None) -> count
+        # (commune, measure, instrument or None, cohort or None) -> count; the area's total
+        # of a number is added up from the communes when first asked for (a few hundred
+        # look-ups instead of twice the work per row read)
         cells: dict[tuple, int] = defaultdict(int)
         months: dict[tuple[str, str, date], int] = defaultdict(int)
         self._instruments: dict[tuple[str, str | None], set[str]] = defaultdict(set)
         for (code, measure, instrument, cohort, month), value in counts.items():
-            for key in (code, TOTAL):
-                cells[(key, measure, instrument, cohort)] += value
-                cells[(key, measure, instrument, None)] += value
-                cells[(key, measure, None, cohort)] += value
-                cells[(key, measure, None, None)] += value
-                if month is not None:
-                    months[(key, measure, month)] += value
+            cells[(code, measure, instrument, cohort)] += value
+            cells[(code, measure, instrument, None)] += value
+            cells[(code, measure, None, cohort)] += value
+            cells[(code, measure, None, None)] += value
+            if month is not None:
+                months[(code, measure, month)] += value
             if instrument and value:
                 self._instruments[(measure, cohort)].add(instrument)
                 self._instruments[(measure, None)].add(instrument)
         self._cells, self._months = cells, months
+        self._codes = sorted({code for code, *_ in counts})
+        self._totals: dict[tuple, int] = {}
         self._values: dict[tuple[str, str], dict[int, int]] = defaultdict(
             lambda: defaultdict(int))
         for (code, measure), distribution in values.items():
@@ -63,10 +67,18 @@ class Sums:
               cohort: str | None = None) -> int:
         """``measure`` in ``code`` (or ``TOTAL``) over the period, optionally of one
         instrument and of one cohort (``CHILD`` or ``ADULT``)."""
-        return self._cells.get((code, measure, instrument, cohort), 0)
+        if code != TOTAL:
+            return self._cells.get((code, measure, instrument, cohort), 0)
+        key = (measure, instrument, cohort)
+        if key not in self._totals:
+            self._totals[key] = sum(self._cells.get((c, measure, instrument, cohort), 0)
+                                    for c in self._codes)
+        return self._totals[key]
 
     def by_month(self, code: str, measure: str, month: date) -> int:
         """A monthly measure of ``code`` (or ``TOTAL``) in ``month``."""
+        if code == TOTAL:
+            return sum(self._months.get((c, measure, month), 0) for c in self._codes)
         return self._months.get((code, measure, month), 0)
 
     def instruments(self, measure: str, cohort: str | None = None) -> list[str]:
