@@ -25,6 +25,8 @@ $(ASSETS): package.json package-lock.json
 	@npm ci --no-audit --no-fund --ignore-scripts --loglevel=error > /dev/null
 	@mkdir -p $(VENDOR)
 	@cp node_modules/htmx.org/dist/htmx.min.js node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/
+	@# Chart.js's browser build (UMD: a global Chart), for the dashboard (server/ui/static/dashboard.js)
+	@cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/
 	@# ODK Web Forms (ES modules; they import only "vue") and Vue's runtime-only browser build,
 	@# mapped by the form trial page's import map (server/ui/form_trial.py)
 	@cp node_modules/vue/dist/vue.runtime.esm-browser.prod.js $(VENDOR)/

@@ -479,6 +479,17 @@ _ENTRIES = (
           "đổi; chưa có gì được lưu. Hãy xem trước lại.", "Since the preview, someone else "
           "changed the threshold table of province {province}; nothing was saved. Preview "
           "again."),
+    # --- issue 12: dashboards ---------------------------------------------------------------
+    Entry("400.130", "Không đọc được khoảng thời gian '{text}'. Hãy chọn một năm, một quý hoặc "
+          "một tháng trong danh sách.", "The period '{text}' cannot be read. Choose a year, a "
+          "quarter or a month from the list."),
+    Entry("400.131", "Không có giới tính '{text}'. Hãy chọn trong danh sách hoặc để trống.",
+          "There is no sex '{text}'. Choose one from the list or leave it empty."),
+    Entry("400.132", "Không có nhóm tuổi '{text}'. Hãy chọn trong danh sách hoặc để trống.",
+          "There is no age band '{text}'. Choose one from the list or leave it empty."),
+    Entry("400.133", "Xã '{code}' không thuộc tỉnh đã chọn. Hãy chọn lại xã sau khi đổi tỉnh.",
+          "The commune '{code}' is not in the chosen province. Choose the commune again after "
+          "changing the province."),
     # --- issue 12: background exports --------------------------------------------------------
     Entry("400.140", "Không có loại dữ liệu xuất '{kind}'. Hãy chọn trong danh sách trên trang.",
           "There is no export of '{kind}'. Choose one from the list on the page."),

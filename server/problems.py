@@ -795,3 +795,21 @@ def export_queue_full(limit: int) -> Problem:
 
 def export_too_many_rows(limit: int) -> Problem:
     return Problem("413.146", limit=limit)
+
+
+# --- issue 12: dashboards ------------------------------------------------------------------
+
+def dashboard_period_unreadable(text: str) -> Problem:
+    return Problem("400.130", text=text)
+
+
+def dashboard_sex_unknown(text: str) -> Problem:
+    return Problem("400.131", text=text)
+
+
+def dashboard_age_band_unknown(text: str) -> Problem:
+    return Problem("400.132", text=text)
+
+
+def dashboard_commune_outside_province(code: str) -> Problem:
+    return Problem("400.133", code=code)

@@ -13,10 +13,11 @@ imported), ``form_pages`` the forms a coordinator uploads as drafts, publishes, 
 closes, assigns to areas and compares version by version, ``form_trial`` a draft or version
 tried in the browser with ODK Web Forms (scored, never stored), ``licensed_text`` loading the
 licensed text of M-CHAT-R/F, SDQ and EPDS into their forms as a new version, ``settings``
-a province's programme settings (threshold table with a preview, due periods), ``exports``
+a province's programme settings (threshold table with a preview, due periods), ``dashboard``
+the indicators of an area (charts and tables; ``dashboard_view`` what each shows), ``exports``
 the background exports (ask, watch the progress, download), ``audit`` the
 audit view for admins. Templates are in ``templates/``; ``static/vendor/`` holds htmx, Pico
-CSS, Vue and ODK Web Forms, installed from the npm registry by ``make`` (pinned in
+CSS, Chart.js, Vue and ODK Web Forms, installed from the npm registry by ``make`` (pinned in
 package-lock.json, never committed); nothing is loaded from another site.
 Every request is one unit of work (``server/boundary.py``), like the other blueprints.
 """
@@ -35,6 +36,7 @@ from server.ui import (  # noqa: E402,F401
     auth,
     case_changes,
     cases,
+    dashboard,
     devices,
     exports,
     facilities,

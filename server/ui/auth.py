@@ -18,12 +18,15 @@ from server.problems import Problem
 from server.services.access import sessions, users
 from server.services.audit import Actor, record_event
 from server.ui import bp
-from server.ui.web import LANGUAGES, actor, signed_in_required
+from server.ui.web import KEEPERS, LANGUAGES, actor, signed_in_required
 
 
 @bp.get("/")
 def home():
-    return redirect(url_for("ui.worklist" if g.get("user") else "ui.sign_in"))
+    """Coordinators and admins land on their dashboard, everyone else on the worklist."""
+    if g.get("user") is None:
+        return redirect(url_for("ui.sign_in"))
+    return redirect(url_for("ui.dashboard_page" if g.user.role in KEEPERS else "ui.worklist"))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
