@@ -10,7 +10,10 @@ Either (default) a throw-away PostgreSQL cluster, migrated, with the area catalo
 each, with their open and closed actions: the overdue snapshot reads those) and
 ``bench/seed_aggregates.py`` the aggregates 300,000 screenings would give (``--screenings``
 over ``--years`` years, sparse where communes are small) and the population numbers; or
-``--url`` a database already seeded and aggregated (``sangloc jobs run rebuild_aggregates``),
+with ``--from-records`` the aggregates are the ``rebuild_aggregates`` job's own, made from
+those records (slower to set up; seed_pages writes no referrals, so the cascade cells are
+empty, fewer rows than the synthetic ones); or ``--url`` a database already seeded and
+aggregated (``sangloc jobs run rebuild_aggregates``),
 where only a coordinator is added (``--seed-aggregates`` writes synthetic aggregates there
 too). Then ``--n`` times each, for the current year of the province:
 
@@ -157,8 +160,16 @@ def seed(app, args, *, records: bool) -> None:
         started = time.perf_counter()
         year = today().year
         written = seed_aggregates(PROVINCE, list(range(year - args.years + 1, year + 1)),
-                                  args.screenings // args.years, today())
+                                  args.screenings // args.years, today(),
+                                  cells=not args.from_records)
         print(f"aggregates: {written} in {time.perf_counter() - started:.0f} s", flush=True)
+        if args.from_records:
+            from server.jobs import bodies
+
+            started = time.perf_counter()
+            rebuilt = bodies.rebuild_aggregates()
+            print(f"rebuild_aggregates from the records: {rebuilt} in "
+                  f"{time.perf_counter() - started:.0f} s", flush=True)
         vacuum_analyze()
 
 
@@ -171,6 +182,9 @@ def main() -> int:
     parser.add_argument("--url", help="an existing PostgreSQL database (not changed but for "
                                       "a coordinator, and --seed-aggregates)")
     parser.add_argument("--seed-aggregates", action="store_true")
+    parser.add_argument("--from-records", action="store_true",
+                        help="aggregates rebuilt from the seeded records by the job, not "
+                             "synthetic (seed_pages writes no referrals: the cascade is empty)")
     parser.add_argument("--quick", action="store_true", help="10,000 persons, 20 requests")
     args = parser.parse_args()
     if args.quick:

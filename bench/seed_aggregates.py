@@ -108,9 +108,10 @@ def _month_rows(rng, province, commune, month, screenings) -> Iterator[tuple[str
 
 
 def seed_aggregates(province: str, years: list[int], screenings_per_year: int,
-                    until: date, seed_value: int = 12) -> dict[str, int]:
+                    until: date, seed_value: int = 12, *, cells: bool = True) -> dict[str, int]:
     """Aggregates of ``province`` for each month of ``years`` up to ``until``, and its
-    communes' population numbers; returns the rows written per table."""
+    communes' population numbers (only those with ``cells=False``); returns the rows written
+    per table."""
     rng = random.Random(seed_value)
     communes = list(db.session.scalars(select(AdminUnit.code).where(
         AdminUnit.province_code == province).order_by(AdminUnit.code)))
@@ -128,7 +129,7 @@ def seed_aggregates(province: str, years: list[int], screenings_per_year: int,
                 for group, factor in (("children_0_6", 3.5), ("children_16_30m", .6),
                                       ("adults", 40))])
             written["denominators"] += 3
-            for month in range(1, 13):
+            for month in range(1, 13 if cells else 1):
                 if date(year, month, 1) > until:
                     break
                 for kind, row in _month_rows(rng, province, code, date(year, month, 1),
