@@ -12,15 +12,13 @@ violation) and not scroll sideways on a phone; screenshots are written.
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
 from server import create_app
 from server.extensions import db
 from tests.browser.conftest import axe, dump, screenshot
 from tests.integration.test_dashboard_indicators import seed_rows
-from tests.support.live_server import BIN, ROOT, live_server
+from tests.support.live_server import ROOT, live_server
 
 pytestmark = pytest.mark.slow
 PASSWORD = "mật khẩu đủ dài 2026"
@@ -31,11 +29,8 @@ WIDTHS = {"phone": 360, "laptop": 1280}
 def pages(sqlite_template, tmp_path_factory):
     instance = tmp_path_factory.mktemp("dashboard") / "instance"
     server = live_server(sqlite_template, instance)
-    done = subprocess.run([str(BIN / "sangloc"), "users", "create", "dp", "--role",
-                           "coordinator", "--area", "01", "--password-stdin"],
-                          env=server.env, cwd=ROOT, input=PASSWORD + "\n",
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
+    server.sangloc("users", "create", "dp", "--role", "coordinator", "--area", "01",
+                   "--password-stdin", input=PASSWORD + "\n")
     app = create_app({"INSTANCE_DIR": str(instance),
                       "DATABASE_URL": server.env["SANGLOC_DATABASE_URL"]})
     with app.app_context():

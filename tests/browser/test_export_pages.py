@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,7 +23,7 @@ import pytest
 
 from tests.browser.conftest import axe, dump, screenshot
 from tests.support.instances import levels, screening_instance
-from tests.support.live_server import BIN, ROOT, live_server, submit
+from tests.support.live_server import ROOT, live_server, submit
 
 pytestmark = pytest.mark.slow
 PASSWORD = "mật khẩu đủ dài 2026"
@@ -34,11 +33,8 @@ PASSWORD = "mật khẩu đủ dài 2026"
 def pages(sqlite_template, tmp_path_factory):
     server = live_server(sqlite_template, tmp_path_factory.mktemp("exports") / "instance")
     server.sangloc("forms", "publish", str(ROOT / "forms" / "definitions" / "phq9.xlsx"))
-    done = subprocess.run([str(BIN / "sangloc"), "users", "create", "dp", "--role",
-                           "coordinator", "--area", "01", "--password-stdin"],
-                          env=server.env, cwd=ROOT, input=PASSWORD + "\n",
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
+    server.sangloc("users", "create", "dp", "--role", "coordinator", "--area", "01",
+                   "--password-stdin", input=PASSWORD + "\n")
     devices = {commune: urlsplit(json.loads(server.sangloc(
         "app-users", "create", f"ctv-{commune}", "--commune", commune, "--json"))
         ["server_url"]).path for commune in ("00004", "00008")}

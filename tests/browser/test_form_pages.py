@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 import urllib.request
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
@@ -24,7 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.conftest import axe, dump, screenshot
-from tests.support.live_server import BIN, ROOT, live_server
+from tests.support.live_server import live_server
 from tests.support.xlsform import build_xlsx
 
 pytestmark = pytest.mark.slow
@@ -45,11 +44,8 @@ def tham_ho(version: str, label: str, calculation: str | None = None) -> bytes:
 def pages(sqlite_template, tmp_path_factory):
     folder = tmp_path_factory.mktemp("forms")
     server = live_server(sqlite_template, folder / "instance")
-    done = subprocess.run([str(BIN / "sangloc"), "users", "create", "dp", "--role",
-                           "coordinator", "--area", "01", "--password-stdin"],
-                          env=server.env, cwd=ROOT, input=PASSWORD + "\n",
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
+    server.sangloc("users", "create", "dp", "--role", "coordinator", "--area", "01",
+                   "--password-stdin", input=PASSWORD + "\n")
     first = folder / "tham_ho.xlsx"
     first.write_bytes(tham_ho("1", "Tên"))
     server.sangloc("forms", "publish", str(first))

@@ -16,14 +16,13 @@ urgent; the result's risk is high. Born 20/05/1990, the person is 36 years old i
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 from datetime import timedelta
 
 import pytest
 
 from server.programme import today
 from tests.browser.conftest import axe, dump, screenshot
-from tests.support.live_server import BIN, ROOT, live_server
+from tests.support.live_server import ROOT, live_server
 
 pytestmark = pytest.mark.slow
 PASSWORD = "mật khẩu đủ dài 2026"
@@ -39,11 +38,8 @@ RECORDS = ("submissions", "submission_attachments", "persons", "consents", "scre
 def pages(sqlite_template, tmp_path_factory):
     server = live_server(sqlite_template, tmp_path_factory.mktemp("trial") / "instance")
     server.sangloc("forms", "publish", str(ROOT / "forms" / "definitions" / "phq9.xlsx"))
-    done = subprocess.run([str(BIN / "sangloc"), "users", "create", "dp", "--role",
-                           "coordinator", "--area", "01", "--password-stdin"],
-                          env=server.env, cwd=ROOT, input=PASSWORD + "\n",
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
+    server.sangloc("users", "create", "dp", "--role", "coordinator", "--area", "01",
+                   "--password-stdin", input=PASSWORD + "\n")
     server.start("--no-scheduler")
     yield server
     server.stop()

@@ -7,12 +7,10 @@ their own region); screenshots are written.
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
 from tests.browser.conftest import SHOTS, axe, dump, screenshot
-from tests.support.live_server import BIN, ROOT, live_server
+from tests.support.live_server import live_server
 
 pytestmark = pytest.mark.slow
 PASSWORD = "mật khẩu đủ dài 2026"
@@ -24,11 +22,8 @@ YEAR = 2026
 def pages(sqlite_template, tmp_path_factory):
     server = live_server(sqlite_template, tmp_path_factory.mktemp("population") / "instance")
     for username, role in (("dp", "coordinator"), ("qtv", "admin")):
-        done = subprocess.run([str(BIN / "sangloc"), "users", "create", username, "--role", role,
-                               "--area", "01", "--password-stdin"],
-                              env=server.env, cwd=ROOT, input=PASSWORD + "\n",
-                              capture_output=True, text=True, timeout=120, check=False)
-        assert done.returncode == 0, done.stderr
+        server.sangloc("users", "create", username, "--role", role, "--area", "01",
+                       "--password-stdin", input=PASSWORD + "\n")
     server.start("--no-scheduler")
     yield server
     server.stop()

@@ -9,7 +9,6 @@ case's address. The pages pass axe-core (no serious or critical violation) at 36
 from __future__ import annotations
 
 import json
-import subprocess
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -17,7 +16,7 @@ import pytest
 
 from tests.browser.conftest import axe, dump, screenshot
 from tests.support.instances import levels, screening_instance
-from tests.support.live_server import BIN, ROOT, live_server, submit
+from tests.support.live_server import ROOT, live_server, submit
 
 pytestmark = pytest.mark.slow
 PASSWORD = "mật khẩu đủ dài 2026"
@@ -28,10 +27,9 @@ WIDTHS = {"phone": 360, "laptop": 1280}
 def pages(sqlite_template, tmp_path_factory):
     server = live_server(sqlite_template, tmp_path_factory.mktemp("ui") / "instance")
     server.sangloc("forms", "publish", str(ROOT / "forms" / "definitions" / "phq9.xlsx"))
-    _sangloc_with_input(server, PASSWORD + "\n", "users", "create", "gs", "--role",
-                        "supervisor", "--area", "00004", "--password-stdin")
-    _sangloc_with_input(server, PASSWORD + "\n", "users", "create", "gs-khac", "--role",
-                        "supervisor", "--area", "00008", "--password-stdin")
+    for username, commune in (("gs", "00004"), ("gs-khac", "00008")):
+        server.sangloc("users", "create", username, "--role", "supervisor", "--area", commune,
+                       "--password-stdin", input=PASSWORD + "\n")
     created = json.loads(server.sangloc("app-users", "create", "ctv", "--commune", "00004",
                                         "--json"))
     server.start("--no-scheduler")
@@ -54,12 +52,6 @@ def signed_in(browser, pages, width: int, username: str = "gs"):
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url("**/worklist")
     return context, page
-
-
-def _sangloc_with_input(server, text: str, *args: str) -> None:
-    done = subprocess.run([str(BIN / "sangloc"), *args], env=server.env, cwd=ROOT, input=text,
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
 
 
 @pytest.mark.parametrize("screen", list(WIDTHS))

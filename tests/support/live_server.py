@@ -40,10 +40,12 @@ class LiveServer:
     log: Path
     process: subprocess.Popen | None = field(default=None)
 
-    def sangloc(self, *args: str, timeout: float = 120) -> str:
-        """Run ``sangloc ARGS`` against this server's database; its standard output."""
+    def sangloc(self, *args: str, timeout: float = 120, input: str | None = None) -> str:
+        """Run ``sangloc ARGS`` against this server's database (``input`` on its standard
+        input, e.g. a password); its standard output."""
         done = subprocess.run([str(BIN / "sangloc"), *args], env=self.env, cwd=ROOT,
-                              capture_output=True, text=True, timeout=timeout, check=False)
+                              input=input, capture_output=True, text=True, timeout=timeout,
+                              check=False)
         assert done.returncode == 0, done.stderr
         return done.stdout
 
