@@ -513,6 +513,22 @@ _ENTRIES = (
     Entry("403.150", "Ứng dụng sàng lọc trên điện thoại chỉ dành cho cộng tác viên. Hãy dùng "
           "trang web sangloc để làm việc với vai trò của bạn.", "The mobile screening app is for "
           "collaborators only. Use the sangloc web pages for your role."),
+    Entry("400.150", "Hãy chọn tệp phiếu chờ gửi (.json) đã xuất từ điện thoại.",
+          "Choose the waiting-forms file (.json) exported from the phone."),
+    Entry("400.151", "Không đọc được tệp này: đây không phải tệp JSON. Hãy chọn đúng tệp "
+          "sangloc-cho-gui-....json đã xuất từ ứng dụng.", "This file cannot be read: it is not "
+          "JSON. Choose the sangloc-cho-gui-....json file exported from the app."),
+    Entry("400.152", "Tệp này không phải tệp phiếu chờ gửi của sangloc (định dạng "
+          "sangloc-outbox, phiên bản 1). Hãy xuất lại tệp từ ứng dụng.", "This file is not a "
+          "sangloc waiting-forms file (format sangloc-outbox, version 1). Export the file from "
+          "the app again."),
+    Entry("400.153", "Tệp không có phiếu nào chờ gửi.", "The file holds no waiting forms."),
+    Entry("400.154", "Phiếu thứ {number} trong tệp thiếu hoặc sai trường '{field}'. Không phiếu "
+          "nào được nhận; hãy xuất lại tệp từ ứng dụng.", "Form {number} of the file lacks a "
+          "valid '{field}'. No form was taken in; export the file from the app again."),
+    Entry("413.150", "Tệp lớn quá {limit} MB. Hãy gửi bớt phiếu từ điện thoại rồi xuất lại.",
+          "The file is larger than {limit} MB. Send some forms from the phone, then export "
+          "again."),
 )
 
 CATALOGUE: dict[str, Entry] = {entry.code: entry for entry in _ENTRIES}

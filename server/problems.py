@@ -820,3 +820,27 @@ def dashboard_commune_outside_province(code: str) -> Problem:
 def app_for_collaborators() -> Problem:
     """403.150: a staff user signed in to the collaborators' app with the right password."""
     return Problem("403.150")
+
+
+def waiting_file_missing() -> Problem:
+    return Problem("400.150")
+
+
+def waiting_file_unreadable() -> Problem:
+    return Problem("400.151")
+
+
+def waiting_file_wrong_format() -> Problem:
+    return Problem("400.152")
+
+
+def waiting_file_empty() -> Problem:
+    return Problem("400.153")
+
+
+def waiting_item_incomplete(number: int, field: str) -> Problem:
+    return Problem("400.154", number=number, field=field)
+
+
+def waiting_file_too_large(limit: int) -> Problem:
+    return Problem("413.150", limit=limit)

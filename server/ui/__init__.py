@@ -6,7 +6,8 @@ password, ``worklist`` is the supervisor's list of open work, ``cases`` the case
 closed from it, ``case_changes`` the other changes made there (assigning work, needs info,
 comments, duplicates, registration differences), ``screenings`` one screening in full (answers
 with the form's labels, the raw submission, attachments), ``intake`` a call or walk-in taken
-without a screening, ``facilities`` the referral facilities a coordinator keeps, ``admin`` the
+without a screening, ``waiting_forms`` the import of a phone's waiting-forms file (the mobile
+web app's export), ``facilities`` the referral facilities a coordinator keeps, ``admin`` the
 staff a coordinator or admin manages, ``devices`` their collaborators' ODK Collect devices
 (QR codes), ``population`` the population denominators a coordinator keeps (typed or
 imported), ``form_pages`` the forms a coordinator uploads as drafts, publishes, opens or
@@ -47,6 +48,7 @@ from server.ui import (  # noqa: E402,F401
     population,
     screenings,
     settings,
+    waiting_forms,
     web,
     worklist,
 )
