@@ -17,6 +17,12 @@ def server_url(public_url: str, token: str) -> str:
     return f"{public_url.rstrip('/')}/key/{token}"
 
 
+def mobile_app_url(public_url: str, token: str) -> str:
+    """The device link of the mobile web app (``/m/``): the token rides in the fragment, which
+    a browser never sends, so it reaches no server log; the app reads it and keeps it."""
+    return f"{public_url.rstrip('/')}/m/#device={token}"
+
+
 def project_name(commune_name: str) -> str:
     """The project's name in Collect: the commune the device works in."""
     return f"sàng lọc · {commune_name}"

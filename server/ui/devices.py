@@ -6,10 +6,13 @@ Collect version seen then, and the forms its formList offers now. ``/admin/devic
 one for a collaborator and a commune of the area; the answer shows the QR code Collect scans
 (an SVG ``data:`` image made here with segno: the CSP allows no inline script or style) and a
 button to a printable page with instructions in the device's language (Vietnamese unless it
-was set otherwise). The token exists in clear only in that answer (only its hash is stored), so
-the printable page is a post carrying it back, checked against the hash; printing again later
-means making a new code (``POST .../code``), which ends the old one: the pages say so.
-``/admin/devices/<id>`` is one device, with revoke. Rules and audit are in
+was set otherwise). Both also show the same token as a device link of the mobile web app
+(``<public URL>/m/#device=<token>``, in the fragment so no server log holds it) with its own QR
+code, for a collaborator who uses the browser instead of Collect. The token exists in clear
+only in that answer (only its hash is stored), so the printable page is a post carrying it
+back, checked against the hash; printing again later means making a new code
+(``POST .../code``), which ends the old one: the pages say so. ``/admin/devices/<id>`` is one
+device, with revoke. Rules and audit are in
 ``services/access/device_admin.py``; a device outside the area is a 404 (404.61); only
 coordinators and admins reach these pages (403.50).
 """
@@ -22,7 +25,13 @@ from typing import Any
 from flask import current_app, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 
-from server.collect_settings import project_name, qr_svg_data_uri, server_url, settings_payload
+from server.collect_settings import (
+    mobile_app_url,
+    project_name,
+    qr_svg_data_uri,
+    server_url,
+    settings_payload,
+)
 from server.models.types import utcnow
 from server.problems import Problem
 from server.programme import VIETNAM
@@ -117,11 +126,14 @@ def print_code(device_id: int):
 
 
 def _code(device, token: str) -> dict[str, str]:
-    """The server URL Collect is given and the QR code of its settings (openrosa.md b.7)."""
+    """The server URL Collect is given and the QR code of its settings (openrosa.md b.7);
+    the mobile web app's device link and its QR code (a phone's camera opens it)."""
     origin = current_app.config["SANGLOC_PUBLIC_URL"] or request.url_root
     url, project = server_url(origin, token), project_name(device.commune.name)
+    app_url = mobile_app_url(origin, token)
     return {"url": url, "token": token, "project": project,
-            "qr": qr_svg_data_uri(settings_payload(url, project))}
+            "qr": qr_svg_data_uri(settings_payload(url, project)),
+            "app_url": app_url, "app_qr": qr_svg_data_uri(app_url)}
 
 
 def _code_page(device, token: str, **shown: Any):
