@@ -44,6 +44,8 @@ def create_session(body):
     except Problem as problem:
         record_event(Actor("anonymous", None, address), "user.sign_in_refused", "user", "*",
                      code=problem.code, channel="mobile")
+        if "seconds" in problem.params:  # 429.2: security.add_headers says how long to wait
+            g.retry_after = problem.params["seconds"]
         # answered, not raised: the refusal's audit row is committed with the request
         return error_body(problem.code, problem.status, problem.message(language()))
     who = Actor("user", user.id, address)

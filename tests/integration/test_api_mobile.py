@@ -35,7 +35,8 @@ def people(app):
         users.create_user(SYSTEM, "gs-lan", "supervisor", ["00004"], password=PASSWORD)
 
 
-def sign_in(client, username="ctv-mai", password=PASSWORD, **headers):
+def sign_in(client, username="ctv-mai", password=PASSWORD, language: str | None = None):
+    headers = {"Accept-Language": language} if language else {}
     return client.post("/api/v1/session", json={"username": username, "password": password},
                        headers=headers)
 
@@ -65,7 +66,7 @@ def test_a_collaborator_signs_in_and_gets_a_90_day_token(client, people):
 
 
 def test_a_supervisor_is_told_the_app_is_for_collaborators(client, people):
-    response = sign_in(client, "gs-lan", Accept_Language="vi")
+    response = sign_in(client, "gs-lan", language="vi-VN,vi;q=0.9,en;q=0.8")
     assert response.status_code == 403
     error = response.json["error"]
     assert error["code"] == "403.150"
@@ -91,6 +92,7 @@ def test_sign_in_is_throttled_like_the_web_sign_in(client, people):
     throttled = sign_in(client)  # even the right password waits now
     assert throttled.status_code == 429
     assert throttled.json["error"]["code"] == "429.2"
+    assert 0 < int(throttled.headers["Retry-After"]) <= 15 * 60
 
 
 def test_sign_in_body_is_validated(client, people):
