@@ -509,6 +509,10 @@ _ENTRIES = (
     Entry("413.146", "Tệp XLSX chỉ chứa được {limit} dòng. Hãy chọn CSV hoặc thu hẹp bộ lọc "
           "(thời gian, xã).", "An XLSX file holds at most {limit} rows. Choose CSV or narrow the "
           "filters (period, commune)."),
+    # --- issue 13: the mobile web app (/m/) and its waiting-forms file ------------------------
+    Entry("403.150", "Ứng dụng sàng lọc trên điện thoại chỉ dành cho cộng tác viên. Hãy dùng "
+          "trang web sangloc để làm việc với vai trò của bạn.", "The mobile screening app is for "
+          "collaborators only. Use the sangloc web pages for your role."),
 )
 
 CATALOGUE: dict[str, Entry] = {entry.code: entry for entry in _ENTRIES}

@@ -813,3 +813,10 @@ def dashboard_age_band_unknown(text: str) -> Problem:
 
 def dashboard_commune_outside_province(code: str) -> Problem:
     return Problem("400.133", code=code)
+
+
+# --- issue 13: the mobile web app (/m/) and its waiting-forms file ---------------------------
+
+def app_for_collaborators() -> Problem:
+    """403.150: a staff user signed in to the collaborators' app with the right password."""
+    return Problem("403.150")

@@ -20,6 +20,6 @@ class ApiBlueprint(Blueprint):
 bp = ApiBlueprint("api", __name__, url_prefix="/api/v1",
                   description="Sync and read API for sangloc")
 
-from server.api import actions, auth, errors, persons, sync_views  # noqa: E402,F401  (registers routes)
+from server.api import actions, auth, errors, mobile_views, persons, sync_views  # noqa: E402,F401  (registers routes)
 
 unit_of_work_per_request(bp)

@@ -276,3 +276,64 @@ class ReviewItemSchema(Schema):
 
 class ReviewListSchema(Schema):
     items = fields.List(fields.Nested(ReviewItemSchema))
+
+
+class SessionRequestSchema(Schema):
+    username = fields.String(required=True, validate=[validate.Length(min=1, max=80),
+                                                      NO_CONTROLS])
+    password = fields.String(required=True, validate=[validate.Length(min=1, max=1000),
+                                                      NO_NUL])
+
+
+class CommuneSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+
+
+class MeSchema(Schema):
+    username = fields.String()
+    user_id = fields.Integer()
+    role = fields.String()
+    language = fields.String(metadata={"description": "vi or en: the caller's (a device's own)"})
+    device = fields.Boolean(metadata={"description": "the token is a device link's, not a "
+                                                     "sign-in's"})
+    commune = fields.Nested(CommuneSchema, metadata={"description": "home commune (a device's "
+                                                                    "commune)"})
+    communes = fields.List(fields.Nested(CommuneSchema))
+
+
+class SessionSchema(Schema):
+    token = fields.String(metadata={"description": "an API token: send it as Authorization: "
+                                                   "Bearer <token>"})
+    expires_at = fields.DateTime()
+    me = fields.Nested(MeSchema)
+
+
+class MediaEntrySchema(Schema):
+    name = fields.String()
+    hash = fields.String(metadata={"description": "md5:<hex> of the file's bytes"})
+    url = fields.String()
+
+
+class FormEntrySchema(Schema):
+    form_id = fields.String()
+    version = fields.String()
+    title = fields.String()
+    hash = fields.String(metadata={"description": "md5:<hex> of the XForm"})
+    xml_url = fields.String()
+    case_list = fields.Boolean(metadata={"description": "the form picks a person from "
+                                                        "cases.csv, which the app builds itself"})
+    media = fields.List(fields.Nested(MediaEntrySchema))
+
+
+class FormListSchema(Schema):
+    forms = fields.List(fields.Nested(FormEntrySchema))
+
+
+class FormPathSchema(Schema):
+    form_id = fields.String(required=True, validate=[validate.Length(min=1, max=200),
+                                                     NO_CONTROLS])
+
+
+class MediaPathSchema(FormPathSchema):
+    name = fields.String(required=True, validate=[validate.Length(min=1, max=500), NO_CONTROLS])

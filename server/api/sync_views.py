@@ -56,7 +56,7 @@ def _one(item: dict) -> dict:
         return {**result, "status": "rejected", "reason": _reason(problems.server_error())}
     status = "duplicate" if receipt.outcome == "duplicate" else "accepted"
     message = result_message(merged.outcome if merged else None,
-                             merged.actions if merged else (), g.user.language,
+                             merged.actions if merged else (), g.scope.language,
                              merged.state if merged else None)
     return {**result, "status": status, "score": _summary(merged), "message": message}
 
@@ -87,7 +87,7 @@ def _summary(merged) -> dict | None:
     return {"instrument": outcome.instrument_id, "total": outcome.total, "band": outcome.band,
             "flags": list(outcome.flags), "next_action": action.kind if action else None,
             "due": action.due if action else None,
-            "message": result_message(outcome, merged.actions, g.user.language)}
+            "message": result_message(outcome, merged.actions, g.scope.language)}
 
 
 @bp.get("/sync/changes")

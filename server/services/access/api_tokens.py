@@ -36,13 +36,17 @@ class TokenInfo:
 
 
 def create_token(actor: Actor, username: str, days: int = 90) -> str:
-    user = get_user(username)
+    return issue_token(actor, get_user(username), days)[0]
+
+
+def issue_token(actor: Actor, user: User, days: int = 90) -> tuple[str, datetime]:
+    """A new token of ``user`` and when it expires (the mobile app's sign-in)."""
     token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=token_hash(token),
-                            expires_at=utcnow() + timedelta(days=days)))
+    expires_at = utcnow() + timedelta(days=days)
+    db.session.add(ApiToken(user_id=user.id, token_hash=token_hash(token), expires_at=expires_at))
     db.session.flush()
     record_event(actor, "api_token.create", "user", user.id, days=days)
-    return token
+    return token, expires_at
 
 
 def list_tokens(username: str | None = None) -> list[TokenInfo]:
@@ -79,8 +83,18 @@ def _revoke(actor: Actor, row: ApiToken) -> bool:
     return True
 
 
+def find(token: str) -> ApiToken | None:
+    """The row of a presented token, whatever its state (None: not an API token)."""
+    return db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+
+
 def authenticate(token: str) -> tuple[User, Scope]:
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
+    return user_of(find(token))
+
+
+def user_of(row: ApiToken | None) -> tuple[User, Scope]:
+    """The user and scope of a found token; 401.2 when it is missing, revoked or expired, or
+    its user is deactivated."""
     if row is None or row.revoked_at is not None or \
             (row.expires_at is not None and row.expires_at <= utcnow()):
         raise problems.api_token_invalid()
@@ -88,6 +102,13 @@ def authenticate(token: str) -> tuple[User, Scope]:
     if user is None or not user.active:
         raise problems.api_token_invalid()
     return user, scope_of(user)
+
+
+def revoke_presented(actor: Actor, token: str) -> bool:
+    """Revoke the API token a caller presented (signing out); False when it is not an API
+    token (a device's: the coordinator revokes those) or was already revoked."""
+    row = find(token)
+    return row is not None and _revoke(actor, row)
 
 
 def expire_tokens() -> int:

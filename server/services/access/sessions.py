@@ -8,6 +8,7 @@ page never tells which usernames exist. After ``ACCOUNT_LIMIT`` failures for one
 (``server/throttle.py``), like the device-token throttle. An unknown user costs the same argon2
 work as a known one. ``signed_in`` is the look-up of a session's user on every page: active
 users only, whose password has not changed since the session began, with their scope.
+``sign_in_app`` is the mobile web app's sign-in, for collaborators, with the same counts.
 """
 
 from __future__ import annotations
@@ -30,25 +31,38 @@ ACCOUNT_LIMIT = 5
 ADDRESS_LIMIT = 20
 WINDOW_SECONDS = 15 * 60
 STAFF_ROLES = ("supervisor", "coordinator", "admin")
+APP_ROLE = "collaborator"  # who signs in to the mobile web app (/m/)
 
 _by_account = WrongTokenThrottle(limit=ACCOUNT_LIMIT, window=WINDOW_SECONDS)
 _by_address = WrongTokenThrottle(limit=ADDRESS_LIMIT, window=WINDOW_SECONDS)
 
 
-def sign_in(username: str, password: str, remote_addr: str | None) -> User:
-    """The user, or a problem: 429.2 while throttled, 401.3 for any wrong detail."""
+def sign_in(username: str, password: str, remote_addr: str | None,
+            roles: tuple[str, ...] = STAFF_ROLES) -> User:
+    """The user, or a problem: 429.2 while throttled, 401.3 for any wrong detail (a user of
+    another role than ``roles`` included)."""
     account, address = username.strip().lower()[:80], address_key(remote_addr)
     wait = max(_by_account.wait_seconds(account), _by_address.wait_seconds(address))
     if wait:
         raise problems.sign_in_throttled(wait)
     user = db.session.scalar(select(User).where(User.username == username.strip()))
-    known = user is not None and user.active and user.role in STAFF_ROLES and \
+    known = user is not None and user.active and user.role in roles and \
         bool(user.password_hash)
     # the same argon2 work for an unknown user, so the time taken tells nothing
     if not (verify_password(user, password) if known else _burn(password)):
         _by_account.record_failure(account)
         _by_address.record_failure(address)
         raise problems.sign_in_refused()
+    return user
+
+
+def sign_in_app(username: str, password: str, remote_addr: str | None) -> User:
+    """The mobile web app's sign-in: the same checks and counts as the web pages', for
+    collaborators. Another role with the right password is told the app is for collaborators
+    (403.150); a wrong detail stays 401.3, so nothing tells which usernames exist."""
+    user = sign_in(username, password, remote_addr, roles=(APP_ROLE, *STAFF_ROLES))
+    if user.role != APP_ROLE:
+        raise problems.app_for_collaborators()
     return user
 
 

@@ -66,11 +66,15 @@ def _file(filename: str, data: bytes, content_type: str, *,
                      content_type, data, entity_list)
 
 
-def media_for(version: FormVersion, device: Scope) -> list[MediaFile]:
-    """Every file the manifest lists for this device: only files the server really holds."""
+def media_for(version: FormVersion, device: Scope, *,
+              leave_out: str | None = None) -> list[MediaFile]:
+    """Every file the manifest lists for this device: only files the server really holds;
+    ``leave_out`` names one file neither listed nor generated (the mobile app's case list)."""
     attached = {a.filename: a for a in version.attachments}
     files = []
     for name in version.media:
+        if name == leave_out:
+            continue
         if name in attached:
             a = attached[name]
             files.append(MediaFile(name, a.md5, a.content_type, b""))
