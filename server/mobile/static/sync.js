@@ -28,6 +28,9 @@ export { events };
 export const PULL_INTERVAL_MS = 10 * 60 * 1000;
 const SYNC_TIMEOUT_MS = 120_000; // a batch of up to 8 MB on a slow line
 const MAX_PAGES = 10_000;
+// a whole batch refused for what it holds (malformed, too large): one of its items is the
+// cause; any other 4xx (404, 405 …) is the server's and answers nothing, like a 5xx
+const ITEM_STATUSES = new Set([400, 413, 422]);
 
 export function defaultDeps() {
   const api = createApi({ getToken: () => store.getMeta('token'),
@@ -72,9 +75,10 @@ export async function syncOutbox(deps = defaultDeps()) {
     emit('sync-state', { state: 'syncing', sending: batch.length });
     const { results, error } = await sendBatch(deps, batch);
     if (error?.kind === 'auth') { totals.stopped = 'auth'; break; } // nothing changes
-    if (error?.kind === 'client' && batch.length > 1) { max = 1; continue; } // find the bad one
+    const itemsRefused = error?.kind === 'client' && ITEM_STATUSES.has(error.status);
+    if (itemsRefused && batch.length > 1) { max = 1; continue; } // send one by one: find the bad one
     const now = deps.now();
-    const outcome = error?.kind === 'client'
+    const outcome = itemsRefused
       ? { sent: [], rejected: [rejectRow(batch[0], error.message, now)], retry: [] }
       : applyResults(batch, results, now, deps.random);
     await commit(deps.db, outcome);
@@ -82,7 +86,7 @@ export async function syncOutbox(deps = defaultDeps()) {
     totals.rejected += outcome.rejected.length;
     await announceOutbox();
     if (outcome.sent.length) emit('results', { sent: outcome.sent });
-    if (error || results === null) { totals.stopped = error?.kind ?? 'server'; break; }
+    if (!itemsRefused && (error || results === null)) { totals.stopped = error?.kind ?? 'server'; break; }
   }
   return totals;
 }
