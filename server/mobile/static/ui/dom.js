@@ -1,6 +1,6 @@
 // dom.js — the few DOM helpers every screen uses: build elements, a toast, a confirm dialog.
 // Text goes in as text nodes (never innerHTML), so names and server messages cannot inject.
-// Exports: el(tag, attrs, ...children), clear(node), toast(text), confirmDialog(opts) -> Promise
+// Exports: el(tag, attrs, ...children), fill(node, ...children), clear(node), toast(text), confirmDialog(opts) -> Promise
 import { t } from "../i18n.js";
 
 export function el(tag, attrs = {}, ...children) {
@@ -17,6 +17,16 @@ export function el(tag, attrs = {}, ...children) {
       node.setAttribute(key, value === true ? "" : String(value));
     }
   }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+/** Replaces `node`'s children (null, undefined and false are left out, as in el()). */
+export function fill(node, ...children) {
+  clear(node);
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));

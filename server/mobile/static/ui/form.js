@@ -10,7 +10,7 @@ import { casesCsv } from "../people.js";
 import { queueForm } from "../queue.js";
 import { finalize, instanceIdOf } from "../xml.js";
 import { t, language } from "../i18n.js";
-import { el, clear, toast } from "./dom.js";
+import { el, toast, fill } from "./dom.js";
 import { openForm } from "./engine.js";
 import { personLine } from "./forms.js";
 
@@ -42,7 +42,7 @@ export async function renderForm(main, app, params) {
   const host = el("div", { id: "form-host" });
   const finish = el("button", { id: "form-finish", type: "button" }, t("form_finish"));
   const saveExit = el("button", { id: "form-save-exit", type: "button", class: "secondary" }, t("form_save_exit"));
-  clear(main).append(
+  fill(main,
     person ? el("p", { class: "person-banner" }, t("person_label", { name: personLine(person) })) : null,
     status, host, el("div", { class: "form-bar" }, saveExit, finish));
   if (!form) {

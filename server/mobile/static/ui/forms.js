@@ -5,7 +5,7 @@
 import * as db from "../db.js";
 import { formatDate } from "../people.js";
 import { t } from "../i18n.js";
-import { el, clear } from "./dom.js";
+import { el, fill } from "./dom.js";
 
 export async function currentForms() {
   const rows = await db.all("forms");
@@ -21,7 +21,7 @@ export function formButtons(forms, onPick, attribute) {
 
 export async function renderForms(main, app) {
   const forms = await currentForms();
-  clear(main).append(el("h1", {}, t("forms_title")),
+  fill(main, el("h1", {}, t("forms_title")),
     el("p", { class: "muted" }, t("new_person_form")),
     forms.length ? formButtons(forms, (form) => app.go("form", { formId: form.form_id }), "data-form-id")
       : el("p", {}, t("forms_none")));

@@ -5,7 +5,7 @@
 import * as db from "../db.js";
 import { t, formatDateTime } from "../i18n.js";
 import { events, outboxCounts, exportWaiting, importFile } from "../queue.js";
-import { el, clear, toast, confirmDialog } from "./dom.js";
+import { el, toast, confirmDialog, fill } from "./dom.js";
 
 /** Downloads the waiting forms as a file; false when nothing waits. */
 export async function downloadWaiting() {
@@ -92,7 +92,7 @@ export function renderHome(main, app) {
   events.addEventListener("outbox-changed", refresh);
   events.addEventListener("sync-state", onState);
 
-  clear(main).append(
+  fill(main,
     el("h1", {}, t("hello", { name: me.username })),
     me.commune ? el("p", { class: "muted" }, t("commune", { name: me.commune.name })) : null,
     el("div", { class: "card" },

@@ -5,7 +5,7 @@
 import * as db from "../db.js";
 import { t, formatDateTime } from "../i18n.js";
 import { events, retryRejected, discardRejected } from "../queue.js";
-import { el, clear, ask } from "./dom.js";
+import { el, ask, fill } from "./dom.js";
 
 async function names() {
   const [forms, persons] = await Promise.all([db.all("forms"), db.all("persons")]);
@@ -31,7 +31,7 @@ export async function renderDrafts(main, app) {
         await db.del("drafts", draft.instance_id);
         renderDrafts(main, app);
       } }, t("discard")))));
-  clear(main).append(el("h1", {}, t("drafts_title")),
+  fill(main, el("h1", {}, t("drafts_title")),
     items.length ? el("ul", { class: "list" }, items) : el("p", {}, t("drafts_none")));
 }
 
@@ -57,7 +57,7 @@ export function renderOutbox(main, app) {
             await discardRejected(row.instance_id);
           } }, t("discard"))) : null);
     });
-    clear(main).append(el("h1", {}, t("outbox_title")),
+    fill(main, el("h1", {}, t("outbox_title")),
       items.length ? el("ul", { class: "list" }, items) : el("p", {}, t("outbox_none")));
   };
   events.addEventListener("outbox-changed", draw);
@@ -74,7 +74,7 @@ export function renderResults(main, app) {
       el("p", {}, el("span", { class: "tag" }, t(row.status)), " ",
         el("span", { class: "muted" }, formatDateTime(row.sent_at))),
       el("p", { class: "message" }, row.message || row.score?.message || "")));
-    clear(main).append(el("h1", {}, t("results_title")),
+    fill(main, el("h1", {}, t("results_title")),
       items.length ? el("ul", { class: "list" }, items) : el("p", {}, t("results_none")));
   };
   events.addEventListener("results", draw);

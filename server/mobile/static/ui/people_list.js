@@ -5,7 +5,7 @@
 import * as db from "../db.js";
 import { dueList, searchPersons, formatDate } from "../people.js";
 import { t } from "../i18n.js";
-import { el, clear } from "./dom.js";
+import { el, clear, fill } from "./dom.js";
 import { currentForms, formButtons, personLine } from "./forms.js";
 
 const SHOWN = 50;
@@ -49,7 +49,7 @@ export async function renderPeople(main, app) {
     if (!query && persons.length > found.length) results.append(el("p", { class: "muted" }, t("people_more", { count: persons.length - found.length })));
   };
   search.addEventListener("input", show);
-  clear(main).append(el("h1", {}, t("people_title")), search, results);
+  fill(main, el("h1", {}, t("people_title")), search, results);
   show();
 }
 
@@ -61,7 +61,7 @@ export async function renderPerson(main, app, personId) {
   }
   const entry = dueList(cases.filter((row) => row.person_id === personId), new Map([[personId, person]]),
     { myUserId: app.me.user_id })[0];
-  clear(main).append(
+  fill(main,
     el("button", { type: "button", class: "secondary", onclick: () => app.go("people") }, t("back")),
     el("h1", {}, person.full_name),
     el("p", { class: "muted" }, personLine(person)),

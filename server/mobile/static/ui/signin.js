@@ -3,7 +3,7 @@
 // Exports: renderSignIn(main, onSignedIn), takeDeviceToken() -> token|null
 import { isAuthError, isOfflineError } from "../api.js";
 import { t } from "../i18n.js";
-import { el, clear } from "./dom.js";
+import { el, fill } from "./dom.js";
 import { signIn } from "./session.js";
 
 /** The device token of a link /m/#device=<token>, removed from the address bar at once. */
@@ -45,6 +45,6 @@ export function renderSignIn(main, onSignedIn, notice = null) {
   el("label", { for: "signin-username" }, t("username")), username,
   el("label", { for: "signin-password" }, t("password")), password,
   el("div", { class: "stack" }, submit), error);
-  clear(main).append(el("h1", {}, t("signin_title")), el("p", { class: "muted" }, t("signin_intro")), form);
+  fill(main, el("h1", {}, t("signin_title")), el("p", { class: "muted" }, t("signin_intro")), form);
   username.focus();
 }
