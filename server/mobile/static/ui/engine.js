@@ -7,7 +7,8 @@
 //             personId (null: none picked), language ("vi"|"en"),
 //             onChange(instanceXml), onSubmit(instanceXml) -> Promise}
 //   controller: {finish() (the engine checks the answers, then onSubmit), instanceXml(),
-//                destroy()}
+//                flush() (saves now what waits for the debounce), destroy()}
+// adaptFormXml(xml), findNode(root, name) are exported for the tests.
 //
 // Workarounds (Web Forms 0.22):
 // 1. No i18n: its "Send" button is English, so CSS hides it (app.css, .odk-form .footer) and
@@ -24,7 +25,11 @@
 //    are "new" and that person) is set with selectValue(id) once it is relevant and empty.
 // 5. A draft is reloaded through the `editInstance` prop, which puts the engine in "edit"
 //    mode and adds meta/deprecatedID; xml.js's finalize() undoes that before queueing.
-// 6. Its label points at a wrapper, not at a date input or a select's combobox: those
+// 6. Its XPath date() refuses a node-set ("Invalid input type for date function: expected
+//    STRING or NUMBER"), which the forms' pre-fill from cases.csv passes it
+//    (date(instance('cases')/root/item[name=…]/dob)); adaptFormXml wraps that path in
+//    string(), which is what XPath 1.0 does implicitly and Collect (JavaRosa) accepts.
+// 7. Its label points at a wrapper, not at a date input or a select's combobox: those
 //    controls are named by their question's label (aria-labelledby), as form_trial.js does.
 import { createApp, h, watch } from "vue";
 import { OdkWebForm, webFormsPlugin } from "@getodk/web-forms";
@@ -91,6 +96,13 @@ function nameControls(host) {
   });
 }
 
+const CASES_DATE = /date\((\s*instance\('cases'\)\/root\/item\[[^\]]*\]\/[\w.-]+\s*)\)/g;
+
+/** The form's XML as the engine can run it (workaround 6). */
+export function adaptFormXml(xml) {
+  return xml.replace(CASES_DATE, "date(string($1))");
+}
+
 function nodeName(node) {
   return node?.definition?.nodeName ?? node?.definition?.qualifiedName?.localName ?? null;
 }
@@ -153,7 +165,7 @@ export function openForm(host, options) {
     }
   };
   const props = {
-    formXml: options.formXml,
+    formXml: adaptFormXml(options.formXml),
     fetchFormAttachment: (url) => options.attachment(String(url.href || url).split("/").pop()),
     missingResourceBehavior: "BLANK",
     onSubmit: async (payload, done) => {
