@@ -72,7 +72,7 @@ function drawChrome() {
   document.title = t("app_name");
   const switcher = document.getElementById("lang-switch");
   switcher.textContent = t("other_language");
-  switcher.setAttribute("aria-label", t("other_language_name"));
+  switcher.title = t("other_language_name");  // the name stays "EN"/"VI", the visible text
   switcher.lang = language() === "vi" ? "en" : "vi";
   drawNet();
   drawTabs();

@@ -73,7 +73,9 @@ export function renderHome(main, app) {
     persistText(app.persist));
   persist.className = app.persist === true ? "card state-ok" : "card state-warn";
   const syncButton = el("button", { id: "sync-now", type: "button", onclick: () => app.syncNow() }, t("sync_now"));
-  const fileInput = el("input", { id: "import-waiting", type: "file", accept: ".json,application/json",
+  // the browser writes its own words ("Choose File") on a file input: it is hidden visually
+  // and its label is the button the collaborator sees
+  const fileInput = el("input", { id: "import-waiting", type: "file", class: "visually-hidden", accept: ".json,application/json",
     onchange: () => importChosen(fileInput) });
 
   async function refresh() {
@@ -102,7 +104,7 @@ export function renderHome(main, app) {
     persist,
     el("div", { class: "card stack" },
       el("button", { id: "export-waiting", type: "button", class: "secondary", onclick: downloadWaiting }, t("export_waiting")),
-      el("label", { class: "file-label", for: "import-waiting" }, t("import_waiting"), fileInput)),
+      fileInput, el("label", { class: "file-label button secondary", for: "import-waiting" }, t("import_waiting"))),
     el("div", { class: "stack" },
       el("button", { id: "signout", type: "button", class: "danger", onclick: () => confirmSignOut(app) }, t("signout"))));
   refresh();
