@@ -180,7 +180,19 @@ class App:
 
     # --- home -----------------------------------------------------------------------------
     def tab(self, name: str) -> None:
+        """Switch to a tab and return once its screen has stopped changing (a screen is drawn
+        first and filled from IndexedDB a moment later)."""
         self.page.locator(f"#tab-{name}").click()
+        self.settle()
+
+    def settle(self, quiet: float = 0.4) -> None:
+        screen = self.page.locator("#screen")
+        shown, since, began = None, time.monotonic(), time.monotonic()
+        while time.monotonic() - since < quiet and time.monotonic() - began < 10:
+            now = screen.inner_html()
+            if now != shown:
+                shown, since = now, time.monotonic()
+            time.sleep(0.05)
 
     def waiting(self) -> int:
         """The number of forms waiting, as the home screen shows it."""
@@ -247,6 +259,14 @@ class App:
         self.choose("Anh/chị có đồng ý", "Có, đồng ý")
         self.choose("Cách ghi nhận sự đồng ý", "Ký tên hoặc điểm chỉ")
 
+    def identify(self, name: str, dob: date, sex: str) -> None:
+        """A new person (no one picked): the date of birth typed dd/mm/yyyy, name, sex."""
+        box = self.question("Ngày sinh").locator("input")
+        box.fill(f"{dob:%d/%m/%Y}")
+        self.page.keyboard.press("Escape")
+        self.question("Họ và tên").locator("input").fill(name)
+        self.choose("Giới tính", {"male": "Nam", "female": "Nữ"}[sex])
+
     def commune(self) -> None:
         """The commune question (communes.csv of the collaborator's home commune)."""
         box = self.question("Xã / phường").get_by_role("combobox")
@@ -265,12 +285,13 @@ class App:
         for item, score in zip(items[start:], scores, strict=False):
             item.locator("label.value-option", has_text=FREQUENCY[score]).click()
 
-    def fill(self, scores, *, consent: bool = True, commune: bool = True) -> None:
-        """Consent, the commune, every item; and PHQ-9's q10 when it is asked."""
-        if consent:
-            self.consent()
-        if commune:
-            self.commune()
+    def fill(self, scores, new_person: tuple[str, date, str] | None = None) -> None:
+        """Consent, the new person's identity (if one), the commune, every item; and PHQ-9's
+        q10 when it is asked."""
+        self.consent()
+        if new_person:
+            self.identify(*new_person)
+        self.commune()
         self.answer_items(scores)
         self.difficulty()
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -69,11 +69,21 @@ def _new_ids(app: App, before: set[str]) -> list[str]:
     return [i for i in app.outbox() if i not in before]
 
 
-def _queued(app: App, form_id: str, person: str, scores) -> str:
-    """Fill and finish one form; its instance id (the outbox's new row)."""
+def _new(name: str, dob: date = date(1985, 4, 12), sex: str = "female") -> tuple:
+    """A person not on the list (entered in the form)."""
+    return name, dob, sex
+
+
+def _queued(app: App, form_id: str, who, scores) -> str:
+    """Fill and finish one form for ``who`` (a listed person's name, picked in the people
+    list, or a new person from ``_new``); its instance id (the outbox's new row)."""
     before = set(app.outbox())
-    app.start_form(form_id, person)
-    app.fill(scores)
+    if isinstance(who, tuple):
+        app.start_form(form_id)
+        app.fill(scores, new_person=who)
+    else:
+        app.start_form(form_id, who)
+        app.fill(scores)
     app.finish()
     new = _new_ids(app, before)
     assert len(new) == 1, new
@@ -92,10 +102,12 @@ def test_two_forms_offline_one_a_draft_across_a_reload_are_synced_once(phones, r
     app.sign_in("ctv-an")
     app.offline()
     # PHQ-9 2,2,1,1,0,1,1,0,1 = 9, mild: rescreen in 30 days; q09 = 1: safety contact today
-    phq = _queued(app, "phq9", "Lê Văn Cường", (2, 2, 1, 1, 0, 1, 1, 0, 1))
+    phq = _queued(app, "phq9", _new("Mai Văn Một", date(1990, 5, 20), "male"),
+                  (2, 2, 1, 1, 0, 1, 1, 0, 1))
     # GAD-7 begun: q01-q03 = 2, 2, 2, then saved as a draft
-    app.start_form("gad7", "Phạm Thị Dung")
+    app.start_form("gad7")
     app.consent()
+    app.identify("Mai Thị Hai", date(1979, 9, 18), "female")
     app.commune()
     app.answer_items((2, 2, 2))
     app.save_and_exit()
@@ -119,10 +131,10 @@ def test_two_forms_offline_one_a_draft_across_a_reload_are_synced_once(phones, r
     assert records.submissions([phq, gad]) == 2
     [phq_row], [gad_row] = stored[phq], stored[gad]
     assert (phq_row.instrument, phq_row.total, phq_row.band) == ("phq9", 9, "mild")
-    assert phq_row.person == "Lê Văn Cường"
+    assert phq_row.person == "Mai Văn Một"
     assert phq_row.actions == _actions(("rescreen", 30, False), ("safety_contact", 0, True))
     assert (gad_row.instrument, gad_row.total, gad_row.band) == ("gad7", 10, "moderate")
-    assert gad_row.person == "Phạm Thị Dung"
+    assert gad_row.person == "Mai Thị Hai"
     assert gad_row.actions == _actions(("assessment", 14, False))
 
     results = app.results()
@@ -140,8 +152,8 @@ def test_a_server_error_mid_batch_leaves_the_unanswered_items_queued(phones, rec
     app = phones()
     app.sign_in("ctv-an")
     app.offline()
-    people = ("Nguyễn Văn An", "Trần Thị Bình", "Hoàng Văn Em")
-    ids = [_queued(app, "phq9", person, ZERO_PHQ) for person in people]
+    people = ("Lý Văn Ba", "Lý Thị Bốn", "Lý Văn Năm")
+    ids = [_queued(app, "phq9", _new(person), ZERO_PHQ) for person in people]
     assert app.waiting() == 3
 
     # (a) the server answers 500 before it sees anything: every item stays queued
@@ -204,8 +216,8 @@ def test_a_rejected_item_stays_visible_with_its_reason_and_blocks_nothing(phones
     app = phones()
     app.sign_in("ctv-an")
     app.offline()
-    gad = _queued(app, "gad7", "Vũ Thị Giang", ZERO_GAD)
-    phq = _queued(app, "phq9", "Đặng Văn Hải", ZERO_PHQ)
+    gad = _queued(app, "gad7", _new("Tạ Thị Sáu"), ZERO_GAD)
+    phq = _queued(app, "phq9", _new("Tạ Văn Bảy"), ZERO_PHQ)
     server.sangloc("forms", "state", "gad7", "closed")  # the coordinator closes GAD-7 meanwhile
     try:
         app.online()
@@ -243,8 +255,9 @@ def test_a_new_form_version_appears_after_sync_and_an_old_draft_still_counts(
     app.sign_in("ctv-binh")
     old = records.form_version("phq9")
     app.offline()
-    app.start_form("phq9", "Bùi Thị Lan")
+    app.start_form("phq9")
     app.consent()
+    app.identify("Chu Thị Tám", date(1991, 3, 3), "female")
     app.commune()
     app.answer_items((1, 1, 1))
     app.save_and_exit()
@@ -258,7 +271,7 @@ def test_a_new_form_version_appears_after_sync_and_an_old_draft_still_counts(
     app.wait_sync_idle()
     app.wait_for_forms("phq9", new)
     # a new form opens on the new version; the old draft finishes on its own
-    fresh = _queued(app, "phq9", "Đỗ Văn Minh", ZERO_PHQ)
+    fresh = _queued(app, "phq9", _new("Chu Văn Chín"), ZERO_PHQ)
     app.continue_draft(draft)
     app.answer_items((1, 0, 0, 0, 0, 0), start=3)  # 1+1+1+1 = 4, none/minimal
     app.difficulty()
@@ -278,8 +291,8 @@ def test_export_and_import_of_waiting_forms_lose_nothing_and_duplicate_nothing(
     first = phones()
     first.sign_in("ctv-an")
     first.offline()
-    ids = [_queued(first, "phq9", "Hồ Thị Nga", ZERO_PHQ),
-           _queued(first, "gad7", "Ngô Văn Phúc", ZERO_GAD)]
+    ids = [_queued(first, "phq9", _new("Kiều Văn Mười"), ZERO_PHQ),
+           _queued(first, "gad7", _new("Kiều Thị Mười Một"), ZERO_GAD)]
     first.tab("home")
     with first.page.expect_download() as download:
         first.page.locator("#export-waiting").click()
