@@ -9,12 +9,16 @@
 // Exports:
 //   events (from queue.js: "outbox-changed", "sync-state", "results", "data-changed")
 //   defaultDeps() -> {db, api, now, random}; every function takes deps (tests, other tokens)
-//   syncOutbox(deps?) -> {sent: n, rejected: n, stopped: null|"offline"|"auth"|"server"|"client"}
+//   syncOutbox(deps?, {force}) -> {sent: n, rejected: n, stopped: null|"offline"|"auth"|"server"|"client"}
+//       force: every waiting row goes once in this run, back-off or not (the collaborator
+//       asked, or the network just came back); without it only rows whose back-off is over
 //   pullChanges(deps?) -> {persons: n, cases: n, forms: bool}
 //   refreshForms(deps?) -> downloads changed forms and media; keeps older versions in use
-//   syncNow(deps?) -> one full sync (outbox, then changes); one at a time (memory lock and
-//       navigator.locks across tabs): a call while one runs gets the running one's promise
-//   scheduleSync(delayMs) -> (re)arms the timer
+//   syncNow(deps?, {force = true}) -> one full sync (outbox, then changes); one at a time
+//       (memory lock and navigator.locks across tabs): a call while one runs gets the running
+//       one's promise. Called by the UI (button, a form just queued) it sends every waiting
+//       row at once; the timer's retries (force false) respect the back-off.
+//   scheduleSync(delayMs) -> (re)arms the timer (a retry that respects the back-off)
 //   startAutoSync(deps?) -> sync now, on "online", when the page becomes visible, on a timer
 //       (the earliest back-off of a waiting row, else every PULL_INTERVAL_MS); returns stop()
 //   stopAutoSync() -> stops it (sign-out); a sync already running finishes
@@ -66,11 +70,14 @@ async function sendBatch(deps, batch) {
   }
 }
 
-export async function syncOutbox(deps = defaultDeps()) {
+export async function syncOutbox(deps = defaultDeps(), { force = false } = {}) {
   const totals = { sent: 0, rejected: 0, stopped: null };
+  const tried = new Set(); // forced rows go once per run: an unanswered one waits its back-off
+  const eligible = (rows) => (force
+    ? rows.map((row) => (tried.has(row.instance_id) ? row : { ...row, next_try_at: 0 })) : rows);
   let max = MAX_BATCH;
   for (;;) {
-    const batch = nextBatch(await deps.db.all('outbox'), deps.now(), max);
+    const batch = nextBatch(eligible(await deps.db.all('outbox')), deps.now(), max);
     if (batch.length === 0) break;
     emit('sync-state', { state: 'syncing', sending: batch.length });
     const { results, error } = await sendBatch(deps, batch);
@@ -82,6 +89,7 @@ export async function syncOutbox(deps = defaultDeps()) {
       ? { sent: [], rejected: [rejectRow(batch[0], error.message, now)], retry: [] }
       : applyResults(batch, results, now, deps.random);
     await commit(deps.db, outcome);
+    for (const row of batch) tried.add(row.instance_id);
     totals.sent += outcome.sent.length;
     totals.rejected += outcome.rejected.length;
     await announceOutbox();
@@ -187,7 +195,7 @@ let timer = null;
 let autoDeps = null;
 let stopAuto = () => {};
 
-async function fullSync(deps) {
+async function fullSync(deps, force) {
   const online = globalThis.navigator?.onLine !== false;
   if (!online) {
     emit('sync-state', { state: 'offline' });
@@ -196,7 +204,7 @@ async function fullSync(deps) {
   emit('sync-state', { state: 'syncing' });
   let result;
   try {
-    result = await syncOutbox(deps);
+    result = await syncOutbox(deps, { force });
     if (!result.stopped) result.pulled = await pullChanges(deps);
   } catch (error) {
     result = { sent: 0, rejected: 0, stopped: error?.kind ?? 'error', error };
@@ -214,13 +222,13 @@ function stateOf(result, counts) {
     waiting: counts.waiting };
 }
 
-export function syncNow(deps = autoDeps ?? defaultDeps()) {
+export function syncNow(deps = autoDeps ?? defaultDeps(), { force = true } = {}) {
   if (running) return running;
   const locks = globalThis.navigator?.locks;
   const work = locks
     ? locks.request('sangloc-sync', { ifAvailable: true },
-      (lock) => (lock ? fullSync(deps) : { sent: 0, rejected: 0, stopped: 'busy' }))
-    : fullSync(deps);
+      (lock) => (lock ? fullSync(deps, force) : { sent: 0, rejected: 0, stopped: 'busy' }))
+    : fullSync(deps, force);
   running = Promise.resolve(work).finally(() => {
     running = null;
     if (autoDeps) rearm(deps);
@@ -230,7 +238,7 @@ export function syncNow(deps = autoDeps ?? defaultDeps()) {
 
 export function scheduleSync(delayMs) {
   clearTimeout(timer);
-  timer = setTimeout(() => syncNow(), Math.min(Math.max(0, delayMs), PULL_INTERVAL_MS));
+  timer = setTimeout(() => syncNow(undefined, { force: false }), Math.min(Math.max(0, delayMs), PULL_INTERVAL_MS));
 }
 
 async function rearm(deps) {
@@ -244,7 +252,7 @@ export function startAutoSync(deps = defaultDeps()) {
   autoDeps = deps;
   const onOnline = () => syncNow(deps);
   const onOffline = () => emit('sync-state', { state: 'offline' });
-  const onVisible = () => { if (document.visibilityState === 'visible') syncNow(deps); };
+  const onVisible = () => { if (document.visibilityState === 'visible') syncNow(deps, { force: false }); };
   globalThis.addEventListener('online', onOnline);
   globalThis.addEventListener('offline', onOffline);
   globalThis.document?.addEventListener('visibilitychange', onVisible);
