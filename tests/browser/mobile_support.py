@@ -166,14 +166,31 @@ class App:
         if page.evaluate("navigator.serviceWorker.controller !== null"):
             return True
         page.reload()
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        self.poll("navigator.serviceWorker.controller !== null", 20, "controlled")
         page.locator("#tab-home").wait_for()
         return False
 
+    def poll(self, expression: str, seconds: float, what: str, arg=None):
+        """``expression`` (a JavaScript expression, or a function of ``arg``) evaluated in the
+        page every 0.1 s until truthy. (Not ``wait_for_function``: the app's policy forbids
+        eval, which Playwright's polling in the page uses.)"""
+        return self.wait_until(lambda: self.page.evaluate(expression, arg), seconds, what)
+
+    def wait_until(self, condition, seconds: float, what: str):
+        """``condition()`` once truthy; waits in Playwright (``wait_for_timeout``), so that
+        route handlers and events are served meanwhile (a ``time.sleep`` would starve them)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            value = condition()
+            if value:
+                return value
+            self.page.wait_for_timeout(100)
+        raise AssertionError(f"{what}: not within {seconds} s")
+
     def offline(self) -> None:
         self.context.set_offline(True)
-        self.page.wait_for_function(
-            "document.querySelector('#net-state')?.dataset.online === 'false'")
+        self.poll("document.querySelector('#net-state')?.dataset.online === 'false'", 10,
+                  "the app says offline")
 
     def online(self) -> None:
         self.context.set_offline(False)
@@ -201,9 +218,8 @@ class App:
 
     def wait_waiting(self, count: int, seconds: float = 30) -> None:
         self.tab("home")
-        self.page.wait_for_function(
-            f"document.querySelector('#outbox-count')?.textContent.trim() === '{count}'",
-            timeout=seconds * 1000)
+        self.poll(f"document.querySelector('#outbox-count')?.textContent.trim() === '{count}'",
+                  seconds, f"{count} forms waiting")
 
     def sync_now(self) -> None:
         self.tab("home")
@@ -213,20 +229,21 @@ class App:
         return self.page.locator("#sync-status").get_attribute("data-state") or ""
 
     def wait_sync_idle(self, seconds: float = 60) -> None:
-        """Wait for the sync in progress (if any) to end; fails if it ends in an error."""
-        self.page.wait_for_function(
-            "['idle', 'error', 'offline'].includes("
-            "document.querySelector('#sync-status')?.dataset.state)", timeout=seconds * 1000)
+        """Wait on the home screen for the sync in progress (if any) to end."""
+        self.tab("home")
+        self.poll("['idle', 'error', 'offline'].includes("
+                  "document.querySelector('#sync-status')?.dataset.state)", seconds,
+                  "the sync ended")
 
     def wait_for_forms(self, form_id: str, version: str | None = None) -> None:
         self.tab("forms")
         button = self.page.locator(f'button[data-form-id="{form_id}"]')
         button.first.wait_for()
         if version:
-            self.page.wait_for_function(
-                "([id, v]) => [...document.querySelectorAll(`button[data-form-id=\"${id}\"]`)]"
-                ".some(b => b.textContent.includes(v) || b.dataset.version === v)",
-                arg=[form_id, version])
+            self.poll("([id, v]) => [...document.querySelectorAll("
+                      "`button[data-form-id=\"${id}\"]`)]"
+                      ".some(b => b.textContent.includes(v) || b.dataset.version === v)",
+                      WAIT_MS / 1000, f"{form_id} version {version} listed", [form_id, version])
 
     # --- forms ----------------------------------------------------------------------------
     def start_form(self, form_id: str, person: str | None = None) -> None:
@@ -339,17 +356,6 @@ class App:
 
     def visible_text(self) -> str:
         return self.page.locator("body").inner_text()
-
-
-def wait_for(condition, seconds: float, what: str):
-    """``condition()`` once truthy, polled every 0.2 s."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"{what}: not within {seconds} s")
 
 
 DATE = re.compile(r"\b(\d{1,4})[/.-](\d{1,2})[/.-](\d{2,4})\b")

@@ -31,7 +31,6 @@ from tests.browser.mobile_support import (
     Records,
     dates_shown,
     mobile_server,
-    wait_for,
 )
 from tests.support.live_server import ROOT
 
@@ -65,8 +64,9 @@ def phones(browser, server):
         app.close()
 
 
-def _new_ids(app: App, before: set[str]) -> list[str]:
-    return [i for i in app.outbox() if i not in before]
+def _known(app: App) -> set[str]:
+    """The instance ids the phone has queued or sent (an online phone sends at once)."""
+    return set(app.outbox()) | set(app.results())
 
 
 def _new(name: str, dob: date = date(1985, 4, 12), sex: str = "female") -> tuple:
@@ -76,8 +76,8 @@ def _new(name: str, dob: date = date(1985, 4, 12), sex: str = "female") -> tuple
 
 def _queued(app: App, form_id: str, who, scores) -> str:
     """Fill and finish one form for ``who`` (a listed person's name, picked in the people
-    list, or a new person from ``_new``); its instance id (the outbox's new row)."""
-    before = set(app.outbox())
+    list, or a new person from ``_new``); its instance id (the outbox's or results' new row)."""
+    before = _known(app)
     if isinstance(who, tuple):
         app.start_form(form_id)
         app.fill(scores, new_person=who)
@@ -85,7 +85,7 @@ def _queued(app: App, form_id: str, who, scores) -> str:
         app.start_form(form_id, who)
         app.fill(scores)
     app.finish()
-    new = _new_ids(app, before)
+    new = list(_known(app) - before)
     assert len(new) == 1, new
     return new[0]
 
@@ -156,52 +156,48 @@ def test_a_server_error_mid_batch_leaves_the_unanswered_items_queued(phones, rec
     ids = [_queued(app, "phq9", _new(person), ZERO_PHQ) for person in people]
     assert app.waiting() == 3
 
-    # (a) the server answers 500 before it sees anything: every item stays queued
+    # (a) going online sends the three in one batch; the server stores the first two, then
+    # the connection drops before the phone hears the answer (as when the server or the
+    # network dies in the middle of a batch)
+    cut = []
+
+    def store_two_then_drop(route):
+        body = route.request.post_data_json
+        headers = {k: v for k, v in route.request.headers.items()
+                   if k.lower() != "content-length"}
+        cut.append([item["client_id"] for item in body["submissions"]])
+        answer = route.fetch(post_data=json.dumps({"submissions": body["submissions"][:2]}),
+                             headers=headers)
+        cut.append([r["status"] for r in answer.json()["results"]])
+        route.abort("connectionreset")
+
+    app.context.route("**/api/v1/sync", store_two_then_drop, times=1)
+    app.online()
+    app.wait_until(lambda: len(cut) == 2, 30, "the first sync, cut")
+    assert sorted(cut[0]) == sorted(ids) and cut[1] == ["accepted", "accepted"]
+    assert records.submissions(ids) == 2  # stored on the server ...
+    app.page.wait_for_timeout(500)
+    assert app.waiting() == 3  # ... but the phone never heard: all three stay queued
+    assert {row["state"] for row in app.outbox().values()} == {"waiting"}
+
+    # (b) the app's own retries (after its back-off) get a 500 before the server sees them:
+    # nothing changes, everything stays queued
     refused = []
 
     def fail(route):
-        refused.append(route.request.post_data_json)
+        refused.extend(item["client_id"] for item in route.request.post_data_json["submissions"])
         route.fulfill(status=500, content_type="application/json",
                       body=json.dumps({"error": {"code": "500.0", "status": 500,
                                                  "message": "lỗi máy chủ"}}))
 
     app.context.route("**/api/v1/sync", fail)
-    app.online()
-    if not refused:
-        app.sync_now()
-    wait_for(lambda: refused, 30, "a sync call")
-    app.wait_sync_idle()
-    assert records.submissions(ids) == 0
-    assert app.waiting() == 3
-    assert {row["state"] for row in app.outbox().values()} == {"waiting"}
-    sent = {item["client_id"] for call in refused for item in call["submissions"]}
-    assert sent == set(ids)
+    app.wait_until(lambda: set(refused) == set(ids), 60, "retries of all three, refused")
     app.context.unroute("**/api/v1/sync", fail)
+    assert records.submissions(ids) == 2
+    assert app.waiting() == 3
 
-    # (b) the server stores the first two items, then the connection drops before the
-    # phone hears the answer (as when the server or the network dies mid-batch)
-    cut = []
-
-    def store_two_then_drop(route):
-        body = route.request.post_data_json
-        first_two = {"submissions": body["submissions"][:2]}
-        answer = route.fetch(post_data=json.dumps(first_two),
-                             headers={**route.request.headers,
-                                      "content-type": "application/json"})
-        cut.append([r["status"] for r in answer.json()["results"]])
-        route.abort("connectionreset")
-
-    app.context.route("**/api/v1/sync", store_two_then_drop, times=1)
-    app.sync_now()
-    wait_for(lambda: cut, 30, "the cut sync call")
-    app.wait_sync_idle()
-    assert cut == [["accepted", "accepted"]]
-    assert records.submissions(ids) == 2  # stored on the server ...
-    assert app.waiting() == 3  # ... but the phone never heard: all three stay queued
-
-    # the next sync: the two the server has are duplicates, the third is accepted
-    app.sync_now()
-    app.wait_waiting(0, seconds=60)
+    # the next retry: the two the server has are duplicates, the third is accepted
+    app.wait_waiting(0, seconds=90)
     results = app.results()
     statuses = sorted(results[i]["status"] for i in ids)
     assert statuses == ["accepted", "duplicate", "duplicate"]
@@ -222,7 +218,7 @@ def test_a_rejected_item_stays_visible_with_its_reason_and_blocks_nothing(phones
     try:
         app.online()
         app.sync_now()
-        wait_for(lambda: phq in app.results(), 60, "the PHQ-9 synced")
+        app.wait_until(lambda: phq in app.results(), 60, "the PHQ-9 synced")
         app.wait_sync_idle()
         outbox = app.outbox()
         assert list(outbox) == [gad]
@@ -318,6 +314,7 @@ def test_export_and_import_of_waiting_forms_lose_nothing_and_duplicate_nothing(
     second.wait_waiting(0, seconds=60)
     assert records.submissions(ids) == 2
     assert {second.results()[i]["status"] for i in ids} == {"accepted"}
+    second.tab("home")
     second.page.locator("#import-waiting").set_input_files(str(path))  # already sent: skipped
     second.page.wait_for_timeout(1000)
     assert second.waiting() == 0
