@@ -155,6 +155,16 @@ test('applyResults with no answer (5xx, network) keeps every row with one more a
     [['uuid:a', 1, NOW + 5000], ['uuid:b', 3, NOW + 20000]]);
 });
 
+test('applyResults draws one spread per call: its unanswered rows retry together', () => {
+  const draws = [0, 0.999];
+  const random = () => draws.shift();
+  const batch = [row('uuid:a', 'x'), row('uuid:b', 'x'), row('uuid:c', 'x', { attempts: 1 })];
+  const outcome = applyResults(batch, [], NOW, random);
+  // one draw (0): 5 s × 0.8 for the first try, 10 s × 0.8 for the second
+  assert.deepEqual(outcome.retry.map((r) => r.next_try_at), [NOW + 4000, NOW + 4000, NOW + 8000]);
+  assert.deepEqual(draws, [0.999]);
+});
+
 test('a rejection without a reason keeps the message', () => {
   const outcome = applyResults([row('uuid:a', 'x')],
     [{ client_id: 'uuid:a', status: 'rejected', reason: null, message: 'Biểu mẫu đã đóng' }], NOW, half);

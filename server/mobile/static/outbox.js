@@ -214,9 +214,11 @@ function sentRow(row, result, now) {
  * list, or null when the call answered nothing (5xx, network failure, timeout).
  * accepted/duplicate -> `sent` (the row leaves the outbox); rejected -> `rejected` (kept, with
  * the reason, not retried by itself); no result (or an unknown status) -> `retry` with one more
- * attempt and a back-off.
+ * attempt and a back-off (one random spread for the call, so its rows go together again).
  */
 export function applyResults(batch, results, now, random = Math.random) {
+  const draw = random();
+  const once = () => draw; // one spread for the whole call: its unanswered rows retry together
   const answers = new Map();
   for (const result of results ?? []) {
     if (result && typeof result.client_id === 'string' && !answers.has(result.client_id)) {
@@ -235,7 +237,7 @@ export function applyResults(batch, results, now, random = Math.random) {
         reason: result.reason || result.message || 'rejected', rejected_at: new Date(now).toISOString(),
       });
     } else {
-      outcome.retry.push(retryLater(row, now, random));
+      outcome.retry.push(retryLater(row, now, once));
     }
   }
   return outcome;

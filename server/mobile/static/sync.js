@@ -81,7 +81,7 @@ export async function syncOutbox(deps = defaultDeps(), { force = false } = {}) {
     if (batch.length === 0) break;
     emit('sync-state', { state: 'syncing', sending: batch.length });
     const { results, error } = await sendBatch(deps, batch);
-    if (error?.kind === 'auth') { totals.stopped = 'auth'; break; } // nothing changes
+    if (error?.kind === 'auth') { totals.stopped = 'auth'; totals.error = error; break; } // nothing changes
     const itemsRefused = error?.kind === 'client' && ITEM_STATUSES.has(error.status);
     if (itemsRefused && batch.length > 1) { max = 1; continue; } // send one by one: find the bad one
     const now = deps.now();
@@ -94,7 +94,11 @@ export async function syncOutbox(deps = defaultDeps(), { force = false } = {}) {
     totals.rejected += outcome.rejected.length;
     await announceOutbox();
     if (outcome.sent.length) emit('results', { sent: outcome.sent });
-    if (!itemsRefused && (error || results === null)) { totals.stopped = error?.kind ?? 'server'; break; }
+    if (!itemsRefused && (error || results === null)) {
+      totals.stopped = error?.kind ?? 'server';
+      totals.error = error;
+      break;
+    }
   }
   return totals;
 }
