@@ -406,6 +406,7 @@ def test_done_when_ten_people_offline_one_draft_reloaded_ten_scored_results(
     assert {i["sizes"] for i in body["icons"]} >= {"192x192", "512x512"}
     app.sign_in("ctv-binh")
     assert app.page.evaluate("navigator.serviceWorker.controller.scriptURL").endswith("/m/sw.js")
+    app.tab("home")
     assert app.page.locator("#persist-status").get_attribute("data-granted") in ("true", "false")
     before = records.count("submissions")
 
