@@ -59,8 +59,10 @@ def _register_blueprints(app: Flask) -> None:
     api.ERROR_SCHEMA = ErrorSchema  # documents the one error shape of server/api/errors.py
     api.init_app(app)
     api.register_blueprint(api_bp)
+    from server.mobile import views as mobile
     from server.ui import web
 
+    mobile.register(app)  # before web.register: its cache rule must run after the pages'
     web.register(app)  # the web pages, with their CSRF, language and headers
     errors.register(app)
     requestlog.register(app)

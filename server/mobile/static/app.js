@@ -1,0 +1,175 @@
+// app.js — the app's start and its frame: the service worker, the language switch, the
+// network state, the tabs, which screen is shown, and starting/stopping sync around sign-in.
+// Screens are in ui/*.js; data in db.js, queue.js, sync.js (see server/mobile/__init__.py).
+import { t, language, setLanguage } from "./i18n.js";
+import { events } from "./queue.js";
+import { syncNow, startAutoSync } from "./sync.js";
+import { el, clear, toast } from "./ui/dom.js";
+import { currentUser, linkDevice, askPersistence, signOut } from "./ui/session.js";
+import { renderSignIn, takeDeviceToken } from "./ui/signin.js";
+import { renderHome } from "./ui/home.js";
+import { renderForms } from "./ui/forms.js";
+import { renderPeople, renderPerson } from "./ui/people_list.js";
+import { renderDrafts, renderOutbox, renderResults } from "./ui/lists.js";
+import { renderForm } from "./ui/form.js";
+
+const main = document.getElementById("screen");
+const tabs = document.getElementById("tabs");
+const TABS = ["home", "people", "forms", "drafts", "outbox", "results"];
+const SCREENS = {
+  home: renderHome, people: renderPeople, forms: renderForms, drafts: renderDrafts,
+  outbox: renderOutbox, results: renderResults,
+  person: (root, app, params) => renderPerson(root, app, params.personId),
+  form: (root, app, params) => renderForm(root, app, params),
+};
+const TAB_OF = { person: "people", form: "forms" };
+
+const app = {
+  me: null,
+  persist: null,
+  sync: { state: navigator.onLine ? "idle" : "offline" },
+  screen: null,
+  params: {},
+  cleanup: null,
+  stopSync: null,
+  go,
+  syncNow: () => (app.me ? syncNow().catch(() => null) : null),
+  signOut: async () => {
+    if (app.stopSync) app.stopSync();
+    app.stopSync = null;
+    await leave();
+    await signOut();
+    app.me = null;
+    showSignIn();
+  },
+};
+
+async function leave() {
+  const cleanup = app.cleanup;
+  app.cleanup = null;
+  if (typeof cleanup === "function") await cleanup();
+}
+
+async function go(screen, params = {}) {
+  await leave();
+  app.screen = screen;
+  app.params = params;
+  drawTabs();
+  main.scrollTop = 0;
+  window.scrollTo(0, 0);
+  app.cleanup = await SCREENS[screen](main, app, params);
+}
+
+function drawTabs() {
+  const current = TAB_OF[app.screen] ?? app.screen;
+  tabs.hidden = !app.me;
+  clear(tabs).append(...TABS.map((name) => el("button", { type: "button", id: `tab-${name}`,
+    "aria-current": name === current ? "page" : null, onclick: () => go(name) }, t(`tab_${name}`))));
+}
+
+function drawChrome() {
+  document.documentElement.lang = language();
+  document.title = t("app_name");
+  const switcher = document.getElementById("lang-switch");
+  switcher.textContent = t("other_language");
+  switcher.title = t("other_language_name");  // the name stays "EN"/"VI", the visible text
+  switcher.lang = language() === "vi" ? "en" : "vi";
+  drawNet();
+  drawTabs();
+}
+
+function drawNet() {
+  const net = document.getElementById("net-state");
+  net.dataset.online = String(navigator.onLine);
+  net.textContent = navigator.onLine ? t("online") : t("offline");
+}
+
+function showSignIn(notice = null) {
+  tabs.hidden = true;
+  renderSignIn(main, signedIn, notice);
+}
+
+async function signedIn(me) {
+  app.me = me;
+  app.persist = await askPersistence().catch(() => null);
+  if (!app.stopSync) app.stopSync = startAutoSync();
+  await go("home");
+  app.syncNow();
+}
+
+function watchSync() {
+  events.addEventListener("sync-state", (event) => {
+    app.sync = event.detail;
+    if (event.detail.state === "error" && event.detail.reason === "auth" && app.me) {
+      toast(event.detail.message || t("device_failed"));
+    }
+  });
+  events.addEventListener("data-changed", () => {
+    if (["people", "forms"].includes(app.screen)) go(app.screen, app.params);
+  });
+}
+
+function watchNetwork() {
+  const changed = () => {
+    drawNet();
+    if (navigator.onLine) app.syncNow();
+  };
+  window.addEventListener("online", changed);
+  window.addEventListener("offline", changed);
+  document.getElementById("lang-switch").addEventListener("click", () => {
+    setLanguage(language() === "vi" ? "en" : "vi");
+    drawChrome();
+    if (!app.me) showSignIn();
+    else if (app.screen !== "form") go(app.screen, app.params);
+  });
+}
+
+// a new service worker waits until the collaborator reloads (nothing is lost: drafts are saved)
+function offerUpdate(worker) {
+  const banner = document.getElementById("update-banner");
+  clear(banner).append(el("span", {}, t("new_version")), el("button", { type: "button", id: "update-reload",
+    onclick: () => worker.postMessage("skip-waiting") }, t("reload")));
+  banner.hidden = false;
+}
+
+async function registerWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  const registration = await navigator.serviceWorker.register(document.body.dataset.sw, { scope: "./" });
+  const hadController = Boolean(navigator.serviceWorker.controller);
+  if (registration.waiting && hadController) offerUpdate(registration.waiting);
+  registration.addEventListener("updatefound", () => {
+    const worker = registration.installing;
+    worker.addEventListener("statechange", () => {
+      if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate(worker);
+    });
+  });
+  let reloading = false;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (hadController && !reloading) {
+      reloading = true;
+      location.reload();
+    }
+  });
+}
+
+async function start() {
+  drawChrome();
+  watchSync();
+  watchNetwork();
+  registerWorker().catch(() => null);
+  const deviceToken = takeDeviceToken();
+  if (deviceToken) {
+    clear(main).append(el("p", { class: "loading" }, t("device_link")));
+    try {
+      await signedIn(await linkDevice(deviceToken));
+    } catch (error) {
+      showSignIn(t("device_failed"));
+    }
+    return;
+  }
+  const me = await currentUser();
+  if (me) await signedIn(me);
+  else showSignIn();
+}
+
+start();

@@ -1,0 +1,115 @@
+// home.js — the home screen: who and where, network state, how many forms wait, storage
+// safety (persistent storage granted or not), sync now and the last sync, export and import
+// of the waiting forms, and sign-out (with a warning while anything is unsent).
+// Exports: renderHome(main, app) -> cleanup
+import * as db from "../db.js";
+import { t, formatDateTime } from "../i18n.js";
+import { events, outboxCounts, exportWaiting, importFile } from "../queue.js";
+import { el, toast, confirmDialog, fill } from "./dom.js";
+
+/** Downloads the waiting forms as a file; false when nothing waits. */
+export async function downloadWaiting() {
+  const built = await exportWaiting();
+  if (!built.count) {
+    toast(t("export_none"));
+    return false;
+  }
+  const url = URL.createObjectURL(built.blob);
+  const link = el("a", { href: url, download: built.filename, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  toast(t("export_done", { count: built.count, file: built.filename }));
+  return true;
+}
+
+function syncText(detail) {
+  return t(`sync_${detail.state}`) + (detail.message ? ` — ${detail.message}` : "");
+}
+
+function persistText(granted) {
+  if (granted === true) return t("persist_granted");
+  if (granted === false) return t("persist_denied");
+  return t("persist_unknown");
+}
+
+async function importChosen(input) {
+  const file = input.files && input.files[0];
+  if (!file) return;
+  const result = await importFile(await file.text());
+  input.value = "";
+  if (!result.ok) {
+    toast(t("import_failed", { reason: result.problem.message[document.documentElement.lang] ?? result.problem.message.vi }));
+    return;
+  }
+  toast(t("import_done", { added: result.added, skipped: result.skipped.length, invalid: result.invalid.length }));
+}
+
+async function confirmSignOut(app) {
+  const [counts, drafts] = await Promise.all([outboxCounts(), db.count("drafts")]);
+  const waiting = counts.waiting + counts.rejected;
+  if (waiting + drafts > 0) {
+    const choice = await confirmDialog({ id: "signout-confirm", title: t("signout_title"),
+      text: t("signout_text", { waiting, drafts }), buttons: [
+        { id: "signout-export", label: t("signout_export"), value: "export", class: "" },
+        { id: "signout-anyway", label: t("signout_anyway"), value: "anyway", class: "danger" },
+        { id: "signout-cancel", label: t("cancel"), value: "cancel", class: "secondary" },
+      ] });
+    if (choice === "export") await downloadWaiting();
+    if (choice !== "anyway") return;
+  }
+  await app.signOut();
+}
+
+export function renderHome(main, app) {
+  const me = app.me;
+  const count = el("strong", { id: "outbox-count" }, "0");
+  const rejectedNote = el("p", { class: "reason" });
+  const draftsCount = el("strong", { id: "drafts-count" }, "0");
+  const status = el("p", { id: "sync-status", "data-state": app.sync.state, role: "status" }, syncText(app.sync));
+  const last = el("p", { id: "last-sync", class: "muted" });
+  const persist = el("p", { id: "persist-status", "data-granted": String(app.persist === true) },
+    persistText(app.persist));
+  persist.className = app.persist === true ? "card state-ok" : "card state-warn";
+  const syncButton = el("button", { id: "sync-now", type: "button", onclick: () => app.syncNow() }, t("sync_now"));
+  // the browser writes its own words ("Choose File") on a file input: it is hidden visually
+  // and its label is the button the collaborator sees
+  const fileInput = el("input", { id: "import-waiting", type: "file", class: "visually-hidden", accept: ".json,application/json",
+    onchange: () => importChosen(fileInput) });
+
+  async function refresh() {
+    const [counts, drafts, lastSync] = await Promise.all([outboxCounts(), db.count("drafts"), db.getMeta("last_sync")]);
+    count.textContent = String(counts.waiting + counts.rejected);
+    rejectedNote.textContent = counts.rejected ? `${t("rejected")}: ${counts.rejected}` : "";
+    draftsCount.textContent = String(drafts);
+    last.textContent = lastSync ? t("last_sync", { when: formatDateTime(lastSync) }) : t("never_synced");
+  }
+  const onState = (event) => {
+    status.dataset.state = event.detail.state;
+    status.textContent = syncText(event.detail);
+    syncButton.disabled = event.detail.state === "syncing";
+    refresh();
+  };
+  events.addEventListener("outbox-changed", refresh);
+  events.addEventListener("sync-state", onState);
+
+  fill(main,
+    el("h1", {}, t("hello", { name: me.username })),
+    me.commune ? el("p", { class: "muted" }, t("commune", { name: me.commune.name })) : null,
+    el("div", { class: "card" },
+      el("div", { class: "stat" }, el("span", {}, t("waiting_forms")), count), rejectedNote,
+      el("div", { class: "stat" }, el("span", {}, t("drafts_count")), draftsCount)),
+    el("div", { class: "card" }, status, last, el("div", { class: "stack" }, syncButton)),
+    persist,
+    el("div", { class: "card stack" },
+      el("button", { id: "export-waiting", type: "button", class: "secondary", onclick: downloadWaiting }, t("export_waiting")),
+      fileInput, el("label", { class: "file-label button secondary", for: "import-waiting" }, t("import_waiting"))),
+    el("div", { class: "stack" },
+      el("button", { id: "signout", type: "button", class: "danger", onclick: () => confirmSignOut(app) }, t("signout"))));
+  refresh();
+  return () => {
+    events.removeEventListener("outbox-changed", refresh);
+    events.removeEventListener("sync-state", onState);
+  };
+}
