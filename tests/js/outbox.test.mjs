@@ -165,6 +165,21 @@ test('applyResults draws one spread per call: its unanswered rows retry together
   assert.deepEqual(draws, [0.999]);
 });
 
+test('applyResults: an item failed by a server fault (5xx reason) waits with back-off, not rejected', () => {
+  const batch = [row('uuid:a', 'x'), row('uuid:b', 'x', { attempts: 1 }), row('uuid:c', 'x'), row('uuid:d', 'x')];
+  const results = [
+    { client_id: 'uuid:a', status: 'rejected', reason: '500.1: an error on the server', message: null },
+    { client_id: 'uuid:b', status: 'rejected', reason: '503.1: the file is unavailable', message: null },
+    { client_id: 'uuid:c', status: 'rejected', reason: '400.3: the form is closed', message: null },
+    { client_id: 'uuid:d', status: 'rejected', reason: '5 forms', message: null }, // not a code
+  ];
+  const outcome = applyResults(batch, results, NOW, half);
+  assert.deepEqual(outcome.rejected.map((r) => r.instance_id), ['uuid:c', 'uuid:d']);
+  // a: first failed try, 5 s; b: second, 10 s; both still waiting, reason not stored as a rejection
+  assert.deepEqual(outcome.retry.map((r) => [r.instance_id, r.state, r.attempts, r.next_try_at]),
+    [['uuid:a', 'waiting', 1, NOW + 5000], ['uuid:b', 'waiting', 2, NOW + 10000]]);
+});
+
 test('a rejection without a reason keeps the message', () => {
   const outcome = applyResults([row('uuid:a', 'x')],
     [{ client_id: 'uuid:a', status: 'rejected', reason: null, message: 'Biểu mẫu đã đóng' }], NOW, half);

@@ -20,6 +20,8 @@
 //   nextWakeAt(rows) -> the earliest next_try_at of waiting rows, or null
 //   backoff(attempts, random?) -> ms to wait after the attempts-th failed try
 //   applyResults(batch, results|null, now, random?) -> {sent: [sentRow], rejected: [row], retry: [row]}
+//       a "rejected" answer whose reason has a 5xx code (500.1, 503.1: a server fault) is a retry
+//   serverFault(result) -> true when a result's reason starts with a 5xx code
 //   retryRow(row, now) -> a rejected row put back to waiting (the collaborator asked)
 //   mergeImport(existingRows|ids, sentRows|ids, fileItems, now)
 //       -> {add: [row], skipped: [{instance_id, why}], invalid: [{index, instance_id, problem}]}
@@ -209,11 +211,17 @@ function sentRow(row, result, now) {
   };
 }
 
+/** A "rejected" answer whose reason's code is 5xx ("500.1: …"): the server failed, not the form. */
+export function serverFault(result) {
+  return /^5\d\d\.\d+\b/.test(String(result?.reason ?? ''));
+}
+
 /**
  * What the answer to one sync call does to its batch. `results` is the server's `results`
  * list, or null when the call answered nothing (5xx, network failure, timeout).
  * accepted/duplicate -> `sent` (the row leaves the outbox); rejected -> `rejected` (kept, with
- * the reason, not retried by itself); no result (or an unknown status) -> `retry` with one more
+ * the reason, not retried by itself) unless its reason's code is 5xx (500.1: the server failed on
+ * that item: it waits like an unanswered one); no result (or an unknown status) -> `retry` with one more
  * attempt and a back-off (one random spread for the call, so its rows go together again).
  */
 export function applyResults(batch, results, now, random = Math.random) {
@@ -231,7 +239,7 @@ export function applyResults(batch, results, now, random = Math.random) {
     const status = result?.status;
     if (status === 'accepted' || status === 'duplicate') {
       outcome.sent.push(sentRow(row, result, now));
-    } else if (status === 'rejected') {
+    } else if (status === 'rejected' && !serverFault(result)) {
       outcome.rejected.push({
         ...row, state: 'rejected', attempts: (row.attempts ?? 0) + 1,
         reason: result.reason || result.message || 'rejected', rejected_at: new Date(now).toISOString(),
