@@ -1,7 +1,7 @@
 // home.js — the home screen: who and where, network state, how many forms wait, storage
 // safety (persistent storage granted or not), sync now and the last sync, export and import
 // of the waiting forms, and sign-out (with a warning while anything is unsent).
-// Exports: renderHome(main, app) -> cleanup
+// Exports: renderHome(main, app) -> cleanup, confirmSignOut(app), downloadWaiting()
 import * as db from "../db.js";
 import { t, formatDateTime } from "../i18n.js";
 import { events, outboxCounts, exportWaiting, importFile } from "../queue.js";
@@ -46,7 +46,8 @@ async function importChosen(input) {
   toast(t("import_done", { added: result.added, skipped: result.skipped.length, invalid: result.invalid.length }));
 }
 
-async function confirmSignOut(app) {
+/** Sign-out, asking first (and offering the export) while anything is unsent. */
+export async function confirmSignOut(app) {
   const [counts, drafts] = await Promise.all([outboxCounts(), db.count("drafts")]);
   const waiting = counts.waiting + counts.rejected;
   if (waiting + drafts > 0) {

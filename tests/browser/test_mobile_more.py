@@ -1,0 +1,63 @@
+"""Issue 13's follow-up in Chromium: what the offline app ``/m/`` does when its sign-in fails,
+when another collaborator signs in on the phone, and when people leave the collaborator's area.
+Same server and phones as ``test_mobile_app.py`` (its fixtures, one server for this module).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import test_mobile_app as shared
+from tests.browser.mobile_support import PASSWORD, App
+
+pytestmark = pytest.mark.slow
+server, records, phones = shared.server, shared.records, shared.phones  # its fixtures
+_new, _queued = shared._new, shared._queued
+ZERO_PHQ = (0,) * 9
+
+
+def _sign_in_again(app: App, username: str) -> None:
+    page = app.page
+    page.locator("#signin-password").fill(PASSWORD)
+    page.locator("#signin-username").fill(username)
+    page.locator("#signin-submit").click()
+
+
+# --- an expired or revoked sign-in never loses work ------------------------------------------
+def test_a_revoked_sign_in_asks_to_sign_in_again_and_keeps_everything(phones, records):
+    app = phones()
+    app.sign_in("ctv-an")
+    assert app.revoke_token() == 204
+    app.offline()
+    phq = _queued(app, "phq9", _new("Lương Văn Hết"), ZERO_PHQ)
+    app.start_form("gad7")
+    app.consent()
+    app.save_and_exit()
+    [draft] = app.draft_ids()
+    persons = len(app.stored("persons"))
+    assert persons >= 12
+
+    app.online()  # the sync's POST /api/v1/sync answers 401: sign in again, nothing dropped
+    page = app.page
+    page.locator("#signin-again").wait_for()
+    assert page.locator("#tabs").is_hidden()
+    assert "ctv-an" in page.locator("#screen").inner_text()
+    assert page.locator("#signin-username").input_value() == "ctv-an"
+    assert [row["instance_id"] for row in app.stored("outbox")] == [phq]
+    assert [row["instance_id"] for row in app.stored("drafts")] == [draft]
+    assert len(app.stored("persons")) == persons
+    assert records.submissions([phq]) == 0
+
+    # another collaborator may not take over this phone's work by signing in again
+    _sign_in_again(app, "ctv-binh")
+    app.poll("document.querySelector('#signin-error')?.textContent.includes('ctv-an')", 20,
+             "another user refused")
+    assert page.locator("#signin-again").is_visible()
+    assert app.meta("me")["username"] == "ctv-an"
+
+    _sign_in_again(app, "ctv-an")  # the same user: it goes on where it was
+    page.locator("#tab-home").wait_for()
+    app.wait_until(lambda: records.submissions([phq]) == 1, 30, "the waiting form sent")
+    app.wait_waiting(0)
+    assert app.draft_ids() == [draft]
+    assert app.results()[phq]["status"] == "accepted"
