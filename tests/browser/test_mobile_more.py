@@ -5,6 +5,8 @@ Same server and phones as ``test_mobile_app.py`` (its fixtures, one server for t
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.browser import test_mobile_app as shared
@@ -61,3 +63,47 @@ def test_a_revoked_sign_in_asks_to_sign_in_again_and_keeps_everything(phones, re
     app.wait_waiting(0)
     assert app.draft_ids() == [draft]
     assert app.results()[phq]["status"] == "accepted"
+
+
+# --- who filled a waiting form -----------------------------------------------------------------
+def test_another_users_waiting_forms_are_not_sent_silently(phones, records, tmp_path):
+    app = phones()
+    app.sign_in("ctv-an")
+    app.offline()
+    kept = _queued(app, "phq9", _new("Tạ Văn Để Lại"), ZERO_PHQ)
+    assert app.stored("outbox")[0]["username"] == "ctv-an"
+    app.tab("home")
+    app.page.locator("#signout").click()
+    app.page.locator("#signout-anyway").click()
+    app.page.locator("#signin-username").wait_for()
+    app.online()
+
+    app.sign_in("ctv-binh")  # another collaborator of the commune, on the same phone
+    app.wait_sync_idle()
+    page = app.page
+    card = page.locator('[data-others="ctv-an"]')
+    assert card.locator(".others-waiting").inner_text() == "1 phiếu của ctv-an đang chờ"
+    assert app.waiting() == 0  # not counted as ctv-binh's
+    app.sync_now()
+    app.wait_sync_idle()
+    assert records.submissions([kept]) == 0  # a sync does not send it under ctv-binh
+
+    with page.expect_download() as download:  # exported: the file says who filled it
+        card.locator(".others-export").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    exported = json.loads(path.read_text())
+    assert exported["username"] == "ctv-an"
+    assert [item["instance_id"] for item in exported["items"]] == [kept]
+
+    card.locator(".others-send").click()  # asks first, saying who the server records
+    dialog = page.locator("#others-confirm")
+    assert "ctv-binh" in dialog.inner_text() and "ctv-an" in dialog.inner_text()
+    page.locator("#others-confirm-no").click()
+    assert records.submissions([kept]) == 0 and card.is_visible()
+    card.locator(".others-send").click()
+    page.locator("#others-confirm-yes").click()
+    app.wait_until(lambda: records.submissions([kept]) == 1, 30, "sent under ctv-binh")
+    app.wait_sync_idle()
+    app.poll("!document.querySelector('[data-others]')", 10, "no other user's forms left")
+    assert app.results()[kept]["status"] == "accepted"

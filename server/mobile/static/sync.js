@@ -4,7 +4,8 @@
 // Nothing is lost: a row leaves `outbox` only in the IndexedDB transaction that writes its
 // `sent` row, only on `accepted` or `duplicate`; each call's answers are committed before the
 // next call; "sending" is never stored, so a reload mid-sync resends and the server answers
-// `duplicate`. A 401/403 stops the sync and drops nothing.
+// `duplicate`. A 401/403 stops the sync and drops nothing. Only the rows the signed-in user may
+// send go (outbox.js sendableBy): another user's waiting forms wait for a choice on the home screen.
 //
 // Exports:
 //   events (from queue.js: "outbox-changed", "sync-state", "results", "data-changed")
@@ -25,7 +26,7 @@
 
 import * as store from './db.js';
 import { createApi } from './api.js';
-import { MAX_BATCH, applyResults, nextBatch, nextWakeAt, rejectRow } from './outbox.js';
+import { MAX_BATCH, applyResults, nextBatch, nextWakeAt, rejectRow, sendableBy } from './outbox.js';
 import { announceOutbox, emit, events, pruneSent } from './queue.js';
 
 export { events };
@@ -76,8 +77,10 @@ export async function syncOutbox(deps = defaultDeps(), { force = false } = {}) {
   const eligible = (rows) => (force
     ? rows.map((row) => (tried.has(row.instance_id) ? row : { ...row, next_try_at: 0 })) : rows);
   let max = MAX_BATCH;
+  const me = (await deps.db.getMeta('me'))?.username ?? null;
   for (;;) {
-    const batch = nextBatch(eligible(await deps.db.all('outbox')), deps.now(), max);
+    const mine = (await deps.db.all('outbox')).filter((row) => sendableBy(row, me)); // never another's
+    const batch = nextBatch(eligible(mine), deps.now(), max);
     if (batch.length === 0) break;
     emit('sync-state', { state: 'syncing', sending: batch.length });
     const { results, error } = await sendBatch(deps, batch);
@@ -246,7 +249,8 @@ export function scheduleSync(delayMs) {
 }
 
 async function rearm(deps) {
-  const wake = nextWakeAt(await deps.db.all('outbox'));
+  const me = (await deps.db.getMeta('me'))?.username ?? null;
+  const wake = nextWakeAt((await deps.db.all('outbox')).filter((row) => sendableBy(row, me)));
   if (!autoDeps) return; // stopped meanwhile
   scheduleSync(wake === null ? PULL_INTERVAL_MS : wake - deps.now() + 50);
 }

@@ -4,12 +4,12 @@
 // Exports: renderHome(main, app) -> cleanup, confirmSignOut(app), downloadWaiting()
 import * as db from "../db.js";
 import { t, formatDateTime } from "../i18n.js";
-import { events, outboxCounts, exportWaiting, importFile } from "../queue.js";
+import { events, outboxCounts, exportWaiting, importFile, adoptWaiting } from "../queue.js";
 import { el, toast, confirmDialog, fill } from "./dom.js";
 
 /** Downloads the waiting forms as a file; false when nothing waits. */
-export async function downloadWaiting() {
-  const built = await exportWaiting();
+export async function downloadWaiting(filledBy = null) {
+  const built = await exportWaiting(filledBy ? { filledBy } : {});
   if (!built.count) {
     toast(t("export_none"));
     return false;
@@ -49,7 +49,7 @@ async function importChosen(input) {
 /** Sign-out, asking first (and offering the export) while anything is unsent. */
 export async function confirmSignOut(app) {
   const [counts, drafts] = await Promise.all([outboxCounts(), db.count("drafts")]);
-  const waiting = counts.waiting + counts.rejected;
+  const waiting = counts.waiting + counts.rejected + counts.foreign;
   if (waiting + drafts > 0) {
     const choice = await confirmDialog({ id: "signout-confirm", title: t("signout_title"),
       text: t("signout_text", { waiting, drafts }), buttons: [
@@ -63,11 +63,34 @@ export async function confirmSignOut(app) {
   await app.signOut();
 }
 
+/** Another user's waiting forms: said, never sent silently; sent under this account after a
+ * confirm that says the server records this user as the sender, or exported to a file. */
+function othersCard(group, app) {
+  const send = async () => {
+    const choice = await confirmDialog({ id: "others-confirm", title: t("others_confirm_title", { name: group.username }),
+      text: t("others_confirm_text", { me: app.me.username, count: group.count, name: group.username }), buttons: [
+        { id: "others-confirm-yes", label: t("others_confirm_yes"), value: true, class: "" },
+        { id: "others-confirm-no", label: t("cancel"), value: false, class: "secondary" },
+      ] });
+    if (!choice) return;
+    await adoptWaiting(group.username);
+    app.syncNow();
+  };
+  return el("div", { class: "card state-warn", "data-others": group.username },
+    el("p", { class: "item-title others-waiting" }, t("others_waiting", { count: group.count, name: group.username })),
+    el("p", { class: "muted" }, t("others_note", { name: group.username })),
+    el("div", { class: "stack" },
+      el("button", { type: "button", class: "others-send", onclick: send }, t("others_send")),
+      el("button", { type: "button", class: "secondary others-export", onclick: () => downloadWaiting(group.username) },
+        t("others_export"))));
+}
+
 export function renderHome(main, app) {
   const me = app.me;
   const count = el("strong", { id: "outbox-count" }, "0");
   const rejectedNote = el("p", { class: "reason" });
   const draftsCount = el("strong", { id: "drafts-count" }, "0");
+  const others = el("div", { id: "others-waiting" });
   const status = el("p", { id: "sync-status", "data-state": app.sync.state, role: "status" }, syncText(app.sync));
   const last = el("p", { id: "last-sync", class: "muted" });
   const persist = el("p", { id: "persist-status", "data-granted": String(app.persist === true) },
@@ -84,6 +107,7 @@ export function renderHome(main, app) {
     count.textContent = String(counts.waiting + counts.rejected);
     rejectedNote.textContent = counts.rejected ? `${t("rejected")}: ${counts.rejected}` : "";
     draftsCount.textContent = String(drafts);
+    fill(others, ...counts.others.map((group) => othersCard(group, app)));
     last.textContent = lastSync ? t("last_sync", { when: formatDateTime(lastSync) }) : t("never_synced");
   }
   const onState = (event) => {
@@ -101,6 +125,7 @@ export function renderHome(main, app) {
     el("div", { class: "card" },
       el("div", { class: "stat" }, el("span", {}, t("waiting_forms")), count), rejectedNote,
       el("div", { class: "stat" }, el("span", {}, t("drafts_count")), draftsCount)),
+    others,
     el("div", { class: "card" }, status, last, el("div", { class: "stack" }, syncButton)),
     persist,
     el("div", { class: "card stack" },
