@@ -107,3 +107,33 @@ def test_another_users_waiting_forms_are_not_sent_silently(phones, records, tmp_
     app.wait_sync_idle()
     app.poll("!document.querySelector('[data-others]')", 10, "no other user's forms left")
     assert app.results()[kept]["status"] == "accepted"
+
+
+# --- people who left the collaborator's area leave the phone -----------------------------------
+def _listed(app: App, name: str) -> int:
+    app.tab("people")
+    app.page.locator("#people-search").fill(name)
+    app.settle()
+    return app.page.locator("[data-person-id]", has_text=name).count()
+
+
+def test_a_person_whose_consent_was_withdrawn_leaves_the_phone_at_the_daily_full_pull(
+        phones, records, server):
+    app = phones()
+    app.sign_in("ctv-an")  # the sign-in's pull is a full one
+    assert isinstance(app.meta("full_pull_at"), (int, float))
+    assert _listed(app, "Dương Thị Quế") == 1
+    person = records.person_ids()["Dương Thị Quế"]
+    server.sangloc("persons", "withdraw-consent", person, "--reason", "rút lại đồng ý")
+
+    app.sync_now()  # within the day: only changes, which never say the person left
+    app.wait_sync_idle()
+    assert _listed(app, "Dương Thị Quế") == 1
+
+    app.put_meta("full_pull_at", app.meta("full_pull_at") - 25 * 3600 * 1000)  # a day later
+    app.sync_now()
+    app.wait_sync_idle()
+    app.wait_until(lambda: _listed(app, "Dương Thị Quế") == 0, 20, "the locked person gone")
+    assert not any(row["id"] == person for row in app.stored("persons"))
+    assert not any(row["person_id"] == person for row in app.stored("cases"))
+    assert _listed(app, "Ngô Văn Phúc") == 1  # the others stay

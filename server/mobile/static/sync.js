@@ -13,7 +13,11 @@
 //   syncOutbox(deps?, {force}) -> {sent: n, rejected: n, stopped: null|"offline"|"auth"|"server"|"client"}
 //       force: every waiting row goes once in this run, back-off or not (the collaborator
 //       asked, or the network just came back); without it only rows whose back-off is over
-//   pullChanges(deps?) -> {persons: n, cases: n, forms: bool}
+//   pullChanges(deps?) -> {persons: n, cases: n, forms: bool, removed: n}
+//       a FULL pull (from no cursor) at sign-in and then at most once a day (meta
+//       "full_pull_every_ms" may shorten it; meta "full_pull_at" is the last one): at its end
+//       (no `more`) the persons and cases it did not return are deleted (people.js
+//       leftAfterFullPull): consent withdrawn, merged, moved to another commune
 //   refreshForms(deps?) -> downloads changed forms and media; keeps older versions in use
 //   syncNow(deps?, {force = true}) -> one full sync (outbox, then changes); one at a time
 //       (memory lock and navigator.locks across tabs): a call while one runs gets the running
@@ -28,6 +32,7 @@ import * as store from './db.js';
 import { createApi } from './api.js';
 import { MAX_BATCH, applyResults, nextBatch, nextWakeAt, rejectRow, sendableBy } from './outbox.js';
 import { announceOutbox, emit, events, pruneSent } from './queue.js';
+import { FULL_PULL_EVERY_MS, fullPullDue, leftAfterFullPull } from './people.js';
 
 export { events };
 export const PULL_INTERVAL_MS = 10 * 60 * 1000;
@@ -127,22 +132,47 @@ async function formsDiffer(db, versions) {
   return versions.some((entry) => !known.has(`${entry.form_id}@${entry.version}#${entry.hash}`));
 }
 
+// after a complete full pull: delete the persons and cases it did not return (they left the
+// collaborator's area); a person a draft uses stays until the draft is done
+async function dropLeftovers(db, seen) {
+  return db.tx(['persons', 'cases', 'drafts'], 'readwrite', async (t) => {
+    const [persons, cases, drafts] = await Promise.all([t.keys('persons'), t.all('cases'), t.all('drafts')]);
+    const keep = new Set(drafts.map((draft) => draft.person_id).filter(Boolean));
+    const gone = leftAfterFullPull({ persons, cases: cases.map((row) => ({ id: row.id, person_id: row.person_id })) },
+      seen, keep);
+    await Promise.all([...gone.persons.map((id) => t.del('persons', id)), ...gone.cases.map((id) => t.del('cases', id))]);
+    return gone.persons.length + gone.cases.length;
+  });
+}
+
 export async function pullChanges(deps = defaultDeps()) {
-  const totals = { persons: 0, cases: 0, forms: false };
+  const totals = { persons: 0, cases: 0, forms: false, removed: 0 };
   let cursor = await deps.db.getMeta('cursor');
+  const every = (await deps.db.getMeta('full_pull_every_ms')) ?? FULL_PULL_EVERY_MS;
+  const full = fullPullDue({ cursor, lastFull: await deps.db.getMeta('full_pull_at'), now: deps.now(), every });
+  const seen = full ? { persons: new Set(), cases: new Set() } : null;
+  if (full) cursor = null;
+  let complete = false;
   let formsChanged = (await deps.db.count('forms')) === 0;
   for (let page = 0; page < MAX_PAGES; page += 1) {
     const answer = await deps.api.get('/sync/changes', { query: { cursor: cursor || null } });
     const stored = await storePage(deps.db, answer);
     totals.persons += stored.persons;
     totals.cases += stored.cases;
+    for (const person of seen ? answer.persons ?? [] : []) seen.persons.add(person.id);
+    for (const row of seen ? answer.cases ?? [] : []) seen.cases.add(row.id);
     formsChanged = formsChanged || await formsDiffer(deps.db, answer.form_versions);
+    if (!answer.more) complete = true;
     if (!answer.more || !answer.cursor || answer.cursor === cursor) break;
     cursor = answer.cursor;
   }
+  if (full && complete) {
+    totals.removed = await dropLeftovers(deps.db, seen);
+    await deps.db.setMeta('full_pull_at', deps.now());
+  }
   if (formsChanged) totals.forms = await refreshForms(deps);
   await deps.db.setMeta('last_sync', new Date(deps.now()).toISOString());
-  if (totals.persons || totals.cases || totals.forms) emit('data-changed', totals);
+  if (totals.persons || totals.cases || totals.forms || totals.removed) emit('data-changed', totals);
   return totals;
 }
 
