@@ -6,6 +6,7 @@ Same server and phones as ``test_mobile_app.py`` (its fixtures, one server for t
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -137,3 +138,36 @@ def test_a_person_whose_consent_was_withdrawn_leaves_the_phone_at_the_daily_full
     assert not any(row["id"] == person for row in app.stored("persons"))
     assert not any(row["person_id"] == person for row in app.stored("cases"))
     assert _listed(app, "Ngô Văn Phúc") == 1  # the others stay
+
+
+# --- a form stored under the version it is ------------------------------------------------------
+def test_a_version_published_between_the_listing_and_the_download_is_stored_under_its_own(
+        phones, records, server, tmp_path):
+    app = phones()
+    app.sign_in("ctv-binh")
+    old = int(records.form_version("phq9"))
+    listed, downloaded = str(old + 1), str(old + 2)
+    shared._phq9_version(tmp_path / "listed.xlsx", listed)
+    shared._phq9_version(tmp_path / "downloaded.xlsx", downloaded)
+    server.sangloc("forms", "publish", str(tmp_path / "listed.xlsx"))
+
+    def listing_then_publish(route):  # the listing says `listed`; then `downloaded` comes out
+        answer = route.fetch()
+        if listed in answer.text():
+            server.sangloc("forms", "publish", str(tmp_path / "downloaded.xlsx"))
+        route.fulfill(response=answer)
+
+    app.page.route("**/api/v1/forms", listing_then_publish)
+    app.sync_now()
+    app.wait_sync_idle()
+    app.page.unroute("**/api/v1/forms")
+    forms = {(row["form_id"], row["version"]): row for row in app.stored("forms")}
+    for (form_id, version), row in forms.items():  # every form filed under what its XML says
+        said = re.search(r'<data\b[^>]*\sversion="([^"]+)"', row["xml"]).group(1)
+        assert said == version, (form_id, version, said)
+    assert ("phq9", downloaded) in forms and ("phq9", listed) not in forms
+    app.sync_now()  # the next sync completes it from the listing (its hash, its media)
+    app.wait_sync_idle()
+    app.wait_for_forms("phq9", downloaded)
+    rows = [row for row in app.stored("forms") if row["form_id"] == "phq9" and row["current"]]
+    assert [(row["version"], bool(row["hash"])) for row in rows] == [(downloaded, True)]

@@ -18,7 +18,9 @@
 //       "full_pull_every_ms" may shorten it; meta "full_pull_at" is the last one): at its end
 //       (no `more`) the persons and cases it did not return are deleted (people.js
 //       leftAfterFullPull): consent withdrawn, merged, moved to another commune
-//   refreshForms(deps?) -> downloads changed forms and media; keeps older versions in use
+//   refreshForms(deps?) -> downloads changed forms and media; keeps older versions in use; a
+//       form is stored under the id and version its downloaded XForm declares (a version
+//       published between the listing and the download is not filed under the older one)
 //   syncNow(deps?, {force = true}) -> one full sync (outbox, then changes); one at a time
 //       (memory lock and navigator.locks across tabs): a call while one runs gets the running
 //       one's promise. Called by the UI (button, a form just queued) it sends every waiting
@@ -33,6 +35,7 @@ import { createApi } from './api.js';
 import { MAX_BATCH, applyResults, nextBatch, nextWakeAt, rejectRow, sendableBy } from './outbox.js';
 import { announceOutbox, emit, events, pruneSent } from './queue.js';
 import { FULL_PULL_EVERY_MS, fullPullDue, leftAfterFullPull } from './people.js';
+import { formIdentity } from './xml.js';
 
 export { events };
 export const PULL_INTERVAL_MS = 10 * 60 * 1000;
@@ -178,9 +181,16 @@ export async function pullChanges(deps = defaultDeps()) {
 
 // --- forms -----------------------------------------------------------------------------------
 
-async function download(deps, form, old) {
+// the form as downloaded: the XML served is the CURRENT version, which may be newer than the
+// listing read a moment before; its id and version are read from the XForm itself (xml.js
+// formIdentity), and a version the listing did not describe gets no hash, so the next sync
+// sees it differ and fetches its listing again
+async function download(deps, listed, old) {
+  const xml = old && old.hash === listed.hash && old.xml ? old.xml : await deps.api.text(listed.xml_url, { asGiven: true });
+  const said = formIdentity(xml);
+  const same = !said || (said.formId === listed.form_id && (said.version ?? '') === (listed.version ?? ''));
+  const form = same ? listed : { ...listed, form_id: said.formId, version: said.version ?? '', hash: null };
   const key = store.formKey(form.form_id, form.version);
-  const xml = old && old.hash === form.hash && old.xml ? old.xml : await deps.api.text(form.xml_url, { asGiven: true });
   const blobs = [];
   for (const file of form.media ?? []) {
     const mediaKey = store.mediaKey(form.form_id, form.version, file.name);
@@ -190,7 +200,7 @@ async function download(deps, form, old) {
   const media = Object.fromEntries((form.media ?? []).map((file) => [file.name, { hash: file.hash }]));
   const row = { form_id: form.form_id, version: form.version, title: form.title, hash: form.hash,
     xml, media, current: true, case_list: Boolean(form.case_list) };
-  return { key, row, blobs, changed: !old || old.hash !== form.hash || blobs.length > 0 || !old.current };
+  return { key, row, blobs, changed: !same || !old || old.hash !== form.hash || blobs.length > 0 || !old.current };
 }
 
 function inUse(drafts, outbox) {
