@@ -212,9 +212,15 @@ class App:
             time.sleep(0.05)
 
     def waiting(self) -> int:
-        """The number of forms waiting, as the home screen shows it."""
+        """The number of forms waiting to be sent (not the rejected ones), as the home screen
+        shows it."""
         self.tab("home")
         return int(self.page.locator("#outbox-count").inner_text().strip())
+
+    def rejected(self) -> int:
+        """The number of forms the server refused, shown apart on the home screen."""
+        self.tab("home")
+        return int(self.page.locator("#rejected-count").inner_text().strip())
 
     def wait_waiting(self, count: int, seconds: float = 30) -> None:
         self.tab("home")

@@ -88,7 +88,11 @@ function othersCard(group, app) {
 export function renderHome(main, app) {
   const me = app.me;
   const count = el("strong", { id: "outbox-count" }, "0");
-  const rejectedNote = el("p", { class: "reason" });
+  const rejectedCount = el("strong", { id: "rejected-count" }, "0");
+  const rejectedRow = el("div", { id: "rejected-row", hidden: true },
+    el("div", { class: "stat reason" }, el("span", {}, t("rejected_forms")), rejectedCount),
+    el("div", { class: "stack" }, el("button", { id: "rejected-link", type: "button", class: "secondary",
+      onclick: () => app.go("outbox") }, t("rejected_open"))));
   const draftsCount = el("strong", { id: "drafts-count" }, "0");
   const others = el("div", { id: "others-waiting" });
   const status = el("p", { id: "sync-status", "data-state": app.sync.state, role: "status" }, syncText(app.sync));
@@ -104,8 +108,9 @@ export function renderHome(main, app) {
 
   async function refresh() {
     const [counts, drafts, lastSync] = await Promise.all([outboxCounts(), db.count("drafts"), db.getMeta("last_sync")]);
-    count.textContent = String(counts.waiting + counts.rejected);
-    rejectedNote.textContent = counts.rejected ? `${t("rejected")}: ${counts.rejected}` : "";
+    count.textContent = String(counts.waiting); // waiting to go; the rejected ones apart
+    rejectedCount.textContent = String(counts.rejected);
+    rejectedRow.hidden = counts.rejected === 0;
     draftsCount.textContent = String(drafts);
     fill(others, ...counts.others.map((group) => othersCard(group, app)));
     last.textContent = lastSync ? t("last_sync", { when: formatDateTime(lastSync) }) : t("never_synced");
@@ -123,7 +128,7 @@ export function renderHome(main, app) {
     el("h1", {}, t("hello", { name: me.username })),
     me.commune ? el("p", { class: "muted" }, t("commune", { name: me.commune.name })) : null,
     el("div", { class: "card" },
-      el("div", { class: "stat" }, el("span", {}, t("waiting_forms")), count), rejectedNote,
+      el("div", { class: "stat" }, el("span", {}, t("waiting_forms")), count), rejectedRow,
       el("div", { class: "stat" }, el("span", {}, t("drafts_count")), draftsCount)),
     others,
     el("div", { class: "card" }, status, last, el("div", { class: "stack" }, syncButton)),
