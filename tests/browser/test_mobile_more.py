@@ -171,3 +171,27 @@ def test_a_version_published_between_the_listing_and_the_download_is_stored_unde
     app.wait_for_forms("phq9", downloaded)
     rows = [row for row in app.stored("forms") if row["form_id"] == "phq9" and row["current"]]
     assert [(row["version"], bool(row["hash"])) for row in rows] == [(downloaded, True)]
+
+
+# --- the language switch with a form open --------------------------------------------------------
+def test_changing_the_language_reopens_an_open_form_in_it_keeping_its_answers(phones):
+    app = phones()
+    app.sign_in("ctv-an")
+    app.start_form("phq9")
+    app.consent()
+    app.question("Họ và tên").locator("input").fill("Kiều Văn Đổi")
+    app.page.locator("#lang-switch").click()
+    page = app.page
+    app.poll("document.documentElement.lang === 'en'", 10, "English")
+    name = page.locator("#form-host .question-container").filter(
+        has=page.locator(".control-text label", has_text="Full name")).last
+    name.wait_for()
+    assert name.locator("input").input_value() == "Kiều Văn Đổi"
+    assert page.locator("#form-finish").inner_text() != "Hoàn thành"
+    [draft] = app.stored("drafts")
+    assert "Kiều Văn Đổi" in draft["xml"]
+    page.locator("#lang-switch").click()  # and back: Vietnamese, still the same answers
+    app.question("Họ và tên").wait_for()
+    assert app.question("Họ và tên").locator("input").input_value() == "Kiều Văn Đổi"
+    assert [row["instance_id"] for row in app.stored("drafts")] == [draft["instance_id"]]
+    assert app.errors == []

@@ -132,12 +132,17 @@ function watchNetwork() {
   };
   window.addEventListener("online", changed);
   window.addEventListener("offline", changed);
-  document.getElementById("lang-switch").addEventListener("click", () => {
+  document.getElementById("lang-switch").addEventListener("click", async () => {
     setLanguage(language() === "vi" ? "en" : "vi");
     drawChrome();
     if (!app.me) showSignIn();
     else if (app.again) { app.again = false; signInAgain(); }
     else if (app.screen !== "form") go(app.screen, app.params);
+    else {
+      // an open form reopens in the new language from its draft, answers kept
+      const draftId = app.saveOpenForm ? await app.saveOpenForm().catch(() => null) : null;
+      go("form", draftId ? { draftId } : app.params);
+    }
   });
 }
 
