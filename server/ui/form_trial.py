@@ -22,8 +22,9 @@ OpenLayers and the XForms engine and import only ``vue``) into ``static/vendor/w
 and Vue's runtime-only browser build into ``static/vendor/``. The page maps the bare names
 ``vue`` and ``@getodk/web-forms`` to those files with an import map, and our glue
 (``static/form_trial.js``) mounts the component, after the XML fix-ups that /m/ shares
-(``static/web_forms_fixes.js``, mapped as ``sangloc-web-forms-fixes``). The page's policy differs from the others
-(:func:`trial_csp`) in these places only, everything still from this origin:
+(``static/web_forms_fixes.js``, mapped as ``sangloc-web-forms-fixes``). The page's policy
+differs from the others (:func:`trial_csp`) in these places only, everything still from this
+origin:
 
 - ``script-src`` allows that one import map by its hash: an import map must be inline
   (browsers do not load one from a file);
