@@ -8,8 +8,8 @@ import { events, outboxCounts, exportWaiting, importFile, adoptWaiting } from ".
 import { el, toast, confirmDialog, fill } from "./dom.js";
 
 /** Downloads the waiting forms as a file; false when nothing waits. */
-export async function downloadWaiting(filledBy = null) {
-  const built = await exportWaiting(filledBy ? { filledBy } : {});
+export async function downloadWaiting(filledBy = null) { // filledBy: only that user's forms
+  const built = await exportWaiting(typeof filledBy === "string" ? { filledBy } : {});
   if (!built.count) {
     toast(t("export_none"));
     return false;
@@ -134,7 +134,7 @@ export function renderHome(main, app) {
     el("div", { class: "card" }, status, last, el("div", { class: "stack" }, syncButton)),
     persist,
     el("div", { class: "card stack" },
-      el("button", { id: "export-waiting", type: "button", class: "secondary", onclick: downloadWaiting }, t("export_waiting")),
+      el("button", { id: "export-waiting", type: "button", class: "secondary", onclick: () => downloadWaiting() }, t("export_waiting")),
       fileInput, el("label", { class: "file-label button secondary", for: "import-waiting" }, t("import_waiting"))),
     el("div", { class: "stack" },
       el("button", { id: "signout", type: "button", class: "danger", onclick: () => confirmSignOut(app) }, t("signout"))));
