@@ -88,6 +88,8 @@ def test_another_users_waiting_forms_are_not_sent_silently(phones, records, tmp_
     app.sync_now()
     app.wait_sync_idle()
     assert records.submissions([kept]) == 0  # a sync does not send it under ctv-binh
+    assert "Do ctv-an điền" in app.outbox()[kept]["text"]
+    app.tab("home")
 
     with page.expect_download() as download:  # exported: the file says who filled it
         card.locator(".others-export").click()

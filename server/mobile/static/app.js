@@ -33,7 +33,7 @@ const app = {
   cleanup: null,
   stopSync: null,
   go,
-  syncNow: () => (app.me ? syncNow().catch(() => null) : null),
+  syncNow: () => (app.me && !app.again ? syncNow().catch(() => null) : null), // not with a dead token
   again: false, // the token failed: the sign-in screen is shown in "sign in again" mode
   signOut: async () => {
     if (app.stopSync) app.stopSync();
