@@ -28,7 +28,7 @@ from flask import Flask, Response, abort, current_app, g, render_template, reque
 
 from server.mobile import bp
 from server.mobile.icons import THEME, icon_png
-from server.ui.form_trial import importmap, trial_csp
+from server.ui.form_trial import FIXES_FILE, importmap, trial_csp
 
 ICON_SIZES = (192, 512)
 NO_CACHE = "no-cache"
@@ -99,7 +99,7 @@ def _precache() -> tuple[list[str], str]:
     vendor = Path(current_app.root_path) / "ui" / "static" / "vendor"
     app_files = sorted(p for p in static.rglob("*") if p.is_file() and not p.name.startswith("."))
     vendor_files = [vendor / "vue.runtime.esm-browser.prod.js",
-                    *sorted((vendor / "web-forms").glob("*.js"))]
+                    *sorted((vendor / "web-forms").glob("*.js")), vendor.parent / FIXES_FILE]
     urls = [url_for("mobile.shell"), url_for("mobile.manifest"),
             *(url_for("mobile.icon", size=size) for size in ICON_SIZES),
             *(url_for("mobile.static", filename=p.relative_to(static).as_posix())

@@ -21,8 +21,10 @@ package-lock.json, ``@getodk/web-forms``' ES modules (``dist/*.js``, which bundl
 OpenLayers and the XForms engine and import only ``vue``) into ``static/vendor/web-forms/``
 and Vue's runtime-only browser build into ``static/vendor/``. The page maps the bare names
 ``vue`` and ``@getodk/web-forms`` to those files with an import map, and our glue
-(``static/form_trial.js``) mounts the component. The page's policy differs from the others
-(:func:`trial_csp`) in these places only, everything still from this origin:
+(``static/form_trial.js``) mounts the component, after the XML fix-ups that /m/ shares
+(``static/web_forms_fixes.js``, mapped as ``sangloc-web-forms-fixes``). The page's policy
+differs from the others (:func:`trial_csp`) in these places only, everything still from this
+origin:
 
 - ``script-src`` allows that one import map by its hash: an import map must be inline
   (browsers do not load one from a file);
@@ -67,6 +69,10 @@ from server.ui.labels import (
 from server.ui.web import CSP, actor, coordinator_required, language, signed_in_required
 from sync import messages
 
+#: the bare name and file (under ``static/``) of the fix-ups every page embedding Web Forms
+#: applies to a form's XML (``web_forms_fixes.js``: date() of a cases.csv path); /m/ uses it too
+FIXES_MODULE, FIXES_FILE = "sangloc-web-forms-fixes", "web_forms_fixes.js"
+
 #: kind -> a loader: the route's arguments -> what is tried (404.15 when it is not the user's)
 Loader = Callable[..., TrialTarget]
 
@@ -76,7 +82,8 @@ def importmap() -> str:
     def vendor(path: str) -> str:
         return url_for("ui.static", filename=f"vendor/{path}")
     return json.dumps({"imports": {"vue": vendor("vue.runtime.esm-browser.prod.js"),
-                                   "@getodk/web-forms": vendor("web-forms/index.js")}})
+                                   "@getodk/web-forms": vendor("web-forms/index.js"),
+                                   FIXES_MODULE: url_for("ui.static", filename=FIXES_FILE)}})
 
 
 def trial_csp(inline_script: str) -> str:

@@ -212,9 +212,15 @@ class App:
             time.sleep(0.05)
 
     def waiting(self) -> int:
-        """The number of forms waiting, as the home screen shows it."""
+        """The number of forms waiting to be sent (not the rejected ones), as the home screen
+        shows it."""
         self.tab("home")
         return int(self.page.locator("#outbox-count").inner_text().strip())
+
+    def rejected(self) -> int:
+        """The number of forms the server refused, shown apart on the home screen."""
+        self.tab("home")
+        return int(self.page.locator("#rejected-count").inner_text().strip())
 
     def wait_waiting(self, count: int, seconds: float = 30) -> None:
         self.tab("home")
@@ -356,6 +362,38 @@ class App:
 
     def visible_text(self) -> str:
         return self.page.locator("body").inner_text()
+
+    # --- the app's storage and token, read directly -----------------------------------------
+    def stored(self, store: str) -> list:
+        """Every row of one of the app's IndexedDB stores, whatever screen is shown."""
+        return self.page.evaluate(IDB_READ, [store, None])
+
+    def meta(self, key: str):
+        return self.page.evaluate(IDB_READ, ["meta", key])
+
+    def put_meta(self, key: str, value) -> None:
+        self.page.evaluate(IDB_PUT_META, [key, value])
+
+    def revoke_token(self) -> int:
+        """Revoke the app's API token on the server (DELETE /api/v1/session with it), as an
+        expired or revoked sign-in; the app is not told. The answer's status."""
+        token = self.meta("token")
+        return self.page.evaluate(
+            "(token) => fetch('/api/v1/session', {method: 'DELETE',"
+            " headers: {Authorization: `Bearer ${token}`}}).then(r => r.status)", token)
+
+
+IDB_OPEN = """new Promise((ok, ko) => { const open = indexedDB.open('sangloc');
+  open.onerror = () => ko(open.error); open.onsuccess = () => ok(open.result); })"""
+IDB_READ = """async ([store, key]) => { const db = await """ + IDB_OPEN + """;
+  try { return await new Promise((ok, ko) => { const s = db.transaction(store).objectStore(store);
+    const q = key === null ? s.getAll() : s.get(key);
+    q.onsuccess = () => ok(q.result ?? null); q.onerror = () => ko(q.error); }); }
+  finally { db.close(); } }"""
+IDB_PUT_META = """async ([key, value]) => { const db = await """ + IDB_OPEN + """;
+  try { await new Promise((ok, ko) => { const t = db.transaction('meta', 'readwrite');
+    t.objectStore('meta').put(value, key); t.oncomplete = ok; t.onerror = () => ko(t.error); }); }
+  finally { db.close(); } }"""
 
 
 DATE = re.compile(r"\b(\d{1,4})[/.-](\d{1,2})[/.-](\d{2,4})\b")

@@ -219,3 +219,34 @@ def test_a_coordinator_fixes_tries_and_publishes_a_new_version(browser, pages, t
     after = _form_list(pages, device_path)
     assert after["version"] == "2026120201" and after["hash"] != before["hash"]
     context.close()
+
+
+# the case list the trial page gets has only the "new person" row; a list with one person (as
+# /m/ builds it) is served here instead, to pick someone: the form's pre-fill from cases.csv
+# then runs date() on the person's dob, which Web Forms 0.22 refuses unless the shared fix-up
+# (static/web_forms_fixes.js) has wrapped it in string()
+ONE_PERSON = ("name,label,__version,dob,sex,village,last_screening,due_action,full_name,"
+              "assigned_action,assigned_note\n"
+              'new,"Người mới (chưa có trong danh sách) / New person",1,,,,,,,,\n'
+              'p-cuong,"Lê Văn Cường (20/05/1990)",3,1990-05-20,male,Thôn 1,,,Lê Văn Cường,,\n')
+
+
+def test_a_person_picked_on_the_trial_page_fills_the_date_of_birth(browser, pages):
+    context, page = _sign_in(browser, pages, WIDTHS["phone"])
+    problems = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.route("**/media/cases.csv", lambda route: route.fulfill(
+        status=200, content_type="text/csv", body=ONE_PERSON.encode()))
+    page.goto(f"http://127.0.0.1:{pages.port}/admin/forms/versions/{_version_id(pages)}/try")
+    page.locator(".odk-form .question-container").first.wait_for()
+    _choose(_question(page, "Anh/chị có đồng ý"), "Có, đồng ý")
+    _question(page, "Đã có hồ sơ").get_by_role("combobox").click()
+    page.get_by_role("option", name="Lê Văn Cường (20/05/1990)").click()
+    name = _question(page, "Họ và tên").locator("input")
+    page.wait_for_timeout(500)
+    assert name.input_value() == "Lê Văn Cường"
+    born = _question(page, "Ngày sinh").locator("input").input_value()
+    assert "1990" in born and "20" in born and "05" in born, born
+    assert not [p for p in problems if "date function" in p], problems
+    context.close()

@@ -227,6 +227,11 @@ def test_a_rejected_item_stays_visible_with_its_reason_and_blocks_nothing(phones
         assert app.results()[phq]["status"] == "accepted"
         assert records.submissions([gad]) == 0 and records.submissions([phq]) == 1
         screenshot(app.page, "mobile-outbox-rejected")
+        # the home screen counts it apart from the waiting ones, with a way to it
+        assert app.waiting() == 0 and app.rejected() == 1
+        app.page.locator("#rejected-link").click()
+        app.page.locator(f'[data-outbox-id="{gad}"]').wait_for()
+        assert app.page.locator("#tab-outbox").get_attribute("aria-current") == "page"
         # a later sync neither loses nor hides it
         app.sync_now()
         app.wait_sync_idle()

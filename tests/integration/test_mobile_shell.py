@@ -37,7 +37,8 @@ def test_the_shell_is_vietnamese_cacheable_and_allows_only_what_web_forms_needs(
     script = re.search(r'<script type="importmap">(.*?)</script>', html, re.S).group(1)
     assert json.loads(script) == {"imports": {
         "vue": "/static/vendor/vue.runtime.esm-browser.prod.js",
-        "@getodk/web-forms": "/static/vendor/web-forms/index.js"}}
+        "@getodk/web-forms": "/static/vendor/web-forms/index.js",
+        "sangloc-web-forms-fixes": "/static/web_forms_fixes.js"}}
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     assert page.headers["Content-Security-Policy"] == (
         f"default-src 'self'; script-src 'self' 'sha256-{digest}' 'wasm-unsafe-eval'; "
@@ -74,7 +75,7 @@ def _worker(client):
 def test_the_worker_precaches_the_shell_the_app_and_the_import_mapped_modules(client):
     body, assets, version = _worker(client)
     expected = {"/m/", "/m/manifest.webmanifest", "/m/icon-192.png", "/m/icon-512.png",
-                "/static/vendor/vue.runtime.esm-browser.prod.js"}
+                "/static/vendor/vue.runtime.esm-browser.prod.js", "/static/web_forms_fixes.js"}
     expected |= {f"/m/static/{p.relative_to(STATIC).as_posix()}" for p in STATIC.rglob("*")
                  if p.is_file() and not p.name.startswith(".")}
     expected |= {f"/static/vendor/web-forms/{p.name}" for p in (VENDOR / "web-forms").glob("*.js")}

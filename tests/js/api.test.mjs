@@ -22,6 +22,8 @@ const ROUTES = {
   'DELETE /api/v1/session': (req, res) => { res.writeHead(204); res.end(); },
   'GET /api/v1/forms/f1/xml': (req, res) => { res.writeHead(200, { 'Content-Type': 'text/xml' }); res.end('<h:html/>'); },
   'GET /api/v1/expired': (req, res) => json(res, 401, { error: { code: '401.2', status: 401, message: 'Phiên đã hết hạn' } }),
+  'GET /api/v1/revoked': (req, res) => json(res, 403, { error: { code: '403.1', status: 403, message: 'Thiết bị đã bị thu hồi' } }),
+  'GET /api/v1/not-mine': (req, res) => json(res, 403, { error: { code: '403.2', status: 403, message: 'Biểu mẫu không dành cho thiết bị này' } }),
   'GET /api/v1/forbidden': (req, res) => json(res, 403, { error: { code: '403.150', status: 403, message: 'Chỉ dành cho cộng tác viên' } }),
   'POST /api/v1/bad': (req, res) => json(res, 422, { error: { code: '422.1', status: 422, message: 'Dữ liệu không hợp lệ', errors: { json: { submissions: ['Missing'] } } } }),
   'GET /api/v1/broken': (req, res) => { res.writeHead(502, { 'Content-Type': 'text/html' }); res.end('<html>Bad gateway</html>'); },
@@ -86,13 +88,22 @@ test('a URL the server gave is used as it is', async () => {
   assert.equal(seen.at(-1).url, '/api/v1/forms/f1/xml');
 });
 
-test('401 and 403 are "auth" errors with the server message', async () => {
+test('401 and 403.150 are "auth" errors with the server message', async () => {
   const expired = await failure(api().get('/expired'));
   assert.deepEqual([expired.kind, expired.status, expired.code, expired.message],
     ['auth', 401, '401.2', 'Phiên đã hết hạn']);
   assert.ok(isAuthError(expired));
   const forbidden = await failure(api().get('/forbidden'));
   assert.deepEqual([forbidden.kind, forbidden.status, forbidden.code], ['auth', 403, '403.150']);
+});
+
+test('a revoked device (403.1) is "auth"; another 403 (403.2, one form) is "client", not a lost sign-in', async () => {
+  const revoked = await failure(api().get('/revoked'));
+  assert.deepEqual([revoked.kind, revoked.status, revoked.code], ['auth', 403, '403.1']);
+  const notMine = await failure(api().get('/not-mine'));
+  assert.deepEqual([notMine.kind, notMine.status, notMine.code, notMine.message],
+    ['client', 403, '403.2', 'Biểu mẫu không dành cho thiết bị này']);
+  assert.ok(!isAuthError(notMine));
 });
 
 test('another 4xx is a "client" error with the message and the field errors', async () => {

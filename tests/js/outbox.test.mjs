@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
-  applyResults, backoff, enqueue, itemBytes, mergeImport, nextBatch, nextWakeAt, newRow,
-  retryRow, validateItem,
+  adoptRows, applyResults, backoff, countRows, enqueue, itemBytes, mergeImport, nextBatch, nextWakeAt,
+  newRow, othersWaiting, retryRow, sendableBy, validateItem,
 } from '../../server/mobile/static/outbox.js';
 
 const NOW = Date.UTC(2025, 2, 10, 3, 0, 0); // 10/03/2025 10:00 in Vietnam
@@ -23,12 +23,57 @@ function row(id, queuedAt, extra = {}) {
 }
 
 test('enqueue adds a new form as a waiting row due at once', () => {
-  const answer = enqueue({ outbox: [], sent: [] }, item('uuid:a'), NOW, { person_id: 'p-1' });
+  const answer = enqueue({ outbox: [], sent: [] }, item('uuid:a'), NOW, { person_id: 'p-1', username: 'ctv-an' });
   assert.equal(answer.action, 'add');
   assert.deepEqual(answer.row, {
     ...item('uuid:a'), person_id: 'p-1', state: 'waiting', attempts: 0, next_try_at: NOW,
-    reason: null, queued_at: '2025-03-10T03:00:00.000Z',
+    reason: null, queued_at: '2025-03-10T03:00:00.000Z', username: 'ctv-an', sender: 'ctv-an',
   });
+});
+
+// --- who filled a waiting form, and who may send it ------------------------------------------
+const mine = (id, extra = {}) => row(id, 'x', { username: 'ctv-an', sender: 'ctv-an', ...extra });
+
+test('a row is sent only by the account that queued, imported or took it over', () => {
+  assert.equal(sendableBy(mine('uuid:a'), 'ctv-an'), true);
+  assert.equal(sendableBy(mine('uuid:a'), 'ctv-binh'), false);
+  // imported by ctv-binh from ctv-an's file: filled by ctv-an, sent by ctv-binh
+  assert.equal(sendableBy(mine('uuid:a', { sender: 'ctv-binh' }), 'ctv-binh'), true);
+  // a row of an older app, with no names: anyone signed in (it cannot be told apart)
+  assert.equal(sendableBy(row('uuid:a', 'x'), 'ctv-binh'), true);
+  assert.equal(sendableBy(row('uuid:a', 'x', { username: 'ctv-an' }), 'ctv-binh'), false);
+});
+
+test('othersWaiting groups the rows another user filled, by who filled them; countRows counts apart', () => {
+  const rows = [
+    mine('uuid:a'), mine('uuid:b', { state: 'rejected' }), mine('uuid:c'),
+    row('uuid:d', 'x', { username: 'ctv-chi', sender: 'ctv-chi' }),
+    row('uuid:e', 'x', { username: 'ctv-an', sender: 'ctv-binh' }), // imported by ctv-binh
+    row('uuid:f', 'x', { username: 'ctv-binh', sender: 'ctv-binh', state: 'rejected' }),
+    row('uuid:g', 'x', { username: 'ctv-binh', sender: 'ctv-binh' }),
+  ];
+  assert.deepEqual(othersWaiting(rows, 'ctv-binh'), [
+    { username: 'ctv-an', count: 3, ids: ['uuid:a', 'uuid:b', 'uuid:c'] },
+    { username: 'ctv-chi', count: 1, ids: ['uuid:d'] },
+  ]);
+  assert.deepEqual(countRows(rows, 'ctv-binh'), { waiting: 2, rejected: 1, foreign: 4,
+    others: othersWaiting(rows, 'ctv-binh') });
+  // nothing is sent of the others' rows: the batch holds only uuid:e and uuid:g
+  const sendable = rows.filter((r) => sendableBy(r, 'ctv-binh'));
+  assert.deepEqual(nextBatch(sendable, NOW).map((r) => r.instance_id), ['uuid:e', 'uuid:g']);
+});
+
+test('adoptRows hands the rows one user filled to the account signed in, due at once', () => {
+  const rows = [mine('uuid:a', { next_try_at: NOW + 9000 }), mine('uuid:b', { state: 'rejected' }),
+    row('uuid:d', 'x', { username: 'ctv-chi', sender: 'ctv-chi' }), row('uuid:g', 'x', { username: 'ctv-binh', sender: 'ctv-binh' })];
+  const adopted = adoptRows(rows, 'ctv-an', 'ctv-binh', NOW);
+  assert.deepEqual(adopted.map((r) => [r.instance_id, r.username, r.sender, r.state, r.next_try_at]),
+    [['uuid:a', 'ctv-an', 'ctv-binh', 'waiting', NOW], ['uuid:b', 'ctv-an', 'ctv-binh', 'rejected', NOW]]);
+});
+
+test('mergeImport keeps who filled the file and records the importer as the sender', () => {
+  const result = mergeImport([], [], [item('uuid:a')], NOW, { username: 'ctv-an', sender: 'ctv-binh' });
+  assert.deepEqual([result.add[0].username, result.add[0].sender], ['ctv-an', 'ctv-binh']);
 });
 
 test('enqueue skips an instance already queued or already sent', () => {
@@ -163,6 +208,21 @@ test('applyResults draws one spread per call: its unanswered rows retry together
   // one draw (0): 5 s × 0.8 for the first try, 10 s × 0.8 for the second
   assert.deepEqual(outcome.retry.map((r) => r.next_try_at), [NOW + 4000, NOW + 4000, NOW + 8000]);
   assert.deepEqual(draws, [0.999]);
+});
+
+test('applyResults: an item failed by a server fault (5xx reason) waits with back-off, not rejected', () => {
+  const batch = [row('uuid:a', 'x'), row('uuid:b', 'x', { attempts: 1 }), row('uuid:c', 'x'), row('uuid:d', 'x')];
+  const results = [
+    { client_id: 'uuid:a', status: 'rejected', reason: '500.1: an error on the server', message: null },
+    { client_id: 'uuid:b', status: 'rejected', reason: '503.1: the file is unavailable', message: null },
+    { client_id: 'uuid:c', status: 'rejected', reason: '400.3: the form is closed', message: null },
+    { client_id: 'uuid:d', status: 'rejected', reason: '5 forms', message: null }, // not a code
+  ];
+  const outcome = applyResults(batch, results, NOW, half);
+  assert.deepEqual(outcome.rejected.map((r) => r.instance_id), ['uuid:c', 'uuid:d']);
+  // a: first failed try, 5 s; b: second, 10 s; both still waiting, reason not stored as a rejection
+  assert.deepEqual(outcome.retry.map((r) => [r.instance_id, r.state, r.attempts, r.next_try_at]),
+    [['uuid:a', 'waiting', 1, NOW + 5000], ['uuid:b', 'waiting', 2, NOW + 10000]]);
 });
 
 test('a rejection without a reason keeps the message', () => {

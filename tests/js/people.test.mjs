@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
-  casesCsv, csvField, dueList, formatDate, normalise, searchPersons, vietnamToday,
+  casesCsv, csvField, dueList, formatDate, fullPullDue, leftAfterFullPull, normalise, searchPersons,
+  vietnamToday,
 } from '../../server/mobile/static/people.js';
 
 const HEADER = 'name,label,__version,dob,sex,village,last_screening,due_action,full_name,'
@@ -124,4 +125,30 @@ test('dueList: urgent, then overdue, then mine, then by due date and name', () =
     .map((e) => e.person_id), ['D']);
   assert.deepEqual(dueList(cases, persons, { today: '2025-03-10', kinds: ['rescreen'] })
     .map((e) => e.person_id), ['G', 'A', 'F']);
+});
+
+// --- the full pull: who left the collaborator's area leaves the phone ---------------------------
+test('leftAfterFullPull: what the phone holds and the full pull did not return goes', () => {
+  const local = {
+    persons: ['p-stay', 'p-locked', 'p-merged', 'p-moved', 'p-draft'],
+    cases: [{ id: 1, person_id: 'p-stay' }, { id: 2, person_id: 'p-locked' },
+      { id: 3, person_id: 'p-moved' }, { id: 4, person_id: 'p-stay' }, { id: 5, person_id: 'p-draft' }],
+  };
+  const seen = { persons: new Set(['p-stay', 'p-new']), cases: new Set([1, 9]) };
+  // p-draft is not returned either, but a draft uses it: kept until the draft is done
+  assert.deepEqual(leftAfterFullPull(local, seen, new Set(['p-draft'])),
+    { persons: ['p-locked', 'p-merged', 'p-moved'], cases: [2, 3, 4] });
+  assert.deepEqual(leftAfterFullPull(local, { persons: new Set(local.persons), cases: new Set([1, 2, 3, 4, 5]) }),
+    { persons: [], cases: [] });
+});
+
+test('fullPullDue: with no cursor (sign-in), else once the interval has passed since the last one', () => {
+  const DAY = 24 * 60 * 60 * 1000;
+  const now = Date.UTC(2025, 2, 10, 3, 0, 0);
+  assert.equal(fullPullDue({ cursor: null, lastFull: now - 1000, now }), true);
+  assert.equal(fullPullDue({ cursor: 'c', lastFull: null, now }), true);
+  assert.equal(fullPullDue({ cursor: 'c', lastFull: now - DAY + 1, now }), false);
+  assert.equal(fullPullDue({ cursor: 'c', lastFull: now - DAY, now }), true);
+  assert.equal(fullPullDue({ cursor: 'c', lastFull: now - 5000, now, every: 5000 }), true);
+  assert.equal(fullPullDue({ cursor: 'c', lastFull: now + DAY, now }), true); // a clock put back
 });

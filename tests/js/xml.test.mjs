@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { finalize, instanceIdOf, personIdOf, readInstance } from '../../server/mobile/static/xml.js';
+import { finalize, formIdentity, instanceIdOf, personIdOf, readInstance } from '../../server/mobile/static/xml.js';
 
 const PERSON = '0c5e8a1e-2b7d-4f7a-9a53-1d2e3f4a5b6c';
 
@@ -53,4 +53,23 @@ test('personIdOf: "new" or nothing is no person', () => {
   assert.equal(personIdOf('<data><person_id/></data>'), null);
   assert.equal(personIdOf('<data><other>1</other></data>'), null);
   assert.equal(personIdOf(`<data><g><person_id> ${PERSON} </person_id></g></data>`), PERSON);
+});
+
+// an XForm as pyxform writes it, with a secondary instance put before the primary one and the
+// version only on the primary instance's root
+const XFORM = '<?xml version="1.0"?>\n<h:html xmlns="http://www.w3.org/2002/xforms" '
+  + 'xmlns:h="http://www.w3.org/1999/xhtml" xmlns:orx="http://openrosa.org/xforms">\n'
+  + '<h:head><h:title>PHQ-9 version="1"</h:title>\n<model odk:xforms-version="1.0.0">\n'
+  + '<itext><translation lang="vi"><text id="x"><value>id="sai"</value></text></translation></itext>\n'
+  + '<instance id="cases" src="jr://file-csv/cases.csv"/>\n'
+  + '<instance id="sex"><root><item><name>male</name></item></root></instance>\n'
+  + '<instance>\n  <!-- the primary instance -->\n  <data id="phq9" orx:version="x" version="2025060102">'
+  + '<meta><instanceID/></meta></data>\n</instance>\n'
+  + '<bind nodeset="/data/meta/instanceID" type="string"/></model></h:head><h:body/></h:html>';
+
+test('formIdentity reads the form id and version from the primary instance of an XForm', () => {
+  assert.deepEqual(formIdentity(XFORM), { formId: 'phq9', version: '2025060102' });
+  assert.deepEqual(formIdentity(XFORM.replace(' version="2025060102"', '')), { formId: 'phq9', version: null });
+  assert.equal(formIdentity('<h:html><h:head><model/></h:head></h:html>'), null);
+  assert.equal(formIdentity('not xml'), null);
 });

@@ -5,8 +5,9 @@
 //   API_BASE ("/api/v1"), TIMEOUT_MS (30 s)
 //   ApiError (Error): {kind, status, code, message, errors}
 //     kind "offline"  — no answer: network failure or timeout (status 0)
-//          "auth"     — 401/403: the token is no longer valid; sign in again (drop nothing)
-//          "client"   — another 4xx: `message` is the server's (JSON error shape)
+//          "auth"     — 401, or 403 with code 403.1 (device revoked) or 403.150 (not a
+//                       collaborator): the token may no longer act; sign in again (drop nothing)
+//          "client"   — another 4xx (also a 403 like 403.2, one form not for this device): `message` is the server's (JSON error shape)
 //          "server"   — 5xx, 408, 429 (try again later), or an answer that is not JSON
 //   createApi({getToken, getLanguage?, fetch?, base?, timeoutMs?}) -> {request, get, post, del, text, blob}
 //     request(method, path, {body, query, as: "json"|"text"|"blob", timeoutMs, asGiven}) -> the
@@ -33,8 +34,12 @@ export class ApiError extends Error {
 export const isOfflineError = (error) => error instanceof ApiError && error.kind === 'offline';
 export const isAuthError = (error) => error instanceof ApiError && error.kind === 'auth';
 
-function kindOf(status) {
-  if (status === 401 || status === 403) return 'auth';
+// the 403s that mean "this token may no longer act": a revoked device, an account that is no
+// longer a collaborator; any other 403 (403.2: one form not for this device) is about one thing
+const AUTH_403 = new Set(['403.1', '403.150']);
+
+function kindOf(status, code) {
+  if (status === 401 || (status === 403 && AUTH_403.has(code))) return 'auth';
   if (status === 408 || status === 429) return 'server'; // try again later, like a 5xx
   if (status >= 400 && status < 500) return 'client';
   return 'server';
@@ -49,7 +54,7 @@ async function errorFrom(response) {
   }
   const detail = body && typeof body === 'object' ? body.error : null;
   const message = typeof detail?.message === 'string' ? detail.message : `HTTP ${response.status}`;
-  return new ApiError(kindOf(response.status), response.status, message,
+  return new ApiError(kindOf(response.status, detail?.code ?? null), response.status, message,
     { code: detail?.code ?? null, errors: detail?.errors ?? null });
 }
 

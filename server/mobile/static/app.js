@@ -4,10 +4,10 @@
 import { t, language, setLanguage } from "./i18n.js";
 import { events } from "./queue.js";
 import { syncNow, startAutoSync } from "./sync.js";
-import { el, clear, toast } from "./ui/dom.js";
+import { el, clear } from "./ui/dom.js";
 import { currentUser, linkDevice, askPersistence, signOut } from "./ui/session.js";
 import { renderSignIn, takeDeviceToken } from "./ui/signin.js";
-import { renderHome } from "./ui/home.js";
+import { renderHome, confirmSignOut } from "./ui/home.js";
 import { renderForms } from "./ui/forms.js";
 import { renderPeople, renderPerson } from "./ui/people_list.js";
 import { renderDrafts, renderOutbox, renderResults } from "./ui/lists.js";
@@ -33,16 +33,31 @@ const app = {
   cleanup: null,
   stopSync: null,
   go,
-  syncNow: () => (app.me ? syncNow().catch(() => null) : null),
+  syncNow: () => (app.me && !app.again ? syncNow().catch(() => null) : null), // not with a dead token
+  again: false, // the token failed: the sign-in screen is shown in "sign in again" mode
   signOut: async () => {
     if (app.stopSync) app.stopSync();
     app.stopSync = null;
     await leave();
     await signOut();
     app.me = null;
+    app.again = false;
     showSignIn();
   },
 };
+
+// the token expired or was revoked (401, 403.1): stop syncing, save an open form as a draft,
+// and ask the same user to sign in again; the outbox, drafts, persons and results stay
+async function signInAgain(notice = null) {
+  if (!app.me) return;
+  if (app.stopSync) app.stopSync();
+  app.stopSync = null;
+  app.again = true;
+  await leave();
+  app.screen = null;
+  tabs.hidden = true;
+  renderSignIn(main, signedIn, notice, { again: app.me.username, onSignOut: () => confirmSignOut(app) });
+}
 
 async function leave() {
   const cleanup = app.cleanup;
@@ -62,7 +77,7 @@ async function go(screen, params = {}) {
 
 function drawTabs() {
   const current = TAB_OF[app.screen] ?? app.screen;
-  tabs.hidden = !app.me;
+  tabs.hidden = !app.me || app.again;
   clear(tabs).append(...TABS.map((name) => el("button", { type: "button", id: `tab-${name}`,
     "aria-current": name === current ? "page" : null, onclick: () => go(name) }, t(`tab_${name}`))));
 }
@@ -91,6 +106,7 @@ function showSignIn(notice = null) {
 
 async function signedIn(me) {
   app.me = me;
+  app.again = false;
   app.persist = await askPersistence().catch(() => null);
   if (!app.stopSync) app.stopSync = startAutoSync();
   await go("home");
@@ -100,8 +116,8 @@ async function signedIn(me) {
 function watchSync() {
   events.addEventListener("sync-state", (event) => {
     app.sync = event.detail;
-    if (event.detail.state === "error" && event.detail.reason === "auth" && app.me) {
-      toast(event.detail.message || t("device_failed"));
+    if (event.detail.state === "error" && event.detail.reason === "auth" && app.me && !app.again) {
+      signInAgain(event.detail.message || null);
     }
   });
   events.addEventListener("data-changed", () => {
@@ -116,11 +132,17 @@ function watchNetwork() {
   };
   window.addEventListener("online", changed);
   window.addEventListener("offline", changed);
-  document.getElementById("lang-switch").addEventListener("click", () => {
+  document.getElementById("lang-switch").addEventListener("click", async () => {
     setLanguage(language() === "vi" ? "en" : "vi");
     drawChrome();
     if (!app.me) showSignIn();
+    else if (app.again) { app.again = false; signInAgain(); }
     else if (app.screen !== "form") go(app.screen, app.params);
+    else {
+      // an open form reopens in the new language from its draft, answers kept
+      const draftId = app.saveOpenForm ? await app.saveOpenForm().catch(() => null) : null;
+      go("form", draftId ? { draftId } : app.params);
+    }
   });
 }
 

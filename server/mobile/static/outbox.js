@@ -6,13 +6,24 @@
 // An outbox row (store `outbox`, key instance_id) is the file Item of the contract
 //   {client_id, instance_id, form_id, form_version, xml, attachments: {name: base64}, created_at}
 // plus {state: "waiting"|"sending"|"rejected", attempts, next_try_at (ms since epoch, a number),
-//   reason (null or the server's reason), queued_at (ISO), person_id (null or the person's id)}.
+//   reason (null or the server's reason), queued_at (ISO), person_id (null or the person's id),
+//   username (who filled it: the user signed in when it was queued; an imported one keeps the
+//   file's username), sender (the account that may send it: who queued it, who imported it, or
+//   who took it over after a confirm)}. A row of another account is never sent silently.
 // "sending" is never written by sync.js; a row found in it (an old app) is treated as waiting.
 //
 // Exports:
 //   MAX_BATCH (100), MAX_BATCH_BYTES (8 MB), BACKOFF_BASE_MS (5 s), BACKOFF_CAP_MS (15 min)
 //   validateItem(item) -> null | {code, field, message: {vi, en}}
-//   newRow(item, now, extra?) -> an outbox row, waiting, due at once
+//   newRow(item, now, extra?) -> an outbox row, waiting, due at once (extra: person_id, username, sender)
+//   sendableBy(row, username) -> may `username` send it (its sender, else who filled it; a row
+//       with neither, from an older app, by anyone)
+//   othersWaiting(rows, username) -> [{username: who filled, count, ids}] the rows `username`
+//       may not send, by who filled them
+//   countRows(rows, username) -> {waiting, rejected, foreign, others}: waiting and rejected of
+//       the rows `username` may send; foreign = how many others' rows (othersWaiting)
+//   adoptRows(rows, filledBy, username, now) -> the rows filledBy filled that username may not
+//       send, now sent by username (waiting ones due at once)
 //   enqueue({outbox, sent}, item, now) -> {action: "add", row} | {action: "skip", why: "queued"|"sent"}
 //                                        | {action: "invalid", problem}
 //   isWaiting(row), nextBatch(rows, now, max?, maxBytes?) -> rows to send, oldest first
@@ -20,8 +31,10 @@
 //   nextWakeAt(rows) -> the earliest next_try_at of waiting rows, or null
 //   backoff(attempts, random?) -> ms to wait after the attempts-th failed try
 //   applyResults(batch, results|null, now, random?) -> {sent: [sentRow], rejected: [row], retry: [row]}
+//       a "rejected" answer whose reason has a 5xx code (500.1, 503.1: a server fault) is a retry
+//   serverFault(result) -> true when a result's reason starts with a 5xx code
 //   retryRow(row, now) -> a rejected row put back to waiting (the collaborator asked)
-//   mergeImport(existingRows|ids, sentRows|ids, fileItems, now)
+//   mergeImport(existingRows|ids, sentRows|ids, fileItems, now, {username (the file's), sender (the importer)}?)
 //       -> {add: [row], skipped: [{instance_id, why}], invalid: [{index, instance_id, problem}]}
 //   toItem(row) -> the contract's file Item (no state fields)
 
@@ -104,7 +117,44 @@ export function newRow(item, now, extra = {}) {
     next_try_at: now,
     reason: null,
     queued_at: new Date(now).toISOString(),
+    username: extra.username ?? null,
+    sender: extra.sender ?? extra.username ?? null,
   };
+}
+
+/** May `username` send `row`? Its sender, else who filled it; a row with neither (an older app's) anyone. */
+export function sendableBy(row, username) {
+  const owner = row.sender ?? row.username ?? null;
+  return owner === null || owner === username;
+}
+
+/** The rows `username` may not send, by who filled them (sorted by that name). */
+export function othersWaiting(rows, username) {
+  const groups = new Map();
+  for (const row of [...rows].sort(byAge)) {
+    if (sendableBy(row, username)) continue;
+    const who = row.username ?? row.sender;
+    if (!groups.has(who)) groups.set(who, { username: who, count: 0, ids: [] });
+    const group = groups.get(who);
+    group.count += 1;
+    group.ids.push(row.instance_id);
+  }
+  return [...groups.values()].sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+}
+
+/** The outbox as `username` sees it: their waiting and rejected rows, and the others' apart. */
+export function countRows(rows, username) {
+  const own = rows.filter((row) => sendableBy(row, username));
+  const waiting = own.filter(isWaiting).length;
+  return { waiting, rejected: own.length - waiting, foreign: rows.length - own.length,
+    others: othersWaiting(rows, username) };
+}
+
+/** `filledBy`'s rows handed to `username` (who confirmed the server will record them as sender). */
+export function adoptRows(rows, filledBy, username, now) {
+  return rows.filter((row) => !sendableBy(row, username) && (row.username ?? row.sender) === filledBy)
+    .sort(byAge)
+    .map((row) => ({ ...row, sender: username, ...(isWaiting(row) ? { next_try_at: now } : {}) }));
 }
 
 function idSet(rowsOrIds) {
@@ -209,11 +259,17 @@ function sentRow(row, result, now) {
   };
 }
 
+/** A "rejected" answer whose reason's code is 5xx ("500.1: …"): the server failed, not the form. */
+export function serverFault(result) {
+  return /^5\d\d\.\d+\b/.test(String(result?.reason ?? ''));
+}
+
 /**
  * What the answer to one sync call does to its batch. `results` is the server's `results`
  * list, or null when the call answered nothing (5xx, network failure, timeout).
  * accepted/duplicate -> `sent` (the row leaves the outbox); rejected -> `rejected` (kept, with
- * the reason, not retried by itself); no result (or an unknown status) -> `retry` with one more
+ * the reason, not retried by itself) unless its reason's code is 5xx (500.1: the server failed on
+ * that item: it waits like an unanswered one); no result (or an unknown status) -> `retry` with one more
  * attempt and a back-off (one random spread for the call, so its rows go together again).
  */
 export function applyResults(batch, results, now, random = Math.random) {
@@ -231,7 +287,7 @@ export function applyResults(batch, results, now, random = Math.random) {
     const status = result?.status;
     if (status === 'accepted' || status === 'duplicate') {
       outcome.sent.push(sentRow(row, result, now));
-    } else if (status === 'rejected') {
+    } else if (status === 'rejected' && !serverFault(result)) {
       outcome.rejected.push({
         ...row, state: 'rejected', attempts: (row.attempts ?? 0) + 1,
         reason: result.reason || result.message || 'rejected', rejected_at: new Date(now).toISOString(),
@@ -258,7 +314,7 @@ export function retryRow(row, now) {
  * What an imported file's items add to this outbox: `add` (new waiting rows), `skipped`
  * (already queued, already sent, or repeated in the file) and `invalid` (with the reason).
  */
-export function mergeImport(existing, sent, fileItems, now) {
+export function mergeImport(existing, sent, fileItems, now, extra = {}) {
   const queued = idSet(existing);
   const done = idSet(sent);
   const seen = new Set();
@@ -272,7 +328,7 @@ export function mergeImport(existing, sent, fileItems, now) {
     else if (seen.has(id)) result.skipped.push({ instance_id: id, why: 'repeated' });
     else {
       seen.add(id);
-      result.add.push(newRow(item, now));
+      result.add.push(newRow(item, now, { username: extra.username ?? null, sender: extra.sender ?? null }));
     }
   });
   return result;

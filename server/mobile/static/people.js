@@ -14,6 +14,13 @@
 //   searchPersons(persons, query, {limit?}) -> persons whose name words start with every
 //       query word (any order), best first; an empty query gives all persons by name
 //   vietnamToday(nowMs?) -> "yyyy-mm-dd", today in Vietnam (UTC+7, no daylight saving)
+//   FULL_PULL_EVERY_MS (a day)
+//   fullPullDue({cursor, lastFull (ms|null), now, every?}) -> pull everything again? (no cursor:
+//       a first sign-in; else when `every` has passed since the last full pull)
+//   leftAfterFullPull({persons: [id], cases: [{id, person_id}]}, {persons: Set, cases: Set}, keep?)
+//       -> {persons: [id], cases: [id]} what the phone holds that a complete full pull did not
+//          return (consent withdrawn, merged, moved away): to delete; persons in `keep` (used by
+//          a draft) and their cases stay
 //   dueList(cases, personsById, {today?, myUserId?, mineOnly?, kinds?})
 //       -> [{person_id, person, case_id, action, actions, overdue, urgent, mine}] one per person
 //          with open work, most pressing first: urgent, overdue, assigned to me, due date, name
@@ -159,4 +166,26 @@ export function dueList(cases, personsById, options = {}) {
     });
   }
   return entries.sort(entryOrder);
+}
+
+// --- the full pull ----------------------------------------------------------------------------
+// The changes feed sends only what the collaborator may see, so a person who left their area
+// (consent withdrawn, merged into another record, moved to another commune) is never sent as
+// "gone". A pull from no cursor returns everything visible; what it did not return goes.
+
+export const FULL_PULL_EVERY_MS = 24 * 60 * 60 * 1000;
+
+/** Whether this sync pulls everything again (no cursor, or `every` ms since the last full pull). */
+export function fullPullDue({ cursor, lastFull, now, every = FULL_PULL_EVERY_MS }) {
+  if (!cursor || typeof lastFull !== 'number') return true;
+  return now - lastFull >= every || lastFull > now;
+}
+
+/** What the phone holds that a complete full pull did not return (persons a draft uses stay). */
+export function leftAfterFullPull(local, seen, keep = new Set()) {
+  const persons = local.persons.filter((id) => !seen.persons.has(id) && !keep.has(id));
+  const kept = new Set(local.persons.filter((id) => !persons.includes(id)));
+  const cases = local.cases.filter((row) => !seen.cases.has(row.id)
+    && !(keep.has(row.person_id) && kept.has(row.person_id))).map((row) => row.id);
+  return { persons, cases };
 }

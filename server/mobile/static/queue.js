@@ -16,10 +16,12 @@
 //   queueForm(item, {personId?}) -> {action: "add"|"skip"|"invalid", row?, why?, problem?}
 //       item = contract Item (xml already finalized, see xml.js). In ONE transaction: the row
 //       is added to `outbox` and the draft with the same instance_id is deleted.
-//   outboxCounts() -> {waiting, rejected}
+//   outboxCounts() -> {waiting, rejected, foreign, others} (outbox.js countRows, for the user signed in)
+//   adoptWaiting(filledBy) -> how many of filledBy's forms are now sent under the signed-in account
 //   retryRejected(instanceId), discardRejected(instanceId) (the UI asks the collaborator first;
 //       only a rejected row can be discarded)
-//   exportWaiting({origin?}) -> transfer.buildExport(…) of the outbox, username and commune from meta "me"
+//   exportWaiting({origin?, filledBy?}) -> transfer.buildExport(…) of the outbox (only the forms
+//       filledBy filled, with that username, when given), username and commune from meta "me"
 //   importFile(text) -> {ok: false, problem} | {ok: true, header, added: n,
 //       skipped: [{instance_id, why}], invalid: [{index, instance_id, problem}]}
 //   saveDraft({instance_id, form_id, form_version, person_id, xml}) -> the stored draft
@@ -28,7 +30,7 @@
 //   pruneSent(now?, days = 30) -> how many sent rows older than `days` were removed
 
 import * as db from './db.js';
-import { enqueue, mergeImport, retryRow, isWaiting } from './outbox.js';
+import { adoptRows, countRows, enqueue, mergeImport, retryRow } from './outbox.js';
 import { buildExport, parseExport } from './transfer.js';
 import { personIdOf } from './xml.js';
 
@@ -39,10 +41,25 @@ export function emit(type, detail = {}) {
   events.dispatchEvent(new CustomEvent(type, { detail }));
 }
 
+async function myName() {
+  return (await db.getMeta('me'))?.username ?? null;
+}
+
 export async function outboxCounts() {
-  const rows = await db.all('outbox');
-  const waiting = rows.filter(isWaiting).length;
-  return { waiting, rejected: rows.length - waiting };
+  const [rows, me] = await Promise.all([db.all('outbox'), myName()]);
+  return countRows(rows, me);
+}
+
+/** The forms `filledBy` filled, sent from now on under the account signed in (the UI asked). */
+export async function adoptWaiting(filledBy) {
+  const me = await myName();
+  const count = await db.tx(['outbox'], 'readwrite', async (t) => {
+    const rows = adoptRows(await t.all('outbox'), filledBy, me, Date.now());
+    await Promise.all(rows.map((row) => t.put('outbox', row)));
+    return rows.length;
+  });
+  await announceOutbox();
+  return count;
 }
 
 export async function announceOutbox() {
@@ -54,11 +71,12 @@ export async function announceOutbox() {
 export async function queueForm(item, { personId = undefined } = {}) {
   const now = Date.now();
   const person = personId === undefined ? personIdOf(item.xml ?? '') : personId;
+  const username = await myName();
   const decision = await db.tx(['outbox', 'sent', 'drafts'], 'readwrite', async (t) => {
     const [queued, sent] = await Promise.all([t.get('outbox', item.instance_id ?? ''),
       t.get('sent', item.instance_id ?? '')]);
     const answer = enqueue({ outbox: queued ? [queued] : [], sent: sent ? [sent] : [] }, item, now,
-      { person_id: person });
+      { person_id: person, username });
     if (answer.action === 'add') {
       await Promise.all([t.put('outbox', answer.row), t.del('drafts', item.instance_id)]);
     } else if (answer.action === 'skip') {
@@ -107,19 +125,23 @@ export const retryRejected = (instanceId) => changeRejected(instanceId,
 export const discardRejected = (instanceId) => changeRejected(instanceId,
   (t) => t.del('outbox', instanceId));
 
-export async function exportWaiting({ origin = globalThis.location?.origin ?? null } = {}) {
+export async function exportWaiting({ origin = globalThis.location?.origin ?? null, filledBy = null } = {}) {
   const [rows, me] = await Promise.all([db.all('outbox'), db.getMeta('me')]);
-  return buildExport(rows, { username: me?.username ?? null, commune: me?.commune?.code ?? null,
-    origin, now: Date.now() });
+  const chosen = filledBy === null ? rows : rows.filter((row) => (row.username ?? row.sender) === filledBy);
+  return buildExport(chosen, { username: filledBy ?? me?.username ?? null,
+    commune: me?.commune?.code ?? null, origin, now: Date.now() });
 }
 
 export async function importFile(text) {
   const parsed = parseExport(text);
   if (!parsed.ok) return parsed;
   const now = Date.now();
+  const me = await myName();
   const merged = await db.tx(['outbox', 'sent'], 'readwrite', async (t) => {
     const [queued, sent] = await Promise.all([t.keys('outbox'), t.keys('sent')]);
-    const result = mergeImport(queued, sent, parsed.items, now);
+    // who filled them: the file's user; importing them is choosing to send them
+    const result = mergeImport(queued, sent, parsed.items, now,
+      { username: parsed.header.username ?? me, sender: me });
     await Promise.all(result.add.map((row) => t.put('outbox', { ...row, person_id: personIdOf(row.xml) })));
     return result;
   });

@@ -4,7 +4,8 @@
 // Nothing is lost: a row leaves `outbox` only in the IndexedDB transaction that writes its
 // `sent` row, only on `accepted` or `duplicate`; each call's answers are committed before the
 // next call; "sending" is never stored, so a reload mid-sync resends and the server answers
-// `duplicate`. A 401/403 stops the sync and drops nothing.
+// `duplicate`. A 401/403 stops the sync and drops nothing. Only the rows the signed-in user may
+// send go (outbox.js sendableBy): another user's waiting forms wait for a choice on the home screen.
 //
 // Exports:
 //   events (from queue.js: "outbox-changed", "sync-state", "results", "data-changed")
@@ -12,8 +13,14 @@
 //   syncOutbox(deps?, {force}) -> {sent: n, rejected: n, stopped: null|"offline"|"auth"|"server"|"client"}
 //       force: every waiting row goes once in this run, back-off or not (the collaborator
 //       asked, or the network just came back); without it only rows whose back-off is over
-//   pullChanges(deps?) -> {persons: n, cases: n, forms: bool}
-//   refreshForms(deps?) -> downloads changed forms and media; keeps older versions in use
+//   pullChanges(deps?) -> {persons: n, cases: n, forms: bool, removed: n}
+//       a FULL pull (from no cursor) at sign-in and then at most once a day (meta
+//       "full_pull_every_ms" may shorten it; meta "full_pull_at" is the last one): at its end
+//       (no `more`) the persons and cases it did not return are deleted (people.js
+//       leftAfterFullPull): consent withdrawn, merged, moved to another commune
+//   refreshForms(deps?) -> downloads changed forms and media; keeps older versions in use; a
+//       form is stored under the id and version its downloaded XForm declares (a version
+//       published between the listing and the download is not filed under the older one)
 //   syncNow(deps?, {force = true}) -> one full sync (outbox, then changes); one at a time
 //       (memory lock and navigator.locks across tabs): a call while one runs gets the running
 //       one's promise. Called by the UI (button, a form just queued) it sends every waiting
@@ -25,8 +32,10 @@
 
 import * as store from './db.js';
 import { createApi } from './api.js';
-import { MAX_BATCH, applyResults, nextBatch, nextWakeAt, rejectRow } from './outbox.js';
+import { MAX_BATCH, applyResults, nextBatch, nextWakeAt, rejectRow, sendableBy } from './outbox.js';
 import { announceOutbox, emit, events, pruneSent } from './queue.js';
+import { FULL_PULL_EVERY_MS, fullPullDue, leftAfterFullPull } from './people.js';
+import { formIdentity } from './xml.js';
 
 export { events };
 export const PULL_INTERVAL_MS = 10 * 60 * 1000;
@@ -76,8 +85,10 @@ export async function syncOutbox(deps = defaultDeps(), { force = false } = {}) {
   const eligible = (rows) => (force
     ? rows.map((row) => (tried.has(row.instance_id) ? row : { ...row, next_try_at: 0 })) : rows);
   let max = MAX_BATCH;
+  const me = (await deps.db.getMeta('me'))?.username ?? null;
   for (;;) {
-    const batch = nextBatch(eligible(await deps.db.all('outbox')), deps.now(), max);
+    const mine = (await deps.db.all('outbox')).filter((row) => sendableBy(row, me)); // never another's
+    const batch = nextBatch(eligible(mine), deps.now(), max);
     if (batch.length === 0) break;
     emit('sync-state', { state: 'syncing', sending: batch.length });
     const { results, error } = await sendBatch(deps, batch);
@@ -124,30 +135,62 @@ async function formsDiffer(db, versions) {
   return versions.some((entry) => !known.has(`${entry.form_id}@${entry.version}#${entry.hash}`));
 }
 
+// after a complete full pull: delete the persons and cases it did not return (they left the
+// collaborator's area); a person a draft uses stays until the draft is done
+async function dropLeftovers(db, seen) {
+  return db.tx(['persons', 'cases', 'drafts'], 'readwrite', async (t) => {
+    const [persons, cases, drafts] = await Promise.all([t.keys('persons'), t.all('cases'), t.all('drafts')]);
+    const keep = new Set(drafts.map((draft) => draft.person_id).filter(Boolean));
+    const gone = leftAfterFullPull({ persons, cases: cases.map((row) => ({ id: row.id, person_id: row.person_id })) },
+      seen, keep);
+    await Promise.all([...gone.persons.map((id) => t.del('persons', id)), ...gone.cases.map((id) => t.del('cases', id))]);
+    return gone.persons.length + gone.cases.length;
+  });
+}
+
 export async function pullChanges(deps = defaultDeps()) {
-  const totals = { persons: 0, cases: 0, forms: false };
+  const totals = { persons: 0, cases: 0, forms: false, removed: 0 };
   let cursor = await deps.db.getMeta('cursor');
+  const every = (await deps.db.getMeta('full_pull_every_ms')) ?? FULL_PULL_EVERY_MS;
+  const full = fullPullDue({ cursor, lastFull: await deps.db.getMeta('full_pull_at'), now: deps.now(), every });
+  const seen = full ? { persons: new Set(), cases: new Set() } : null;
+  if (full) cursor = null;
+  let complete = false;
   let formsChanged = (await deps.db.count('forms')) === 0;
   for (let page = 0; page < MAX_PAGES; page += 1) {
     const answer = await deps.api.get('/sync/changes', { query: { cursor: cursor || null } });
     const stored = await storePage(deps.db, answer);
     totals.persons += stored.persons;
     totals.cases += stored.cases;
+    for (const person of seen ? answer.persons ?? [] : []) seen.persons.add(person.id);
+    for (const row of seen ? answer.cases ?? [] : []) seen.cases.add(row.id);
     formsChanged = formsChanged || await formsDiffer(deps.db, answer.form_versions);
+    if (!answer.more) complete = true;
     if (!answer.more || !answer.cursor || answer.cursor === cursor) break;
     cursor = answer.cursor;
   }
+  if (full && complete) {
+    totals.removed = await dropLeftovers(deps.db, seen);
+    await deps.db.setMeta('full_pull_at', deps.now());
+  }
   if (formsChanged) totals.forms = await refreshForms(deps);
   await deps.db.setMeta('last_sync', new Date(deps.now()).toISOString());
-  if (totals.persons || totals.cases || totals.forms) emit('data-changed', totals);
+  if (totals.persons || totals.cases || totals.forms || totals.removed) emit('data-changed', totals);
   return totals;
 }
 
 // --- forms -----------------------------------------------------------------------------------
 
-async function download(deps, form, old) {
+// the form as downloaded: the XML served is the CURRENT version, which may be newer than the
+// listing read a moment before; its id and version are read from the XForm itself (xml.js
+// formIdentity), and a version the listing did not describe gets no hash, so the next sync
+// sees it differ and fetches its listing again
+async function download(deps, listed, old) {
+  const xml = old && old.hash === listed.hash && old.xml ? old.xml : await deps.api.text(listed.xml_url, { asGiven: true });
+  const said = formIdentity(xml);
+  const same = !said || (said.formId === listed.form_id && (said.version ?? '') === (listed.version ?? ''));
+  const form = same ? listed : { ...listed, form_id: said.formId, version: said.version ?? '', hash: null };
   const key = store.formKey(form.form_id, form.version);
-  const xml = old && old.hash === form.hash && old.xml ? old.xml : await deps.api.text(form.xml_url, { asGiven: true });
   const blobs = [];
   for (const file of form.media ?? []) {
     const mediaKey = store.mediaKey(form.form_id, form.version, file.name);
@@ -157,7 +200,7 @@ async function download(deps, form, old) {
   const media = Object.fromEntries((form.media ?? []).map((file) => [file.name, { hash: file.hash }]));
   const row = { form_id: form.form_id, version: form.version, title: form.title, hash: form.hash,
     xml, media, current: true, case_list: Boolean(form.case_list) };
-  return { key, row, blobs, changed: !old || old.hash !== form.hash || blobs.length > 0 || !old.current };
+  return { key, row, blobs, changed: !same || !old || old.hash !== form.hash || blobs.length > 0 || !old.current };
 }
 
 function inUse(drafts, outbox) {
@@ -246,7 +289,8 @@ export function scheduleSync(delayMs) {
 }
 
 async function rearm(deps) {
-  const wake = nextWakeAt(await deps.db.all('outbox'));
+  const me = (await deps.db.getMeta('me'))?.username ?? null;
+  const wake = nextWakeAt((await deps.db.all('outbox')).filter((row) => sendableBy(row, me)));
   if (!autoDeps) return; // stopped meanwhile
   scheduleSync(wake === null ? PULL_INTERVAL_MS : wake - deps.now() + 50);
 }

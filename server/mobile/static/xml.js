@@ -16,6 +16,8 @@
 //   instanceIdOf(xml), personIdOf(xml)   (person_id "new" or empty -> null)
 //   finalize(xml, originalInstanceId) -> xml with meta/instanceID = originalInstanceId and no
 //       meta/deprecatedID; throws Error when the instance has no instanceID element
+//   formIdentity(xformXml) -> {formId, version} of an XForm (its primary instance's root: the
+//       first <instance> without an id), or null; refreshForms stores a download under it
 //   escapeText(text), unescapeText(text)
 
 const NAME = '[A-Za-z_][\\w.-]*';
@@ -87,4 +89,19 @@ export function finalize(xml, originalInstanceId) {
   return xml
     .replace(leafPattern('deprecatedID', 'g'), '')
     .replace(instanceId, (whole, prefix, attrs) => `<${prefix}instanceID${attrs ?? ''}>${value}</${prefix}instanceID>`);
+}
+
+/** The form id and version an XForm declares: its primary instance's root element (the first
+ * <instance> without an id attribute), not what a listing said before the download. */
+export function formIdentity(xform) {
+  const text = String(xform ?? '').replace(/<!--[\s\S]*?-->/g, '');
+  const opening = new RegExp(`<(?:${NAME}:)?instance(\\s[^>]*)?>`, 'g');
+  for (let match = opening.exec(text); match; match = opening.exec(text)) {
+    if (match[0].endsWith('/>') || attribute(match[1], 'id') !== null) continue;
+    const attributes = rootTag(text.slice(match.index + match[0].length));
+    if (attributes === null) return null;
+    const formId = attribute(attributes, 'id');
+    return formId ? { formId, version: attribute(attributes, 'version') } : null;
+  }
+  return null;
 }

@@ -4,6 +4,7 @@
 // in static/vendor/); every request goes to this site, with the page's CSRF token.
 import { createApp, h } from "vue";
 import { OdkWebForm, webFormsPlugin } from "@getodk/web-forms";
+import { adaptFormXml } from "sangloc-web-forms-fixes";
 
 const root = document.getElementById("trial");
 const status = document.getElementById("trial-status");
@@ -59,7 +60,7 @@ async function start() {
   if (!response.ok) {
     throw new Error("form " + response.status);
   }
-  const xml = await response.text();
+  const xml = adaptFormXml(await response.text()); // date() of a picked person's dob
   const app = createApp({
     render: () => h(OdkWebForm, {
       formXml: xml,

@@ -28,11 +28,14 @@
 // 6. Its XPath date() refuses a node-set ("Invalid input type for date function: expected
 //    STRING or NUMBER"), which the forms' pre-fill from cases.csv passes it
 //    (date(instance('cases')/root/item[name=…]/dob)); adaptFormXml wraps that path in
-//    string(), which is what XPath 1.0 does implicitly and Collect (JavaRosa) accepts.
+//    string(), which is what XPath 1.0 does implicitly and Collect (JavaRosa) accepts. The fix
+//    lives in server/ui/static/web_forms_fixes.js ("sangloc-web-forms-fixes" in the import
+//    map), shared with the coordinator's form trial page.
 // 7. Its label points at a wrapper, not at a date input or a select's combobox: those
 //    controls are named by their question's label (aria-labelledby), as form_trial.js does.
 import { createApp, h, watch } from "vue";
 import { OdkWebForm, webFormsPlugin } from "@getodk/web-forms";
+import { adaptFormXml } from "sangloc-web-forms-fixes";
 
 export const WEB_FORMS_VERSION = "0.22.0";
 const SAVE_DELAY_MS = 800;
@@ -96,12 +99,7 @@ function nameControls(host) {
   });
 }
 
-const CASES_DATE = /date\((\s*instance\('cases'\)\/root\/item\[[^\]]*\]\/[\w.-]+\s*)\)/g;
-
-/** The form's XML as the engine can run it (workaround 6). */
-export function adaptFormXml(xml) {
-  return xml.replace(CASES_DATE, "date(string($1))");
-}
+export { adaptFormXml }; // workaround 6 (web_forms_fixes.js)
 
 function nodeName(node) {
   return node?.definition?.nodeName ?? node?.definition?.qualifiedName?.localName ?? null;

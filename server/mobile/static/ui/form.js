@@ -4,6 +4,8 @@
 // opened (xml.js's finalize: a draft reopened in the engine's edit mode keeps its id).
 // The engine gets the form's media from IndexedDB and a cases.csv holding only the picked
 // person (people.js), never the whole commune.
+// While it is shown, app.saveOpenForm() saves the answers as a draft and answers its id (the
+// language switch reopens the form from it in the other language, answers kept).
 // Exports: renderForm(main, app, {formId?, personId?, draftId?}) -> cleanup
 import * as db from "../db.js";
 import { casesCsv } from "../people.js";
@@ -89,6 +91,13 @@ export async function renderForm(main, app, params) {
     },
   });
   status.textContent = "";
+  // the language switch: save the answers as a draft now; the form reopens from it (app.js)
+  app.saveOpenForm = async () => {
+    const xml = controller.instanceXml();
+    if (submitted || !xml) return null;
+    await saveDraft(xml);
+    return instanceId;
+  };
   const flush = () => {
     if (document.visibilityState === "hidden") controller.flush();
   };
@@ -107,6 +116,7 @@ export async function renderForm(main, app, params) {
     app.go("drafts");
   });
   return () => {
+    app.saveOpenForm = null;
     document.removeEventListener("visibilitychange", flush);
     window.removeEventListener("pagehide", onHide);
     controller.destroy();

@@ -1,15 +1,15 @@
 // home.js — the home screen: who and where, network state, how many forms wait, storage
 // safety (persistent storage granted or not), sync now and the last sync, export and import
 // of the waiting forms, and sign-out (with a warning while anything is unsent).
-// Exports: renderHome(main, app) -> cleanup
+// Exports: renderHome(main, app) -> cleanup, confirmSignOut(app), downloadWaiting()
 import * as db from "../db.js";
 import { t, formatDateTime } from "../i18n.js";
-import { events, outboxCounts, exportWaiting, importFile } from "../queue.js";
+import { events, outboxCounts, exportWaiting, importFile, adoptWaiting } from "../queue.js";
 import { el, toast, confirmDialog, fill } from "./dom.js";
 
 /** Downloads the waiting forms as a file; false when nothing waits. */
-export async function downloadWaiting() {
-  const built = await exportWaiting();
+export async function downloadWaiting(filledBy = null) { // filledBy: only that user's forms
+  const built = await exportWaiting(typeof filledBy === "string" ? { filledBy } : {});
   if (!built.count) {
     toast(t("export_none"));
     return false;
@@ -46,9 +46,10 @@ async function importChosen(input) {
   toast(t("import_done", { added: result.added, skipped: result.skipped.length, invalid: result.invalid.length }));
 }
 
-async function confirmSignOut(app) {
+/** Sign-out, asking first (and offering the export) while anything is unsent. */
+export async function confirmSignOut(app) {
   const [counts, drafts] = await Promise.all([outboxCounts(), db.count("drafts")]);
-  const waiting = counts.waiting + counts.rejected;
+  const waiting = counts.waiting + counts.rejected + counts.foreign;
   if (waiting + drafts > 0) {
     const choice = await confirmDialog({ id: "signout-confirm", title: t("signout_title"),
       text: t("signout_text", { waiting, drafts }), buttons: [
@@ -62,11 +63,38 @@ async function confirmSignOut(app) {
   await app.signOut();
 }
 
+/** Another user's waiting forms: said, never sent silently; sent under this account after a
+ * confirm that says the server records this user as the sender, or exported to a file. */
+function othersCard(group, app) {
+  const send = async () => {
+    const choice = await confirmDialog({ id: "others-confirm", title: t("others_confirm_title", { name: group.username }),
+      text: t("others_confirm_text", { me: app.me.username, count: group.count, name: group.username }), buttons: [
+        { id: "others-confirm-yes", label: t("others_confirm_yes"), value: true, class: "" },
+        { id: "others-confirm-no", label: t("cancel"), value: false, class: "secondary" },
+      ] });
+    if (!choice) return;
+    await adoptWaiting(group.username);
+    app.syncNow();
+  };
+  return el("div", { class: "card state-warn", "data-others": group.username },
+    el("p", { class: "item-title others-waiting" }, t("others_waiting", { count: group.count, name: group.username })),
+    el("p", { class: "muted" }, t("others_note", { name: group.username })),
+    el("div", { class: "stack" },
+      el("button", { type: "button", class: "others-send", onclick: send }, t("others_send")),
+      el("button", { type: "button", class: "secondary others-export", onclick: () => downloadWaiting(group.username) },
+        t("others_export"))));
+}
+
 export function renderHome(main, app) {
   const me = app.me;
   const count = el("strong", { id: "outbox-count" }, "0");
-  const rejectedNote = el("p", { class: "reason" });
+  const rejectedCount = el("strong", { id: "rejected-count" }, "0");
+  const rejectedRow = el("div", { id: "rejected-row", hidden: true },
+    el("div", { class: "stat reason" }, el("span", {}, t("rejected_forms")), rejectedCount),
+    el("div", { class: "stack" }, el("button", { id: "rejected-link", type: "button", class: "secondary",
+      onclick: () => app.go("outbox") }, t("rejected_open"))));
   const draftsCount = el("strong", { id: "drafts-count" }, "0");
+  const others = el("div", { id: "others-waiting" });
   const status = el("p", { id: "sync-status", "data-state": app.sync.state, role: "status" }, syncText(app.sync));
   const last = el("p", { id: "last-sync", class: "muted" });
   const persist = el("p", { id: "persist-status", "data-granted": String(app.persist === true) },
@@ -80,9 +108,11 @@ export function renderHome(main, app) {
 
   async function refresh() {
     const [counts, drafts, lastSync] = await Promise.all([outboxCounts(), db.count("drafts"), db.getMeta("last_sync")]);
-    count.textContent = String(counts.waiting + counts.rejected);
-    rejectedNote.textContent = counts.rejected ? `${t("rejected")}: ${counts.rejected}` : "";
+    count.textContent = String(counts.waiting); // waiting to go; the rejected ones apart
+    rejectedCount.textContent = String(counts.rejected);
+    rejectedRow.hidden = counts.rejected === 0;
     draftsCount.textContent = String(drafts);
+    fill(others, ...counts.others.map((group) => othersCard(group, app)));
     last.textContent = lastSync ? t("last_sync", { when: formatDateTime(lastSync) }) : t("never_synced");
   }
   const onState = (event) => {
@@ -98,12 +128,13 @@ export function renderHome(main, app) {
     el("h1", {}, t("hello", { name: me.username })),
     me.commune ? el("p", { class: "muted" }, t("commune", { name: me.commune.name })) : null,
     el("div", { class: "card" },
-      el("div", { class: "stat" }, el("span", {}, t("waiting_forms")), count), rejectedNote,
+      el("div", { class: "stat" }, el("span", {}, t("waiting_forms")), count), rejectedRow,
       el("div", { class: "stat" }, el("span", {}, t("drafts_count")), draftsCount)),
+    others,
     el("div", { class: "card" }, status, last, el("div", { class: "stack" }, syncButton)),
     persist,
     el("div", { class: "card stack" },
-      el("button", { id: "export-waiting", type: "button", class: "secondary", onclick: downloadWaiting }, t("export_waiting")),
+      el("button", { id: "export-waiting", type: "button", class: "secondary", onclick: () => downloadWaiting() }, t("export_waiting")),
       fileInput, el("label", { class: "file-label button secondary", for: "import-waiting" }, t("import_waiting"))),
     el("div", { class: "stack" },
       el("button", { id: "signout", type: "button", class: "danger", onclick: () => confirmSignOut(app) }, t("signout"))));

@@ -45,6 +45,8 @@ export function renderOutbox(main, app) {
         el("p", { class: "item-title" }, nameOf(row)),
         el("p", {}, el("span", { class: `tag ${state}` }, t(state)), " ",
           el("span", { class: "muted" }, formatDateTime(row.queued_at))),
+        row.username && row.username !== app.me?.username
+          ? el("p", { class: "muted filled-by" }, t("filled_by", { name: row.username })) : null,
         row.reason ? el("p", { class: "reason" }, t("reason", { reason: row.reason })) : null,
         row.attempts ? el("p", { class: "muted" }, t("attempts", { count: row.attempts })) : null,
         state === "rejected" ? el("div", { class: "row" },

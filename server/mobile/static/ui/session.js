@@ -5,9 +5,13 @@
 // cases, drafts, forms, media, results), but the `outbox` store is deleted only when it is
 // empty (then the whole database goes). The screen asks first when anything waits.
 //
+// Signing in again (the token expired or was revoked: api.js's "auth") keeps everything; only
+// the same user may do it (`again`: the username whose data the phone holds). Another user's
+// new token is revoked at once and OtherUserError thrown: they sign out first.
+//
 // Exports: api (api.js, with the stored token), currentUser() -> me|null, signIn(username,
-//   password), linkDevice(token), refreshMe(), askPersistence() -> true|false|null,
-//   signOut()
+//   password, {again?}), OtherUserError, linkDevice(token), refreshMe(),
+//   askPersistence() -> true|false|null, signOut()
 import * as db from "../db.js";
 import { createApi } from "../api.js";
 
@@ -27,8 +31,14 @@ async function keep(newToken, me) {
   return me;
 }
 
-export async function signIn(username, password) {
+export class OtherUserError extends Error {}
+
+export async function signIn(username, password, { again = null } = {}) {
   const answer = await api.post("/session", { username, password });
+  if (again && answer.me?.username !== again) {
+    await createApi({ getToken: () => answer.token }).del("/session").catch(() => null);
+    throw new OtherUserError(again);
+  }
   return keep(answer.token, answer.me);
 }
 
