@@ -13,7 +13,13 @@ from flask.cli import with_appcontext
 
 from server.boundary import transaction
 from server.cli.common import cli_errors, echo_rows, public_url, split_codes
-from server.collect_settings import project_name, server_url, settings_payload, write_qr_png
+from server.collect_settings import (
+    mobile_app_url,
+    project_name,
+    server_url,
+    settings_payload,
+    write_qr_png,
+)
 from server.models.user import ROLES
 from server.services.access import api_tokens, areas, users
 from server.services.audit import SYSTEM
@@ -89,7 +95,8 @@ def app_users_create(name: str, commune: str, collaborator: str | None, as_json:
         unit = created.app_user.commune
         info = {"name": name, "commune": unit.code, "commune_name": unit.name,
                 "collaborator": created.app_user.user.username,
-                "server_url": server_url(public_url(), created.token)}
+                "server_url": server_url(public_url(), created.token),
+                "app_url": mobile_app_url(public_url(), created.token)}
     payload = settings_payload(info["server_url"], project_name(unit.name))
     if qr is not None:
         write_qr_png(payload, qr)
@@ -98,6 +105,7 @@ def app_users_create(name: str, commune: str, collaborator: str | None, as_json:
     else:
         click.echo(f"app user {name} for {unit.name} ({unit.code})")
         click.echo(f"ODK Collect server URL (shown once): {info['server_url']}")
+        click.echo(f"mobile web app link (shown once): {info['app_url']}")
 
 
 @app_users_group.command("revoke")

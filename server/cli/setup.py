@@ -19,7 +19,7 @@ from flask_migrate import upgrade
 
 from server.boundary import transaction
 from server.cli.common import cli_errors, public_url
-from server.collect_settings import server_url, settings_payload, write_qr_png
+from server.collect_settings import mobile_app_url, server_url, settings_payload, write_qr_png
 from server.services.access import areas, users
 from server.services.audit import SYSTEM
 from server.services.forms import publishing
@@ -70,5 +70,7 @@ def first_run_box() -> list[str]:
         f"Thiết bị cộng tác viên thử / Demo collaborator device ({created.commune_name}):",
         f"  ODK Collect server URL: {url}",
         f"  QR code (Collect > Cài đặt > Quét mã / Settings > Scan QR): {qr}",
+        f"  Ứng dụng trên trình duyệt, không cần Collect / Browser app, no Collect: "
+        f"{mobile_app_url(public_url(), created.token)}",
         "=" * 88,
     ]

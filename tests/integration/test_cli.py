@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,10 @@ def test_app_users_create_json_qr_and_revoke(runner, tmp_path, client):
     settings = decode_payload(info["qr_payload"])
     assert settings["general"]["server_url"] == info["server_url"]
     assert db.session.scalar(select(AppUser.token_hash)) != token  # only a hash is stored
+    # the same device's link to the mobile web app: its token in the fragment
+    assert info["app_url"] == f"http://sangloc.test/m/#device={token}"
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200 and me.get_json()["device"] is True
     headers = {"X-OpenRosa-Version": "1.0"}
     assert client.get(f"/key/{token}/formList", headers=headers).status_code == 200
     assert invoke(runner, "app-users", "revoke", "ctv-ba-dinh").exit_code == 0
@@ -209,6 +214,8 @@ def test_init_is_idempotent_and_publishes_bundled_forms(runner):
     first = invoke(runner, "init", "--demo")
     assert first.exit_code == 0, first.output
     assert "Admin login:" in first.output and "/key/" in first.output
+    collect_token = re.search(r"/key/(\S+)", first.output)[1]
+    assert f"/m/#device={collect_token}" in first.output  # the browser app, same device
     published = db.session.scalar(select(func.count()).select_from(FormVersion))
     second = invoke(runner, "init", "--demo")
     assert second.exit_code == 0, second.output
