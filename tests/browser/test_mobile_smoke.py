@@ -36,7 +36,7 @@ def app_server(sqlite_template, tmp_path_factory):
 
 def _answer_phq9(page) -> None:
     page.get_by_text("Có, đồng ý").click()
-    page.locator(".question-container", has_text="Cách ghi nhận sự đồng ý") \
+    page.locator("#form-host .question-container", has_text="Cách ghi nhận sự đồng ý") \
         .locator("input").first.check()
     date = page.locator("input.p-datepicker-input").first
     date.click()
@@ -45,12 +45,12 @@ def _answer_phq9(page) -> None:
     page.keyboard.press("Escape")
     assert "Tháng" in months and months.index("T2") < months.index("CN")  # Monday first
     assert date.input_value() == "05/03/1990"
-    page.locator(".question-container", has_text="Họ và tên").locator("input").fill("Lê Thị Hoa")
+    page.locator("#form-host .question-container", has_text="Họ và tên").locator("input").fill("Lê Thị Hoa")
     page.get_by_text("Nữ", exact=True).click()
-    page.locator(".question-container", has_text="Xã / phường") \
+    page.locator("#form-host .question-container", has_text="Xã / phường") \
         .locator("[role=combobox]").click()
     page.locator("li[role=option]").first.click()
-    items = page.locator(".question-container", has_text="Không ngày nào")
+    items = page.locator("#form-host .question-container", has_text="Không ngày nào")
     for index in range(items.count()):
         items.nth(index).get_by_text("Không ngày nào").first.click()
 

@@ -12,6 +12,8 @@ import { renderForms } from "./ui/forms.js";
 import { renderPeople, renderPerson } from "./ui/people_list.js";
 import { renderDrafts, renderOutbox, renderResults } from "./ui/lists.js";
 import { renderForm } from "./ui/form.js";
+import { warmUp } from "./ui/engine.js";
+import * as db from "./db.js";
 
 const main = document.getElementById("screen");
 const tabs = document.getElementById("tabs");
@@ -111,6 +113,22 @@ async function signedIn(me) {
   if (!app.stopSync) app.stopSync = startAutoSync();
   await go("home");
   app.syncNow();
+  warmEngineOnce();
+}
+
+// The engine's first form of a page load is its slowest (engine.js workaround 8): open one
+// form off screen while the collaborator is still looking at the home screen.
+// Until the first sync has brought a form, each "data-changed" tries again.
+let warmed = false;
+function warmEngineOnce() {
+  if (warmed) return;
+  const idle = window.requestIdleCallback ?? ((callback) => setTimeout(callback, 1000));
+  idle(async () => {
+    const form = warmed ? null : (await db.all("forms")).find((row) => row.current);
+    if (!form || warmed) return;
+    warmed = true;
+    await warmUp(form.xml).catch(() => {});
+  });
 }
 
 function watchSync() {
@@ -121,6 +139,7 @@ function watchSync() {
     }
   });
   events.addEventListener("data-changed", () => {
+    if (app.me) warmEngineOnce();
     if (["people", "forms"].includes(app.screen)) go(app.screen, app.params);
   });
 }

@@ -8,6 +8,7 @@
 //             onChange(instanceXml), onSubmit(instanceXml) -> Promise}
 //   controller: {finish() (the engine checks the answers, then onSubmit), instanceXml(),
 //                flush() (saves now what waits for the debounce), destroy()}
+// warmUp(formXml) -> Promise: opens a form once off screen and closes it (workaround 8).
 // adaptFormXml(xml), findNode(root, name) are exported for the tests.
 //
 // Workarounds (Web Forms 0.22):
@@ -33,6 +34,10 @@
 //    map), shared with the coordinator's form trial page.
 // 7. Its label points at a wrapper, not at a date input or a select's combobox: those
 //    controls are named by their question's label (aria-labelledby), as form_trial.js does.
+// 8. The first form of a page load opens about twice as slowly as the next ones (Vue's and
+//    PrimeVue's first render, the engine's code run for the first time): warmUp(formXml) opens
+//    one form once, in a hidden host, saving nothing, while the app is idle, so that the
+//    collaborator's first form opens as fast as the others.
 import { createApp, h, watch } from "vue";
 import { OdkWebForm, webFormsPlugin } from "@getodk/web-forms";
 import { adaptFormXml } from "sangloc-web-forms-fixes";
@@ -221,4 +226,34 @@ export function openForm(host, options) {
       app.unmount();
     },
   };
+}
+
+const WARM_UP_LIMIT_MS = 15000;
+
+/** Opens `formXml` once in a hidden host and closes it as soon as its first question is drawn
+ * (workaround 8): nothing is saved or sent. */
+export function warmUp(formXml) {
+  const host = document.createElement("div");
+  host.hidden = true;
+  host.inert = true;
+  document.body.append(host);
+  const controller = openForm(host, {
+    formXml, attachment: async () => new Response("", { status: 404 }), draftXml: null,
+    personId: null, language: "vi", onChange: () => {}, onSubmit: async () => {},
+  });
+  return new Promise((resolve) => {
+    let limit = null;
+    const observer = new MutationObserver(() => {
+      if (host.querySelector(".question-container")) close();
+    });
+    function close() {
+      observer.disconnect();
+      clearTimeout(limit);
+      controller.destroy();
+      host.remove();
+      resolve();
+    }
+    observer.observe(host, { childList: true, subtree: true });
+    limit = setTimeout(close, WARM_UP_LIMIT_MS);
+  });
 }
