@@ -45,7 +45,8 @@ def _answer_phq9(page) -> None:
     page.keyboard.press("Escape")
     assert "Tháng" in months and months.index("T2") < months.index("CN")  # Monday first
     assert date.input_value() == "05/03/1990"
-    page.locator("#form-host .question-container", has_text="Họ và tên").locator("input").fill("Lê Thị Hoa")
+    page.locator("#form-host .question-container", has_text="Họ và tên").locator("input") \
+        .fill("Lê Thị Hoa")
     page.get_by_text("Nữ", exact=True).click()
     page.locator("#form-host .question-container", has_text="Xã / phường") \
         .locator("[role=combobox]").click()
