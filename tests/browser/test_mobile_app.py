@@ -90,6 +90,19 @@ def _queued(app: App, form_id: str, who, scores) -> str:
     return new[0]
 
 
+def _drafted(app: App, form_id: str, who: tuple, scores) -> str:
+    """Begin one form for a new person ``who`` (from ``_new``), answer the first items with
+    ``scores`` and leave it as a draft; its instance id (the only draft)."""
+    app.start_form(form_id)
+    app.consent()
+    app.identify(*who)
+    app.commune()
+    app.answer_items(scores)
+    app.save_and_exit()
+    [draft] = app.draft_ids()
+    return draft
+
+
 def _actions(*pairs) -> tuple:
     """(kind, days from today, urgent) -> (kind, due, urgent), by kind as Records gives."""
     on = today()
@@ -105,13 +118,7 @@ def test_two_forms_offline_one_a_draft_across_a_reload_are_synced_once(phones, r
     phq = _queued(app, "phq9", _new("Mai Văn Một", date(1990, 5, 20), "male"),
                   (2, 2, 1, 1, 0, 1, 1, 0, 1))
     # GAD-7 begun: q01-q03 = 2, 2, 2, then saved as a draft
-    app.start_form("gad7")
-    app.consent()
-    app.identify("Mai Thị Hai", date(1979, 9, 18), "female")
-    app.commune()
-    app.answer_items((2, 2, 2))
-    app.save_and_exit()
-    [gad] = app.draft_ids()
+    gad = _drafted(app, "gad7", _new("Mai Thị Hai", date(1979, 9, 18), "female"), (2, 2, 2))
     assert app.waiting() == 1
 
     app.page.reload()  # offline: the service worker serves the app
@@ -256,13 +263,7 @@ def test_a_new_form_version_appears_after_sync_and_an_old_draft_still_counts(
     app.sign_in("ctv-binh")
     old = records.form_version("phq9")
     app.offline()
-    app.start_form("phq9")
-    app.consent()
-    app.identify("Chu Thị Tám", date(1991, 3, 3), "female")
-    app.commune()
-    app.answer_items((1, 1, 1))
-    app.save_and_exit()
-    [draft] = app.draft_ids()
+    draft = _drafted(app, "phq9", _new("Chu Thị Tám", date(1991, 3, 3), "female"), (1, 1, 1))
 
     new = str(int(old) + 100)
     _phq9_version(tmp_path / "phq9.xlsx", new)
