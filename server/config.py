@@ -54,6 +54,18 @@ DEFAULTS: dict[str, Any] = {
     "WEBHOOK_URL": "",
     "WEBHOOK_SECRET": "",
     "SECRET_KEY": None,  # set it when several web nodes do not share the instance folder
+    # --- object storage (server/storage_s3.py): empty = files under <instance>/blobs;
+    # s3://bucket[/prefix]?endpoint=https://host:port&region=... = an S3-compatible store
+    "STORAGE_URL": "",
+    "S3_ACCESS_KEY": "",
+    "S3_SECRET_KEY": "",
+    # --- read replica (server/replica.py): a PostgreSQL streaming standby for lag-tolerant reads
+    "DATABASE_REPLICA_URL": "",
+    # --- connection pooling: PgBouncer in transaction mode in front (no server-side prepares)
+    "DATABASE_PGBOUNCER": False,
+    # --- operations (server/metrics.py, server/ops_views.py)
+    "LOG_FORMAT": "text",  # text | json (one JSON object a line, for a log collector)
+    "METRICS_TOKEN": "",  # bearer token for /metrics from another host; empty = loopback only
 }
 
 # Allowed values of the enumerated settings, and (minimum, maximum) of the numeric ones.
@@ -61,6 +73,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "THRESHOLDS": tuple(THRESHOLD_TABLES),
     "DEFAULT_LANGUAGE": ("vi", "en"),
     "LOG_LEVEL": ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+    "LOG_FORMAT": ("text", "json"),
 }
 _CASE_INSENSITIVE = {"LOG_LEVEL"}
 RANGES: dict[str, tuple[int, int]] = {

@@ -44,6 +44,9 @@ class BlobStore(Protocol):
     def delete(self, sha256: str) -> bool:
         """Delete the blob; whether it was there."""
 
+    def check(self) -> None:
+        """Raise ``OSError`` unless the store can be read and written now (readiness)."""
+
 
 class DamagedBlob(ValueError):
     """A stored blob whose bytes do not hash to its address.
@@ -144,6 +147,11 @@ class FilesystemBlobStore:
         existed = path.exists()
         path.unlink(missing_ok=True)
         return existed
+
+    def check(self) -> None:
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not os.access(self.root, os.R_OK | os.W_OK | os.X_OK):
+            raise OSError(f"blob folder not readable and writable: {self.root}")
 
     def _make_folders(self, folder: Path) -> None:
         """``root``, ``root/ab``, ``root/ab/cd``, each 0700 (``parents=True`` ignores mode)."""
