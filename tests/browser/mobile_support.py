@@ -20,6 +20,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from tests.support.instances import levels, screening_instance
 from tests.support.live_server import ROOT, LiveServer, live_server, submit
 
@@ -136,10 +138,26 @@ class App:
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        # what happened to the page, for a failure's message: API errors and page loads
+        self.journal: list[str] = []
+        self.page.on("response", self._note_response)
+        self.page.on("framenavigated", lambda frame: frame == self.page.main_frame
+                     and self.journal.append(f"page loaded {frame.url}"))
         self.page.set_default_timeout(WAIT_MS)
 
     def close(self) -> None:
         self.context.close()
+
+    def _note_response(self, response) -> None:
+        if "/api/" in response.url and response.status >= 400:
+            self.journal.append(f"{response.request.method} {response.url} -> {response.status}")
+
+    def describe(self) -> str:
+        """The screen's text, the sync state and the journal: what a failure message needs."""
+        screen = self.page.locator("#screen").inner_text(timeout=2000)
+        state = self.page.evaluate("document.querySelector('#sync-status')?.dataset.state")
+        return (f"screen: {screen[:400]!r}; sync state: {state}; journal: {self.journal[-10:]};"
+                f" page errors: {self.errors[-5:]}")
 
     # --- opening, signing in, the network -------------------------------------------------
     def open(self) -> None:
@@ -229,7 +247,12 @@ class App:
 
     def sync_now(self) -> None:
         self.tab("home")
-        self.page.locator("#sync-now").click()
+        button = self.page.locator("#sync-now")
+        try:
+            button.wait_for(timeout=WAIT_MS)
+        except PlaywrightTimeout:
+            raise AssertionError(f"no sync button on the home screen: {self.describe()}") from None
+        button.click()
 
     def sync_state(self) -> str:
         return self.page.locator("#sync-status").get_attribute("data-state") or ""
