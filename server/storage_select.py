@@ -68,9 +68,9 @@ def _s3(parts: Any, config: Mapping[str, Any]) -> BlobStore:
         raise ConfigError(f"{_NAME}: {parts.netloc!r} is not an S3 bucket name (3-63 lowercase "
                           "letters, digits, dots and hyphens)")
     prefix = parts.path.strip("/")
-    if prefix and not _PREFIX.match(prefix):
+    if prefix and (not _PREFIX.match(prefix) or {".", ".."} & set(prefix.split("/"))):
         raise ConfigError(f"{_NAME}: the prefix {prefix!r} may hold letters, digits, '.', '_', "
-                          "'-' and single '/' between them")
+                          "'-' and single '/' between them (no '.' or '..' part)")
     parameters = _s3_parameters(parts)
     access_key, secret_key = config["SANGLOC_S3_ACCESS_KEY"], config["SANGLOC_S3_SECRET_KEY"]
     if not access_key or not secret_key:
