@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 
 from server.storage import CHUNK, DamagedBlob, is_address
 
+BACKUP_PREFIX = "backups/"  # the backups' blob pool, beside the blobs (services/ops/backup.py)
 PART_SIZE = 8 << 20  # bytes per part of a multipart upload (S3: 5 MiB at least, last excepted)
 _MISSING = frozenset({"404", "NoSuchKey", "NotFound"})
 
@@ -69,6 +70,11 @@ class S3BlobStore:
         access_key, secret_key = self._credentials
         return S3BlobStore(self.bucket, self.prefix + prefix, endpoint=self._endpoint,
                            region=self._region, access_key=access_key, secret_key=secret_key)
+
+    def backup_pool(self) -> S3BlobStore:
+        """Where backups keep the blobs they reference: ``<prefix>backups/`` in this bucket
+        (never listed as this store's blobs: ``addresses`` takes ``ab/cd/<sha256>`` keys only)."""
+        return self.with_prefix(BACKUP_PREFIX)
 
     # --- clients --------------------------------------------------------------------------
 
