@@ -18,7 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server.config import build_config
 from server.extensions import db, migrate
-from server.storage import FilesystemBlobStore
+from server.storage_select import open_store
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -28,8 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _configure_logging(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
-    app.extensions["sangloc_blobs"] = FilesystemBlobStore(
-        f"{app.config['SANGLOC_INSTANCE_DIR']}/blobs")
+    app.extensions["sangloc_blobs"] = open_store(app.config)  # SANGLOC_STORAGE_URL
     with app.app_context():
         _configure_engine()
     _register_session_hooks()

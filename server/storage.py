@@ -88,6 +88,11 @@ class FilesystemBlobStore:
     def __init__(self, root: str | os.PathLike[str]):
         self.root = Path(root)
 
+    @property
+    def location(self) -> str:
+        """Where the blobs are, for operators' messages."""
+        return str(self.root)
+
     def _path(self, sha256: str) -> Path:
         if not is_address(sha256):
             raise KeyError(sha256)

@@ -4,13 +4,16 @@ Every integration test that uses ``app`` runs twice, once per backend. Each back
 template database per session (migrated and seeded with the area catalogue); each test then
 starts from a copy (SQLite) or an emptied database (PostgreSQL, TRUNCATE).
 
+``s3_server`` is a SeaweedFS S3 server for the session (tests/support/s3.py).
+
 Strict mode (``SANGLOC_STRICT=1``, set by ``.ci/run``): a missing real dependency (PostgreSQL,
-Java) fails the tests that need it instead of skipping them.
+Java, SeaweedFS) fails the tests that need it instead of skipping them.
 """
 
 from __future__ import annotations
 
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from server import create_app
 from server.config import read_environment
 from server.extensions import db
 from tests.support.pg import Cluster, PostgresMissing
+from tests.support.s3 import Seaweed, SeaweedMissing
 
 STRICT = bool(read_environment()["STRICT"])
 KEEP_TABLES = {"admin_units", "alembic_version"}
@@ -59,6 +63,26 @@ def pg_cluster() -> Iterator[Cluster]:
     _template_app(cluster.root / "template-instance", cluster.url())
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[Seaweed]:
+    """SeaweedFS on loopback with one private bucket for the session (tests/support/s3.py);
+    each test that writes to it uses a prefix of its own (``s3_settings``)."""
+    try:
+        server = Seaweed().start()
+    except SeaweedMissing as exc:
+        if STRICT:
+            pytest.fail(f"strict mode: {exc}")
+        pytest.skip(str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_settings(s3_server) -> dict[str, str]:
+    """``create_app`` settings putting the blobs in the session's bucket, under a new prefix."""
+    return s3_server.settings(f"t-{uuid.uuid4().hex[:12]}")
 
 
 def _truncate_pg() -> None:

@@ -91,7 +91,8 @@ def backup_command() -> None:
 def restore_command(path: Path, yes: bool) -> None:
     """Replace ALL data in the database with a backup (stop the server and scheduler first).
 
-    PATH is the database file; its blobs are read from the blobs folder beside it.
+    PATH is the database file; its blobs are read from the blobs folder beside it, or, with an
+    object store, from the backups' pool in its bucket.
     """
     if not yes:
         click.confirm(f"Replace all data in the database with {path.name}?", abort=True)

@@ -8,8 +8,9 @@ the submission's answered questions in the order the device sent them, labelled 
 version it was made with (``forms.labels``), in the page's language when the form has it; a
 date question's value is read as a date, the commune question's code is given its name. Each
 read writes one audit row (who, which case, screening and file; never an answer, a name or a
-file name). A file that was not received, or whose blob this node lacks, is 503.1, logged with
-its ids only. Nothing here changes a record.
+file name). A file that was not received, whose blob this node lacks, or that cannot be read
+now (the object store unreachable, the bytes damaged), is 503.1, logged with its ids only.
+Nothing here changes a record.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from server.services.access.scope import Scope
 from server.services.audit import Actor, record_event
 from server.services.cases import reads
 from server.services.cases.worklist import CaseView
-from server.storage import BlobStore
+from server.storage import BlobStore, DamagedBlob
 
 log = logging.getLogger("sangloc.screenings")
 
@@ -124,6 +125,11 @@ def _blob(blobs: BlobStore, attachment: SubmissionAttachment) -> bytes:
     except KeyError:
         log.error("submission attachment %s (blob %s) is not in this node's blob store",
                   attachment.id, attachment.blob_sha256)
+        raise problems.file_unavailable(attachment.filename) from None
+    except (OSError, DamagedBlob) as exc:
+        log.error("submission attachment %s (blob %s) cannot be read: %s", attachment.id,
+                  attachment.blob_sha256, type(exc).__name__ if isinstance(exc, DamagedBlob)
+                  else exc)
         raise problems.file_unavailable(attachment.filename) from None
 
 

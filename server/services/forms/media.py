@@ -5,9 +5,10 @@ names are generated for each device when a form uses them and no file of that na
 ``communes.csv`` (the device's commune, for the identification block) and ``cases.csv`` (the
 people of the device's area as an entity list, see ``case_list``).
 
-An attached file whose blob is not in this node's blob store (web nodes that do not share the
-instance folder, or a lost file) is answered "not available on this server" (503.1, naming the
-file) and logged for the operator with its file name and hash, never a server error.
+An attached file whose blob is not in this node's blob store (web nodes that share neither an
+object store nor the instance folder, or a lost file), or that cannot be read now (the object
+store unreachable, the stored bytes damaged), is answered "not available on this server" (503.1,
+naming the file) and logged for the operator with its file name and hash, never a server error.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from server import problems
 from server.models import FormVersion
 from server.services.access.scope import Scope
 from server.services.cases import case_list
-from server.storage import BlobStore
+from server.storage import BlobStore, DamagedBlob
 
 log = logging.getLogger("sangloc.media")
 
@@ -101,5 +102,9 @@ def blob_bytes(blobs: BlobStore, sha256: str, filename: str) -> bytes:
         return blobs.get(sha256)
     except KeyError:
         log.error("form media %s (blob %s) is not in this node's blob store: web nodes must "
-                  "share the instance folder", filename, sha256)
+                  "share one (SANGLOC_STORAGE_URL, or the instance folder)", filename, sha256)
+        raise problems.file_unavailable(filename) from None
+    except (OSError, DamagedBlob) as exc:
+        log.error("form media %s (blob %s) cannot be read: %s", filename, sha256,
+                  type(exc).__name__ if isinstance(exc, DamagedBlob) else exc)
         raise problems.file_unavailable(filename) from None

@@ -4,15 +4,20 @@ A backup in ``<instance>/backups`` is the database (SQLite: the online backup AP
 copy while the server writes, ``sangloc-YYYYmmddTHHMMSSZ.sqlite3``; PostgreSQL: ``pg_dump -Fc``,
 ``...Z.dump``), its manifest ``<that file>.blobs`` (the SHA-256 of each blob that copy references,
 one a line, read from the copy itself, never from the live database), and those blobs, copied
-once into a pool shared by all backups, ``backups/blobs/ab/cd/<sha256>``. The ``keep`` newest of
-a kind are kept, then pool blobs no kept manifest lists are deleted, under ``backups/.lock``.
+once into a pool shared by all backups: ``backups/blobs/ab/cd/<sha256>``, or, when the blob store
+is an object store, ``<prefix>backups/ab/cd/<sha256>`` in its bucket (a backup moves no blob out
+of the bucket, and the bucket's versioning and replication cover both). The ``keep`` newest of a
+kind are kept, then pool blobs no kept manifest lists are deleted, under ``backups/.lock`` (so
+backups into one bucket are made from one machine: the scheduler's).
 
 Restoring replaces the data in the database named by the URL (stop the web server and the
 scheduler first; ``sangloc db upgrade`` after an older backup). Every blob the backup references
-must be in the pool beside it (bring it to a new machine) or already in the blob store: they are
-copied into the store, bytes checked, before the database is touched, else restore refuses and
-names them. PostgreSQL restores with ``pg_restore --clean --if-exists --no-owner`` in a single
-transaction. The restored database's references are then checked against the store once more.
+must be in the blob store already, in the store's pool (the bucket's), or in a ``blobs`` folder
+beside the backup file (bring it to a new machine; also how a deployment moves from files to an
+object store): they are copied into the store, bytes checked, before the database is touched,
+else restore refuses and names them. PostgreSQL restores with ``pg_restore --clean --if-exists
+--no-owner`` in a single transaction. The restored database's references are then checked
+against the store once more.
 
 Backups hold personal data: files are readable by their owner only (folders 0700). The database
 password goes to ``pg_dump``/``pg_restore`` through ``PGPASSWORD``, never on a command line, and
@@ -33,6 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
@@ -79,7 +85,7 @@ def backup_database(instance_dir: str | os.PathLike[str], database_url: str, *,
     target = folder / f"sangloc-{stamp}{SUFFIXES[backend]}"
     with _locked(folder):
         references, missing = _write_backup(url, target, blobs, pg_bindir)
-        _prune(folder, SUFFIXES[backend], keep)
+        _prune(folder, SUFFIXES[backend], keep, blobs)
     made = Backup(target, manifest_of(target), len(references))
     if missing:
         raise problems.backup_incomplete(made.path.name, missing)
@@ -98,7 +104,7 @@ def _write_backup(url: URL, target: Path, blobs: BlobStore,
         else:
             _run_pg("pg_dump", url, bindir, "--format=custom", f"--file={partial}")
         references = _references_in_backup(partial, url, bindir)
-        missing = copy_blobs(references, blobs, pool_of(target.parent))
+        missing = copy_blobs(references, blobs, pool_of(target.parent, blobs))
         _write_manifest(manifest_of(target), references)
         os.replace(partial, target)  # a backup of the same second is replaced whole
     finally:
@@ -133,18 +139,30 @@ def restore_database(backup_path: str | os.PathLike[str], database_url: str, *,
 
 
 def _restore_blobs(path: Path, references: list[str], blobs: BlobStore) -> None:
-    """Copy into ``blobs`` what it lacks of ``references``, or refuse naming what is missing."""
-    pool = pool_of(path.parent)
+    """Copy into ``blobs`` what it lacks of ``references``, each from the first pool holding
+    it, or refuse naming what is missing."""
+    pools = _restore_pools(path.parent, blobs)
+    where = ", ".join(pool.location for pool in pools)
     needed = [sha256 for sha256 in references if not blobs.exists(sha256)]
-    missing = [sha256 for sha256 in needed if not pool.exists(sha256)]
+    holders = {sha256: next((p for p in pools if p.exists(sha256)), None) for sha256 in needed}
+    missing = [sha256 for sha256, pool in holders.items() if pool is None]
     if missing:
-        raise problems.backup_blobs_missing(path.name, missing, str(pool.root))
-    damaged = copy_blobs(needed, pool, blobs)
+        raise problems.backup_blobs_missing(path.name, missing, where)
+    damaged = [sha256 for sha256, pool in holders.items() if copy_blobs([sha256], pool, blobs)]
     if damaged:
-        raise problems.backup_blobs_damaged(damaged, str(pool.root))
+        raise problems.backup_blobs_damaged(damaged, where)
 
 
-def _prune(folder: Path, suffix: str, keep: int) -> None:
+def _restore_pools(folder: Path, blobs: BlobStore) -> list[Any]:
+    """The store's pool, and the ``blobs`` folder beside the backup when that is another."""
+    own = pool_of(folder, blobs)
+    beside = FilesystemBlobStore(folder / POOL_FOLDER)
+    if isinstance(own, FilesystemBlobStore) or not beside.root.is_dir():
+        return [own]
+    return [own, beside]
+
+
+def _prune(folder: Path, suffix: str, keep: int, blobs: BlobStore) -> None:
     """Delete all but the ``keep`` newest ``sangloc-*<suffix>`` backups (with their manifests),
     then the pool blobs no remaining backup references. The caller holds the lock."""
     backups = sorted(p for p in folder.iterdir()
@@ -153,10 +171,10 @@ def _prune(folder: Path, suffix: str, keep: int) -> None:
     for old in doomed:
         old.unlink(missing_ok=True)
         manifest_of(old).unlink(missing_ok=True)
-    _prune_pool(folder)
+    _prune_pool(folder, blobs)
 
 
-def _prune_pool(folder: Path) -> None:
+def _prune_pool(folder: Path, blobs: BlobStore) -> None:
     """Keep the pool blobs that a manifest of an existing backup (either kind) lists; delete
     manifests whose copy is gone. An unreadable manifest stops it: in doubt, delete nothing."""
     kept: set[str] = set()
@@ -167,7 +185,7 @@ def _prune_pool(folder: Path) -> None:
             kept.update(_read_manifest(manifest))
         else:
             manifest.unlink()
-    pool_of(folder).keep_only(kept)
+    pool_of(folder, blobs).keep_only(kept)
 
 
 @contextmanager
@@ -187,8 +205,11 @@ def manifest_of(backup_path: Path) -> Path:
     return backup_path.with_name(backup_path.name + MANIFEST_SUFFIX)
 
 
-def pool_of(folder: Path) -> FilesystemBlobStore:
-    return FilesystemBlobStore(folder / POOL_FOLDER)
+def pool_of(folder: Path, blobs: BlobStore | None = None) -> Any:
+    """The backups' blob pool: the bucket's when ``blobs`` is an object store (its
+    ``backup_pool()``), else the ``blobs`` folder in the backups ``folder``."""
+    in_store = getattr(blobs, "backup_pool", None)
+    return in_store() if in_store is not None else FilesystemBlobStore(folder / POOL_FOLDER)
 
 
 def _write_manifest(path: Path, references: Iterable[str]) -> None:
