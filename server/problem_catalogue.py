@@ -360,6 +360,9 @@ _ENTRIES = (
     Entry("503.2", "Máy chủ này không kiểm tra được biểu mẫu bằng ODK Validate; hãy cài Java 17 "
           "hoặc báo quản trị viên: {detail}", "This server cannot check the form with ODK "
           "Validate; install Java 17 or tell the administrator: {detail}"),
+    Entry("503.4", "Máy chủ tạm thời không lưu được tệp đính kèm. Phiếu chưa được nhận; hãy gửi "
+          "lại sau ít phút.", "The server cannot store attachments right now. The form was not "
+          "received; send it again in a few minutes."),
     Entry("503.3", "Không tìm thấy {tool}. Hãy cài công cụ dòng lệnh của PostgreSQL (Debian: "
           "postgresql-client) hoặc thêm chúng vào PATH.", "{tool} not found. Install the "
           "PostgreSQL client tools (Debian: postgresql-client) or put them on PATH."),

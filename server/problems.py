@@ -142,6 +142,11 @@ def server_error() -> Problem:
     return Problem("500.1")
 
 
+def storage_unavailable() -> Problem:
+    """503.4: the object store does not answer; nothing was kept, send again later."""
+    return Problem("503.4")
+
+
 def file_unavailable(filename: str) -> Problem:
     return Problem("503.1", filename=filename)
 

@@ -48,6 +48,14 @@ class BlobStore(Protocol):
         """Raise ``OSError`` unless the store can be read and written now (readiness)."""
 
 
+class StoreUnavailable(OSError):
+    """The store cannot be reached or refused an operation (a network store that is down).
+
+    The request that needed it fails whole and the client is told to try again later
+    (problem 503.4 in its own format); nothing of it is kept half.
+    """
+
+
 class DamagedBlob(ValueError):
     """A stored blob whose bytes do not hash to its address.
 

@@ -27,14 +27,14 @@ import threading
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from server.storage import CHUNK, DamagedBlob, is_address
+from server.storage import CHUNK, DamagedBlob, StoreUnavailable, is_address
 
 BACKUP_PREFIX = "backups/"  # the backups' blob pool, beside the blobs (services/ops/backup.py)
 PART_SIZE = 8 << 20  # bytes per part of a multipart upload (S3: 5 MiB at least, last excepted)
 _MISSING = frozenset({"404", "NoSuchKey", "NotFound"})
 
 
-class ObjectStoreError(OSError):
+class ObjectStoreError(StoreUnavailable):
     """The object store could not be reached or refused a request (not: a missing blob)."""
 
 

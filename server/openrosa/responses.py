@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 import forms
 from server import problems
 from server.problems import Problem
+from server.storage import StoreUnavailable
 
 log = logging.getLogger("sangloc.openrosa")
 
@@ -59,6 +60,9 @@ def error_response(error: Exception) -> Response:
         problem: Problem | None = error
     elif isinstance(error, HTTPException):
         problem = _http_problem(error)
+    elif isinstance(error, StoreUnavailable):
+        log.warning("object store unavailable on an OpenRosa route: %s", error)
+        problem = problems.storage_unavailable()
     else:
         log.exception("unhandled error on an OpenRosa route (%s)", type(error).__name__)
         problem = problems.server_error()

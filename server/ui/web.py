@@ -48,6 +48,7 @@ from server.problems import Problem
 from server.programme import local_date
 from server.services.access import sessions
 from server.services.audit import Actor
+from server.storage import StoreUnavailable
 
 IDLE_MINUTES = 30
 MAX_HOURS = 12
@@ -210,6 +211,9 @@ def error_page(error: Exception) -> tuple[str, int]:
         problem = problems.method_not_allowed()
     elif isinstance(error, HTTPException) and (error.code or 500) < 500:
         problem = problems.bad_request(error.name)
+    elif isinstance(error, StoreUnavailable):
+        current_app.logger.warning("object store unavailable on a page: %s", error)
+        problem = problems.storage_unavailable()
     else:
         current_app.logger.exception("unhandled error on a page (%s)", type(error).__name__)
         problem = problems.page_failed()

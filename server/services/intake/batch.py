@@ -24,6 +24,7 @@ from server.problems import Problem
 from server.services.access.scope import Scope
 from server.services.audit import Actor
 from server.services.intake import receive, store
+from server.storage import StoreUnavailable
 from sync import result_message
 
 log = logging.getLogger("sangloc.intake")
@@ -79,6 +80,9 @@ def receive_item(actor: Actor, scope: Scope, item: Item, *, channel: str = "sync
         return ItemResult(item.client_id, "rejected", problem=problem)
     except Exception as exc:  # this item only: the batch goes on
         db.session.rollback()
+        if isinstance(exc, StoreUnavailable):  # send again later: said to the client as such
+            log.warning("%s item not stored: %s", channel, exc)
+            return ItemResult(item.client_id, "rejected", problem=problems.storage_unavailable())
         log.error("%s item failed: %s", channel, type(exc).__name__, exc_info=exc)
         return ItemResult(item.client_id, "rejected", problem=problems.server_error())
     status = "duplicate" if receipt.outcome == "duplicate" else "accepted"
