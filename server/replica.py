@@ -58,6 +58,7 @@ DOWN_SECONDS = 5.0  # a standby that failed to answer is not tried again for thi
 CONNECT_TIMEOUT = 2  # seconds (libpq connect_timeout)
 COOKIE_KEY = "wal"  # the web session's last write position
 TOKEN_MARKS = 10_000  # bearer tokens whose last write position this process remembers
+_clock = time.monotonic  # tests move it forward past DOWN_SECONDS
 _WROTE = "sangloc.wrote"  # session.info: this transaction wrote to the primary
 _REQUEST_WROTE = "sangloc.wrote"  # request.environ: a commit of this request wrote
 _REQUEST_TOLERANT = "sangloc.lag_tolerant"  # request.environ: a lag-tolerant GET
@@ -114,14 +115,13 @@ class _Standby:
 
     def status(self) -> Status:
         """Ask the standby (unless it failed moments ago); updates the lag gauge."""
-        if time.monotonic() < self._down_until:
+        if _clock() < self._down_until:
             return Status(False, None, None)
         try:
-            with self.engine.connect() as connection:
-                row = connection.execute(_STATUS).one()
+            row = self._ask()
         except DBAPIError as exc:  # refused, timed out, shutting down: all the same here
             with self._lock:
-                self._down_until = time.monotonic() + DOWN_SECONDS
+                self._down_until = _clock() + DOWN_SECONDS
             log.warning("read replica unreachable (%s); reads go to the primary for %.0fs",
                         type(exc.orig).__name__, DOWN_SECONDS)
             metrics.set_replica_lag(None)
@@ -131,6 +131,18 @@ class _Standby:
         usable = bool(row.recovering) and row.receivers > 0 and lag is not None \
             and lag <= self.max_lag
         return Status(usable, lag, lsn_value(row.replayed))
+
+    def _ask(self) -> Any:
+        """The status row. A pooled connection the standby dropped (it restarted) fails once
+        and empties the pool (SQLAlchemy invalidates it); then a new connection is tried."""
+        try:
+            with self.engine.connect() as connection:
+                return connection.execute(_STATUS).one()
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+        with self.engine.connect() as connection:
+            return connection.execute(_STATUS).one()
 
 
 def _lag(row: Any) -> float | None:

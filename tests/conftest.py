@@ -2,7 +2,9 @@
 
 Every integration test that uses ``app`` runs twice, once per backend. Each backend gets a
 template database per session (migrated and seeded with the area catalogue); each test then
-starts from a copy (SQLite) or an emptied database (PostgreSQL, TRUNCATE).
+starts from a copy (SQLite) or an emptied database (PostgreSQL, TRUNCATE). A test module can
+run its tests through PgBouncer in transaction mode in front of the same PostgreSQL by
+overriding ``backend`` with the param ``pgbouncer`` (tests/integration/test_pgbouncer.py).
 
 Strict mode (``SANGLOC_STRICT=1``, set by ``.ci/run``): a missing real dependency (PostgreSQL,
 Java) fails the tests that need it instead of skipping them.
@@ -21,6 +23,7 @@ from server import create_app
 from server.config import read_environment
 from server.extensions import db
 from tests.support.pg import Cluster, PostgresMissing
+from tests.support.pgbouncer import PgBouncer, PgBouncerMissing
 
 STRICT = bool(read_environment()["STRICT"])
 KEEP_TABLES = {"admin_units", "alembic_version"}
@@ -61,6 +64,24 @@ def pg_cluster() -> Iterator[Cluster]:
     cluster.stop()
 
 
+def missing(exc: Exception):
+    """Skip a test whose real dependency is missing; fail it in strict mode (CI)."""
+    if STRICT:
+        pytest.fail(f"strict mode: {exc}")
+    pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def pgbouncer(pg_cluster) -> Iterator[PgBouncer]:
+    """PgBouncer in transaction mode in front of ``pg_cluster``, two server connections."""
+    try:
+        bouncer = PgBouncer(pg_cluster, pool_size=2).start()
+    except PgBouncerMissing as exc:
+        missing(exc)
+    yield bouncer
+    bouncer.stop()
+
+
 def _truncate_pg() -> None:
     tables = [t.name for t in db.metadata.sorted_tables if t.name not in KEEP_TABLES]
     db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
@@ -78,12 +99,15 @@ def app(request, backend, tmp_path):
         template = request.getfixturevalue("sqlite_template")
         shutil.copy(template, tmp_path / "sangloc.db")
         url = f"sqlite:///{tmp_path / 'sangloc.db'}"
+    elif backend == "pgbouncer":
+        url = request.getfixturevalue("pgbouncer").url()
     else:
         url = request.getfixturevalue("pg_cluster").url()
     app = create_app({"INSTANCE_DIR": str(tmp_path), "DATABASE_URL": url, "STRICT": STRICT,
-                      "TESTING": True, "PUBLIC_URL": "http://sangloc.test"})
+                      "TESTING": True, "PUBLIC_URL": "http://sangloc.test",
+                      "DATABASE_PGBOUNCER": backend == "pgbouncer"})
     with app.app_context():
-        if backend == "postgres":
+        if backend != "sqlite":
             _truncate_pg()
         yield app
         db.session.remove()
