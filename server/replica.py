@@ -57,6 +57,7 @@ EXTENSION = "sangloc_replica"
 DOWN_SECONDS = 5.0  # a standby that failed to answer is not tried again for this long
 CONNECT_TIMEOUT = 2  # seconds (libpq connect_timeout)
 COOKIE_KEY = "wal"  # the web session's last write position
+POLL_SECONDS = 0.05  # how often a job waiting for its mark asks the standby again
 TOKEN_MARKS = 10_000  # bearer tokens whose last write position this process remembers
 _clock = time.monotonic  # tests move it forward past DOWN_SECONDS
 _WROTE = "sangloc.wrote"  # session.info: this transaction wrote to the primary
@@ -92,6 +93,7 @@ class _Wanted:
     """A unit of work that may read from the standby, once it has replayed past ``after``."""
 
     after: int | None
+    wait: float = 0.0  # seconds to wait for the standby to replay ``after`` (jobs)
     engine: Engine | None = None
     decided: bool = False
     horizon: datetime | None = field(default=None)
@@ -187,16 +189,31 @@ def _decide(wanted: _Wanted) -> Engine | None:
     standby = _standby()
     if standby is None:
         return None
-    checked = time.time()
-    found = standby.status()
+    checked, found = _replayed_status(standby, wanted)
     if not found.usable:
         metrics.count_replica_fallback()
         return None
-    if wanted.after is not None and (found.replayed is None or found.replayed < wanted.after):
+    if not _has_replayed(found, wanted.after):
+        wanted.wait = 0.0  # waited once in this unit: its next transactions do not wait again
         return None  # the caller's own last write is not there yet: read it where it is
     wanted.engine = standby.engine
     wanted.horizon = datetime.fromtimestamp(checked - (found.lag or 0.0), tz=UTC)
     return wanted.engine
+
+
+def _has_replayed(found: Status, after: int | None) -> bool:
+    return after is None or (found.replayed is not None and found.replayed >= after)
+
+
+def _replayed_status(standby: _Standby, wanted: _Wanted) -> tuple[float, Status]:
+    """The standby's status (and when it was asked); a unit that may wait asks again every
+    ``POLL_SECONDS`` until the standby has replayed its mark or ``wanted.wait`` is over."""
+    deadline = _clock() + wanted.wait
+    while True:
+        checked, found = time.time(), standby.status()
+        if not found.usable or _has_replayed(found, wanted.after) or _clock() >= deadline:
+            return checked, found
+        time.sleep(POLL_SECONDS)
 
 
 def read_horizon(now: datetime) -> datetime:
@@ -253,13 +270,14 @@ def _end_transaction(session: RoutingSession, transaction: Any) -> None:
 
 
 @contextlib.contextmanager
-def standby_reads(after: int | None = None) -> Iterator[None]:
+def standby_reads(after: int | None = None, wait: float = 0.0) -> Iterator[None]:
     """Reads inside may come from the standby once it has replayed past ``after`` (a position
-    from ``write_mark``); decided at the first read. For jobs; views use ``lag_tolerant``."""
+    from ``write_mark``), waiting up to ``wait`` seconds for that at the first transaction;
+    decided at each transaction's first read. For jobs; views use ``lag_tolerant``."""
     if _standby() is None:
         yield
         return
-    token = _WANTED.set(_Wanted(after))
+    token = _WANTED.set(_Wanted(after, wait))
     try:
         yield
     finally:

@@ -7,8 +7,9 @@ store and the export is marked done; any error marks it failed with a problem co
 own, else 500.144) and the log gets its type only, never the rows. A worker that finds its
 export taken over (it was too slow to beat) drops its file and moves on. With a read replica
 (``server/replica.py``) the counting and the pages are read from the standby once it has
-replayed past the claim (so the export and every row written before it was asked are there);
-the claim and the progress are written to the primary.
+replayed past the claim (so the export and every row written before it was asked are there;
+it waits up to ``REPLAY_WAIT`` seconds for that, else reads the primary); the claim and the
+progress are written to the primary.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from server.storage import BlobStore
 
 log = logging.getLogger("sangloc.jobs")
 MAX_PER_RUN = 20  # exports one run makes at most; the next run takes the rest
+REPLAY_WAIT = 2.0  # seconds an export waits for the read replica to replay its claim
 
 
 def run_exports(blobs: BlobStore, holder: str | None = None) -> dict[str, Any]:
@@ -43,7 +45,7 @@ def run_exports(blobs: BlobStore, holder: str | None = None) -> dict[str, Any]:
             export_id = work.claim_next(holder)
         if export_id is None:
             break
-        with standby_reads(after=write_mark()):
+        with standby_reads(after=write_mark(), wait=REPLAY_WAIT):
             counts[run_export(export_id, blobs, holder)] += 1
     return counts
 
