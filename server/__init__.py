@@ -16,6 +16,7 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from server import replica
 from server.config import build_config
 from server.extensions import db, migrate
 from server.storage_select import open_store
@@ -27,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(build_config(config))
     _configure_logging(app)
     db.init_app(app)
+    replica.init_app(app)  # a read replica for lag-tolerant reads, when configured
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     app.extensions["sangloc_blobs"] = open_store(app.config)  # SANGLOC_STORAGE_URL
     with app.app_context():

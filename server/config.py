@@ -61,6 +61,7 @@ DEFAULTS: dict[str, Any] = {
     "S3_SECRET_KEY": "",
     # --- read replica (server/replica.py): a PostgreSQL streaming standby for lag-tolerant reads
     "DATABASE_REPLICA_URL": "",
+    "DATABASE_REPLICA_MAX_LAG": 10,  # seconds; a standby further behind is not read from
     # --- connection pooling: PgBouncer in transaction mode in front (no server-side prepares)
     "DATABASE_PGBOUNCER": False,
     # --- operations (server/metrics.py, server/ops_views.py)
@@ -86,6 +87,7 @@ RANGES: dict[str, tuple[int, int]] = {
     "MAX_SUBMISSION_BYTES": (1_000, 10_000_000_000),
     **{item.name.upper(): (1, 365) for item in fields(Periods)},
     "INTERVIEW_MAX_AGE_DAYS": (1, 3650),
+    "DATABASE_REPLICA_MAX_LAG": (1, 86_400),
 }
 
 # Multipart framing around the advertised limit: Collect splits at the advertised size, so the
@@ -180,23 +182,40 @@ def build_config(overrides: Mapping[str, Any] | None = None,
         "SANGLOC_DATABASE_URL": database_url,
         "SECRET_KEY": settings["SECRET_KEY"] or _secret_key(instance_dir),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(
+            database_url, pgbouncer=settings["DATABASE_PGBOUNCER"]),
         "MAX_CONTENT_LENGTH": settings["MAX_SUBMISSION_BYTES"] + MULTIPART_OVERHEAD,
         # Collect's XML part may arrive without a filename, i.e. as a form field (openrosa.md a.9).
         "MAX_FORM_MEMORY_SIZE": settings["MAX_SUBMISSION_BYTES"],
         "JSON_SORT_KEYS": False,
     })
     config.update(overrides)
+    _check_replica(config)
     return config
 
 
-def engine_options(database_url: str) -> dict[str, Any]:
+def _check_replica(config: Mapping[str, Any]) -> None:
+    """A read replica is a PostgreSQL standby of a PostgreSQL primary."""
+    replica = config["SANGLOC_DATABASE_REPLICA_URL"]
+    if replica and not (str(replica).startswith("postgresql")
+                        and str(config["SANGLOC_DATABASE_URL"]).startswith("postgresql")):
+        raise ConfigError(f"{PREFIX}DATABASE_REPLICA_URL needs PostgreSQL URLs for it and for "
+                          f"{PREFIX}DATABASE_URL (postgresql+psycopg://...)")
+
+
+def engine_options(database_url: str, *, pgbouncer: bool = False) -> dict[str, Any]:
     """SQLAlchemy engine options per backend; SQL parameters (personal data) never appear in
-    error messages or logs (``hide_parameters``)."""
+    error messages or logs (``hide_parameters``). Behind PgBouncer in transaction mode
+    (``pgbouncer``) psycopg prepares no statement on the server (``prepare_threshold=None``):
+    the next transaction may run on another server connection, which never saw it."""
     if database_url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30}, "hide_parameters": True}
     # No pre-ping: it would cost a round trip on every request; stale connections are recycled.
-    return {"pool_recycle": 1800, "pool_size": 5, "max_overflow": 5, "hide_parameters": True}
+    options: dict[str, Any] = {"pool_recycle": 1800, "pool_size": 5, "max_overflow": 5,
+                               "hide_parameters": True}
+    if pgbouncer:
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
 
 
 def configured_origin(config: Mapping[str, Any]) -> str:

@@ -11,6 +11,8 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from server.replica import RoutingSession
+
 # Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -28,6 +30,9 @@ class Base(DeclarativeBase):
 
 
 # Objects stay usable after the request's single commit (no reload of what was just written).
-db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+# RoutingSession sends the reads of lag-tolerant pages and jobs to a read replica when one is
+# configured (server/replica.py); otherwise it is Flask-SQLAlchemy's own session.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False,
+                                                   "class_": RoutingSession})
 migrate = Migrate()
 api = Api()

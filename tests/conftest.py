@@ -2,7 +2,9 @@
 
 Every integration test that uses ``app`` runs twice, once per backend. Each backend gets a
 template database per session (migrated and seeded with the area catalogue); each test then
-starts from a copy (SQLite) or an emptied database (PostgreSQL, TRUNCATE).
+starts from a copy (SQLite) or an emptied database (PostgreSQL, TRUNCATE). A test module can
+run its tests through PgBouncer in transaction mode in front of the same PostgreSQL by
+overriding ``backend`` with the param ``pgbouncer`` (tests/integration/test_pgbouncer.py).
 
 ``s3_server`` is a SeaweedFS S3 server for the session (tests/support/s3.py).
 
@@ -24,6 +26,7 @@ from server import create_app
 from server.config import read_environment
 from server.extensions import db
 from tests.support.pg import Cluster, PostgresMissing
+from tests.support.pgbouncer import PgBouncer, PgBouncerMissing
 from tests.support.s3 import Seaweed, SeaweedMissing
 
 STRICT = bool(read_environment()["STRICT"])
@@ -57,12 +60,17 @@ def pg_cluster() -> Iterator[Cluster]:
     try:
         cluster = Cluster().start()
     except PostgresMissing as exc:
-        if STRICT:
-            pytest.fail(f"strict mode: {exc}")
-        pytest.skip(str(exc))
+        missing(exc)
     _template_app(cluster.root / "template-instance", cluster.url())
     yield cluster
     cluster.stop()
+
+
+def missing(exc: Exception):
+    """Skip a test whose real dependency is missing; fail it in strict mode (CI)."""
+    if STRICT:
+        pytest.fail(f"strict mode: {exc}")
+    pytest.skip(str(exc))
 
 
 @pytest.fixture(scope="session")
@@ -72,9 +80,7 @@ def s3_server() -> Iterator[Seaweed]:
     try:
         server = Seaweed().start()
     except SeaweedMissing as exc:
-        if STRICT:
-            pytest.fail(f"strict mode: {exc}")
-        pytest.skip(str(exc))
+        missing(exc)
     yield server
     server.stop()
 
@@ -83,6 +89,17 @@ def s3_server() -> Iterator[Seaweed]:
 def s3_settings(s3_server) -> dict[str, str]:
     """``create_app`` settings putting the blobs in the session's bucket, under a new prefix."""
     return s3_server.settings(f"t-{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture(scope="session")
+def pgbouncer(pg_cluster) -> Iterator[PgBouncer]:
+    """PgBouncer in transaction mode in front of ``pg_cluster``, two server connections."""
+    try:
+        bouncer = PgBouncer(pg_cluster, pool_size=2).start()
+    except PgBouncerMissing as exc:
+        missing(exc)
+    yield bouncer
+    bouncer.stop()
 
 
 def _truncate_pg() -> None:
@@ -102,12 +119,15 @@ def app(request, backend, tmp_path):
         template = request.getfixturevalue("sqlite_template")
         shutil.copy(template, tmp_path / "sangloc.db")
         url = f"sqlite:///{tmp_path / 'sangloc.db'}"
+    elif backend == "pgbouncer":
+        url = request.getfixturevalue("pgbouncer").url()
     else:
         url = request.getfixturevalue("pg_cluster").url()
     app = create_app({"INSTANCE_DIR": str(tmp_path), "DATABASE_URL": url, "STRICT": STRICT,
-                      "TESTING": True, "PUBLIC_URL": "http://sangloc.test"})
+                      "TESTING": True, "PUBLIC_URL": "http://sangloc.test",
+                      "DATABASE_PGBOUNCER": backend == "pgbouncer"})
     with app.app_context():
-        if backend == "postgres":
+        if backend != "sqlite":
             _truncate_pg()
         yield app
         db.session.remove()

@@ -5,7 +5,7 @@ each item is its own unit of work, processed exactly like ODK Collect's ``/submi
 bad item is rejected with its reason (in the caller's language, after its catalogue code) and
 the others are kept; the answer is always 200 with one result per item. Idempotent by
 instanceID: a resent item is a ``duplicate``. Every result carries the message a device would
-show for it.
+show for it. The changes feed may read from the read replica (``server/replica.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from server.api.schemas import (
     SyncRequestSchema,
     SyncResponseSchema,
 )
+from server.replica import lag_tolerant
 from server.services.cases import changes
 from server.services.intake import batch
 
@@ -43,6 +44,7 @@ def sync_submissions(payload):
 @bp.get("/sync/changes")
 @bp.arguments(ChangesQuerySchema, location="query")
 @bp.response(200, ChangesSchema)
+@lag_tolerant
 def sync_changes(query):
     return changes.changes_since(actor(), g.scope, query["cursor"],
                                  current_app.config["SECRET_KEY"])

@@ -5,7 +5,11 @@ workers exactly one gets each), counts its rows, then writes the file a page at 
 temporary folder, committing ``rows_done`` after each page. The finished file goes to the blob
 store and the export is marked done; any error marks it failed with a problem code (a Problem's
 own, else 500.144) and the log gets its type only, never the rows. A worker that finds its
-export taken over (it was too slow to beat) drops its file and moves on.
+export taken over (it was too slow to beat) drops its file and moves on. With a read replica
+(``server/replica.py``) the counting and the pages are read from the standby once it has
+replayed past the claim (so the export and every row written before it was asked are there;
+it waits up to ``REPLAY_WAIT`` seconds for that, else reads the primary); the claim and the
+progress are written to the primary.
 """
 
 from __future__ import annotations
@@ -21,12 +25,14 @@ from typing import Any
 from server import problems
 from server.boundary import transaction
 from server.problems import Problem
+from server.replica import standby_reads, write_mark
 from server.services.exports import files, work
 from server.services.ops.job_runs import describe_error
 from server.storage import BlobStore
 
 log = logging.getLogger("sangloc.jobs")
 MAX_PER_RUN = 20  # exports one run makes at most; the next run takes the rest
+REPLAY_WAIT = 2.0  # seconds an export waits for the read replica to replay its claim
 
 
 def run_exports(blobs: BlobStore, holder: str | None = None) -> dict[str, Any]:
@@ -39,7 +45,8 @@ def run_exports(blobs: BlobStore, holder: str | None = None) -> dict[str, Any]:
             export_id = work.claim_next(holder)
         if export_id is None:
             break
-        counts[run_export(export_id, blobs, holder)] += 1
+        with standby_reads(after=write_mark(), wait=REPLAY_WAIT):
+            counts[run_export(export_id, blobs, holder)] += 1
     return counts
 
 

@@ -5,7 +5,8 @@ an admin of the whole country), newest first, 50 to a page, filtered by values k
 ``user`` (a username), ``person`` (a record id), ``action`` (``person.read``, or a family such
 as ``person``), ``from`` and ``to`` (dd/mm/yyyy, Vietnam's dates). A filter that cannot be
 read answers the page with its problem and no rows (400.26, 400.73; 404.6 for an unknown
-username). Each viewing is audited. Only admins (403.4 for anyone else signed in).
+username). Each viewing is audited. Only admins (403.4 for anyone else signed in). The rows may
+be read from the read replica (``server/replica.py``), a few seconds behind.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from flask_babel import gettext
 from server import problems
 from server.problems import Problem
 from server.programme import VIETNAM
+from server.replica import lag_tolerant
 from server.services import audit_trail
 from server.ui import bp
 from server.ui.web import actor, required_date, signed_in_required
@@ -37,6 +39,7 @@ def vn_moment(moment: datetime) -> str:
 
 @bp.get("/admin/audit")
 @signed_in_required
+@lag_tolerant
 def audit_page():
     if g.user.role != "admin":
         raise problems.admin_only()

@@ -10,7 +10,7 @@ is the same 404 as an unknown one (404.8). Every staff user who can sign in (sup
 coordinators, admins) reads it over their own communes (a supervisor's total is of their
 communes). Coordinators and admins get "CSV" and "XLSX" buttons posting the indicator's
 table with the page's filters to the exports page (made in the background). Each view is
-audited without a number.
+audited without a number. Its reads may come from the read replica (``server/replica.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from server import problems
 from server.problems import Problem
 from server.programme import today
+from server.replica import lag_tolerant
 from server.services.exports.filters import SEXES
 from server.services.programme import indicators, population
 from server.services.programme.indicator_queries import Slice
@@ -77,6 +78,7 @@ def _ask(province: str) -> indicators.Ask:
 
 @bp.get("/admin/dashboard")
 @signed_in_required
+@lag_tolerant
 def dashboard_page():
     province = _province()
     language = get_locale().language

@@ -10,7 +10,8 @@ by the ``run_exports`` job in the scheduler process, never here.
 ``GET /admin/exports/<id>/download`` streams the finished file (its content type, a safe name)
 to the user who asked for it or to an admin of the export's area (anyone else: the 404 page).
 Requests and downloads are audited. Coordinators and admins only (403.50): exports are the
-area's records in bulk, beyond a supervisor's casework.
+area's records in bulk, beyond a supervisor's casework. The page and its list may read from
+the read replica (``server/replica.py``): a user's own request is there once it is replayed.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from server import problems
 from server.models.export_job import EXPORT_FORMATS
 from server.problems import Problem
+from server.replica import lag_tolerant
 from server.services.exports import files, requests, tables
 from server.services.exports.filters import read_filters
 from server.ui import bp
@@ -81,6 +83,7 @@ def _asked() -> int | None:
 
 @bp.get("/admin/exports")
 @signed_in_required
+@lag_tolerant
 def exports_page():
     coordinator_required()
     return _page()
@@ -88,6 +91,7 @@ def exports_page():
 
 @bp.get("/admin/exports/list")
 @signed_in_required
+@lag_tolerant
 def export_list():
     coordinator_required()
     return render_template("_export_list.html", **_list_context())

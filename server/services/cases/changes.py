@@ -7,7 +7,8 @@ opaque token holding, per kind, the position reached, signed with the instance's
 give is refused (400) before anything is read, so a forged position never reaches a query.
 Once a kind is read to its end, its position becomes the time the read started minus a safety
 margin, so a record written by a transaction that committed during the read is sent again next
-time rather than missed; clients keep the newest ``version`` of each id.
+time rather than missed; clients keep the newest ``version`` of each id. Read from a standby
+(``server/replica.py``), "the time the read started" is the standby's replay point in time.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from server import problems, programme
 from server.extensions import db
 from server.models import Case, Form, FormAssignment, FormVersion, Person
 from server.models.types import utcnow
+from server.replica import read_horizon
 from server.services.access.scope import Scope, visible
 from server.services.audit import Actor, record_event
 from server.services.cases import worklist
@@ -70,7 +72,7 @@ def _page(model, key, scope: Scope, since: Position):
 
 def changes_since(actor: Actor, scope: Scope, cursor: str | None, secret: str) -> dict:
     since = decode_cursor(cursor, secret)
-    restart = utcnow() - SAFETY_MARGIN
+    restart = read_horizon(utcnow()) - SAFETY_MARGIN
     persons = _page(Person, Person.id, scope, since["persons"])
     cases = _page(Case, Case.id, scope, since["cases"])
     more = len(persons) == PAGE or len(cases) == PAGE
