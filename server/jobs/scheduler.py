@@ -24,12 +24,14 @@ import os
 import signal
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers import SchedulerNotRunningError
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
@@ -115,8 +117,8 @@ def run_scheduler(app: Flask, *, lease_seconds: float = 60, jobs: Sequence[Job] 
     scheduler = build_scheduler(app, keeper, jobs)
     log.info("scheduler %s starting: %d job(s), lease %ss", keeper.holder, len(jobs),
              lease_seconds)
-    keeper.renew()
-    restore_signals = _stop_on_signals(scheduler)
+    restore_signals = _stop_on_signals(scheduler)  # before the lease: a SIGTERM meanwhile
+    keeper.renew()  # still ends in release(), never in a lease held by a killed process
     try:
         scheduler.start()
     finally:
@@ -132,6 +134,14 @@ def _shutdown(scheduler: BlockingScheduler) -> None:
         scheduler.shutdown(wait=True)
 
 
+def _shutdown_once_started(scheduler: BlockingScheduler, seconds: float = 30) -> None:
+    """A signal may come before ``start()``: wait (bounded) for it to run, then shut down."""
+    deadline = time.monotonic() + seconds
+    while scheduler.state == STATE_STOPPED and time.monotonic() < deadline:
+        time.sleep(0.05)
+    _shutdown(scheduler)
+
+
 def _stop_on_signals(scheduler: BlockingScheduler) -> Callable[[], None]:
     """On SIGTERM/SIGINT shut down from a helper thread; return a function undoing this.
 
@@ -143,7 +153,7 @@ def _stop_on_signals(scheduler: BlockingScheduler) -> Callable[[], None]:
 
     def stop(signum: int, _frame: object) -> None:
         log.info("signal %s: stopping after the running job", signum)
-        threading.Thread(target=_shutdown, args=(scheduler,), daemon=True).start()
+        threading.Thread(target=_shutdown_once_started, args=(scheduler,), daemon=True).start()
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
 
