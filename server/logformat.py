@@ -16,10 +16,11 @@ import re
 import uuid
 from datetime import UTC, datetime
 
-from flask import g, has_request_context, request
+from flask import has_request_context, request
 
 #: fields the request log passes with ``extra=``; copied into the line when present
 REQUEST_FIELDS = ("method", "route", "path", "status", "duration_ms")
+_KEY = "sangloc.request_id"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -41,12 +42,12 @@ class JsonFormatter(logging.Formatter):
 
 def request_id() -> str:
     """This request's id: the proxy's ``X-Request-ID`` if it is a plain token (nginx sends its
-    ``$request_id``), else a new one; made once per request, when first logged."""
-    found = g.get("request_id")
+    ``$request_id``), else a new one; made once per request, when first logged, and kept in
+    the request's WSGI environment (``g`` may outlive a request: an outer app context)."""
+    found = request.environ.get(_KEY)
     if found is None:
         sent = request.headers.get("X-Request-ID", "")
-        found = sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex
-        g.request_id = found
+        found = request.environ[_KEY] = sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex
     return found
 
 
