@@ -39,6 +39,7 @@ if _settings["LOG_FORMAT"] == "json":
         "formatters": {"json": {"()": "server.logformat.JsonFormatter"}},
         "handlers": {"error_console": {"class": "logging.StreamHandler",
                                        "formatter": "json", "stream": "ext://sys.stderr"}},
+        "root": {"level": "WARNING", "handlers": ["error_console"]},  # sangloc's lines too
         "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["error_console"],
                                        "propagate": False, "qualname": "gunicorn.error"}},
     }
