@@ -77,8 +77,10 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 def _configure_logging(app: Flask) -> None:
     """sangloc's loggers at SANGLOC_LOG_LEVEL; when nothing has configured logging yet (a
-    gunicorn worker, the scheduler, a command), one line per record on standard error. A host
-    that configured logging itself (pytest, an embedding application) keeps its handlers."""
+    gunicorn worker, the scheduler, a command), one line per record on standard error: text, or
+    one JSON object with SANGLOC_LOG_FORMAT=json (``server/logformat.py``). A host that
+    configured logging itself (pytest, an embedding application, gunicorn's JSON set-up in
+    ``gunicorn_conf.py``) keeps its handlers."""
     level = getattr(logging, str(app.config["SANGLOC_LOG_LEVEL"]).upper(), logging.INFO)
     logging.getLogger("sangloc").setLevel(level)
     root = logging.getLogger()
