@@ -42,12 +42,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from server import errors, inputs, requestlog, security
+    from server import errors, inputs, ops_views, requestlog, security
     from server.api import bp as api_bp
     from server.extensions import api
     from server.openrosa import bp as openrosa_bp
 
     inputs.register(app)  # before every blueprint's own hooks
+    ops_views.register(app)  # /healthz, /readyz, /metrics
     app.register_blueprint(openrosa_bp)
     from server.api.schemas import ErrorSchema
 
@@ -77,11 +78,21 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 def _configure_logging(app: Flask) -> None:
     """sangloc's loggers at SANGLOC_LOG_LEVEL; when nothing has configured logging yet (a
-    gunicorn worker, the scheduler, a command), one line per record on standard error. A host
-    that configured logging itself (pytest, an embedding application) keeps its handlers."""
+    gunicorn worker, the scheduler, a command), one line per record on standard error: text, or
+    one JSON object with SANGLOC_LOG_FORMAT=json (``server/logformat.py``). A host that
+    configured logging itself (pytest, an embedding application, gunicorn's JSON set-up in
+    ``gunicorn_conf.py``) keeps its handlers."""
     level = getattr(logging, str(app.config["SANGLOC_LOG_LEVEL"]).upper(), logging.INFO)
     logging.getLogger("sangloc").setLevel(level)
-    if not logging.getLogger().handlers:
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    if app.config["SANGLOC_LOG_FORMAT"] == "json":  # one JSON object a line (logformat.py)
+        from server.logformat import json_handler
+
+        root.addHandler(json_handler())
+        root.setLevel(logging.WARNING)
+    else:
         logging.basicConfig(format=LOG_FORMAT, level=logging.WARNING)
 
 

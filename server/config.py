@@ -203,6 +203,18 @@ def _check_replica(config: Mapping[str, Any]) -> None:
                           f"{PREFIX}DATABASE_URL (postgresql+psycopg://...)")
 
 
+# --- operations (ops): prometheus_client's multiprocess folder. prometheus_client reads this
+# variable itself when it is imported; ``sangloc serve`` sets it for gunicorn and the scheduler
+# it starts (server/cli/serve.py), and /metrics reads it here to sum every process's files.
+MULTIPROC_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def metrics_multiproc_dir(environ: Mapping[str, str] | None = None) -> str | None:
+    """The folder where this process's metrics are shared with its siblings; None: alone."""
+    environ = os.environ if environ is None else environ
+    return environ.get(MULTIPROC_VARIABLE) or None
+
+
 def engine_options(database_url: str, *, pgbouncer: bool = False) -> dict[str, Any]:
     """SQLAlchemy engine options per backend; SQL parameters (personal data) never appear in
     error messages or logs (``hide_parameters``). Behind PgBouncer in transaction mode

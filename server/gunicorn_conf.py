@@ -9,6 +9,10 @@ may take (``SANGLOC_READ_TIMEOUT`` seconds of silence, and a minimum overall rat
 silent connections from holding threads, so a few stalled, trickling or silent clients cannot
 hold every thread. In production a buffering reverse proxy (nginx) in front reads whole requests
 before they reach gunicorn (see the README).
+
+Metrics: when ``sangloc serve`` gave the workers a shared metrics folder, a worker that exits
+is marked dead there (``child_exit``), so its live gauges leave the sums (``server/metrics.py``).
+With ``SANGLOC_LOG_FORMAT=json`` gunicorn's own lines (start, worker exits) are JSON as well.
 """
 
 from server.config import check_settings, read_environment
@@ -28,3 +32,20 @@ graceful_timeout = 20
 # No gunicornc control socket: sangloc does not use it, and every instance on the machine would
 # share its default path ($HOME/.gunicorn/gunicorn.ctl).
 control_socket_disable = True
+
+if _settings["LOG_FORMAT"] == "json":
+    logconfig_dict = {
+        "version": 1, "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "server.logformat.JsonFormatter"}},
+        "handlers": {"error_console": {"class": "logging.StreamHandler",
+                                       "formatter": "json", "stream": "ext://sys.stderr"}},
+        "root": {"level": "WARNING", "handlers": ["error_console"]},  # sangloc's lines too
+        "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["error_console"],
+                                       "propagate": False, "qualname": "gunicorn.error"}},
+    }
+
+
+def child_exit(_server, worker) -> None:
+    from server.metrics import mark_process_dead
+
+    mark_process_dead(worker.pid)

@@ -13,11 +13,17 @@ The public URL the server starts with is written to ``<instance>/public_url`` fi
 ``--demo`` (``make run``) sets the instance up first, as ``sangloc init --demo``, and shows the
 first-run box once the server answers and the scheduler holds its lease, so that it is the last
 thing on screen (or when ``serve`` stops, if that comes first: it is shown only once).
+
+Metrics: gunicorn's workers and the scheduler are separate processes, so ``serve`` gives them
+one folder for prometheus_client's multiprocess mode, ``<instance>/run/metrics``, emptied at
+each start (``server/metrics.py``): ``/metrics`` from any worker reports all of them.
 """
 
 from __future__ import annotations
 
 import http.client
+import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -29,6 +35,7 @@ from flask.cli import with_appcontext
 
 from server.cli.common import cli_errors, configured_url, public_url_file
 from server.cli.setup import first_run_box, initialise
+from server.config import MULTIPROC_VARIABLE
 from server.extensions import db
 from server.services.ops import leases
 
@@ -59,6 +66,7 @@ def serve_command(no_scheduler: bool, demo: bool) -> None:
     bind = f"{config['SANGLOC_HOST']}:{config['SANGLOC_PORT']}"
     click.echo(f"sangloc serving on http://{bind}"
                + (" (no scheduler)" if no_scheduler else " with the scheduler"))
+    _share_metrics()
     signals: list[int] = []
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda signum, _frame: signals.append(signum))
@@ -71,6 +79,21 @@ def serve_command(no_scheduler: bool, demo: bool) -> None:
                    err=True)
     _stop(children, signals)
     sys.exit(1 if ended and not signals else 0)
+
+
+def _share_metrics() -> None:
+    """An empty metrics folder for this run, named to the children in their environment.
+
+    prometheus_client reads PROMETHEUS_MULTIPROC_DIR when it is first imported, and only then;
+    gunicorn's workers and the scheduler import it after they start, so setting it here, in
+    the process that starts them and before it does, is the one place that reaches all of
+    them. ``serve`` itself imported it already and keeps its (unused) metrics in memory. This
+    writes the environment, for the children; ``server/config.py`` still is the only reader.
+    """
+    folder = f"{current_app.config['SANGLOC_INSTANCE_DIR']}/run/metrics"
+    shutil.rmtree(folder, ignore_errors=True)  # a previous run's files: its workers are gone
+    os.makedirs(folder, mode=0o700)
+    os.environ[MULTIPROC_VARIABLE] = folder
 
 
 def _gunicorn_command(bind: str) -> list[str]:

@@ -7,6 +7,7 @@ mark the row ``failed`` with a log-safe error (type and first line, never SQL pa
 
 A failing job does not raise here: the failure is in the run row and in the log, the scheduler
 goes on, and ``sangloc jobs run`` turns a failed row into a clean error and exit code 1.
+Each run is also counted for Prometheus (``server/metrics.py``) by job and outcome.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 
 from flask import Flask
 
+from server import metrics
 from server.boundary import transaction
 from server.jobs.table import JOBS, Job, find_job
 from server.models import JobRun
@@ -43,7 +45,9 @@ def run_job(app: Flask, name: str, *, jobs: Sequence[Job] = JOBS,
     except Exception as exc:
         error = job_runs.describe_error(exc)
         log.error("job %s failed (run %s): %s", job.name, run_id, error, exc_info=exc)
+        metrics.count_job_run(job.name, ok=False)
         with app.app_context(), transaction():
             return job_runs.finish_run(run_id, "failed", {"error": error, **extra})
     log.info("job %s ok (run %s): %s", job.name, run_id, detail)
+    metrics.count_job_run(job.name, ok=True)
     return run

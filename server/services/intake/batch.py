@@ -74,7 +74,8 @@ def receive_item(actor: Actor, scope: Scope, item: Item, *, channel: str = "sync
     try:
         upload = store.Upload(xml=_utf8(item.xml), files=_decode(item.attachments),
                               user_agent="web")
-        receipt, merged = receive.receive(actor, scope, upload)
+        receipt, merged = receive.receive(actor, scope, upload,
+                                          channel="import" if channel == "import" else "api")
     except Problem as problem:
         log.warning("rejected %s item: %s", channel, problem.code)  # the code only: no answers
         return ItemResult(item.client_id, "rejected", problem=problem)

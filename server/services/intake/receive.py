@@ -3,23 +3,38 @@
 Store and merge in one unit of work; if merging fails, store the raw submission alone, marked
 ``failed`` for the retry job or ``unmergeable`` for a supervisor (``intake/retry.py``), so a
 device never loses what it sent (openrosa.md a.12: "stored, but processing failed" is still a
-201), and the result says which, for the device's message.
+201), and the result says which, for the device's message. Each submission's outcome is counted
+here, the one place it is known for every channel (``server/metrics.py``).
 """
 
 from __future__ import annotations
 
 from flask import current_app
 
-from server import programme
+from server import metrics, programme
 from server.boundary import commits
+from server.problems import Problem
 from server.services.access.scope import Scope
 from server.services.audit import Actor
 from server.services.intake import merge, retry, store
 
 
-def receive(actor: Actor, device: Scope, upload: store.Upload
+def receive(actor: Actor, device: Scope, upload: store.Upload, *, channel: str = "openrosa"
             ) -> tuple[store.Receipt, merge.MergeResult | None]:
-    """Store (idempotently) and merge one submission; Problems propagate to the caller."""
+    """Store (idempotently) and merge one submission; Problems propagate to the caller. The
+    outcome is counted by ``channel`` (openrosa, api, import): a Problem is ``rejected``."""
+    try:
+        receipt, result = _receive(actor, device, upload)
+    except Problem:
+        metrics.count_submission(channel, "rejected")
+        raise
+    metrics.count_submission(channel, metrics.submission_outcome(
+        receipt.outcome, result.state if result else None))
+    return receipt, result
+
+
+def _receive(actor: Actor, device: Scope, upload: store.Upload
+             ) -> tuple[store.Receipt, merge.MergeResult | None]:
     blobs = current_app.extensions["sangloc_blobs"]
     config = programme.current()
     try:

@@ -9,6 +9,7 @@ died is retried), and ``send`` in another, which records the delivery; the job b
 (``server/jobs/bodies.py``) owns those units of work, as services never commit.
 A failure is recorded on the row (the error's type only) and retried after 1 minute, then 2, 4
 ... at most an hour apart; after ``MAX_ATTEMPTS`` the row is ``failed`` and a warning names it.
+Every attempt is counted for Prometheus by channel and outcome (``server/metrics.py``).
 
 E-mail: ``SANGLOC_SMTP_HOST``, ``SMTP_PORT``, ``SMTP_STARTTLS`` (with the system's certificate
 checks), ``SMTP_USER``/``SMTP_PASSWORD`` (optional), ``SMTP_FROM``. Webhook:
@@ -36,6 +37,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select, update
 
+from server import metrics
 from server.extensions import db
 from server.models import Notification
 from sync.messages import format_date
@@ -101,7 +103,9 @@ def send(row_id: int, now: datetime) -> str:
     try:
         _send(row, current_app.config)
     except Exception as exc:
+        metrics.count_delivery(row.channel, ok=False)
         return _failed(row, exc, now)
+    metrics.count_delivery(row.channel, ok=True)
     row.state, row.delivered_at, row.last_error = "delivered", now, None
     row.attempts += 1
     return "delivered"
