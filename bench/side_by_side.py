@@ -33,6 +33,7 @@ import http.client
 import json
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -42,7 +43,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.run_openrosa import DEFAULT_GENERATOR, free_port, load, sangloc  # noqa: E402
+from bench.run_openrosa import DEFAULT_GENERATOR, load, sangloc  # noqa: E402
 from bench.run_records import anchor_mchat, communes_of, seed_database  # noqa: E402
 from server.config import DEFAULTS  # noqa: E402
 from tests.support.pg import Cluster  # noqa: E402
@@ -82,7 +83,10 @@ class Bench:
         self.cluster = Cluster(durable=True).start()
         self.workdir = Path(tempfile.mkdtemp(prefix="sangloc-side-"))
         self.servers: dict[str, subprocess.Popen] = {}
-        self.ports = {"A": free_port(), "S": free_port()}
+        # listening sockets made here and handed to gunicorn (fd://): no other process on the
+        # machine can take a port between choosing it and binding it
+        self.sockets = {name: socket.create_server(("127.0.0.1", 0)) for name in "AS"}
+        self.ports = {name: sock.getsockname()[1] for name, sock in self.sockets.items()}
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("SANGLOC_")}
         self.env.update(SANGLOC_DATABASE_URL=self.cluster.url(),
                         SANGLOC_INSTANCE_DIR=str(self.workdir), SANGLOC_LOG_LEVEL="WARNING",
@@ -102,15 +106,17 @@ class Bench:
                                   "00004", "--json"))["server_url"]
         self.bases = {"A": f"http://127.0.0.1:{self.ports['A']}", "B": base, "C": base}
         dsn = self.cluster.url().replace("postgresql+psycopg://", "postgresql://")
-        self.servers["A"] = self.gunicorn(self.ports["A"], f"bench.floor_app:create_app({dsn!r})")
-        self.servers["S"] = self.gunicorn(self.ports["S"], "wsgi:app")
+        self.servers["A"] = self.gunicorn("A", f"bench.floor_app:create_app({dsn!r})")
+        self.servers["S"] = self.gunicorn("S", "wsgi:app")
         self.vacuum()
 
-    def gunicorn(self, port: int, app: str) -> subprocess.Popen:
+    def gunicorn(self, name: str, app: str) -> subprocess.Popen:
+        fd, port = self.sockets[name].fileno(), self.ports[name]
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "server" / "gunicorn_conf.py"),
-             "-b", f"127.0.0.1:{port}", "-w", str(self.args.workers), app],
-            env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             "-b", f"fd://{fd}", "-w", str(self.args.workers), app], pass_fds=(fd,),
+            env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL,
+            stderr=(self.workdir / f"gunicorn-{port}.log").open("ab"))
         self.servers[f"port{port}"] = server  # stopped in close() whatever happens
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -136,6 +142,9 @@ class Bench:
     def run(self, label: str, seed: int) -> dict:
         """One timed load against A, B or C with CPU read around it."""
         server = self.servers["A" if label == "A" else "S"]
+        if server.poll() is not None:
+            log = (self.workdir / f"gunicorn-{self.ports['A' if label == 'A' else 'S']}.log")
+            raise RuntimeError(f"server {label} has stopped: {log.read_text()[-3000:]}")
         form_id = {"A": "anchor_screen", "B": "anchor_screen", "C": "anchor_mchat"}[label]
         before = tree_cpu(server.pid) + tree_cpu(self.postmaster())
         result = load(self.args.generator, self.bases[label], n=10_000_000, warmup=20,
