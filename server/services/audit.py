@@ -28,6 +28,7 @@ SYSTEM = Actor("system")
 
 
 _PENDING = "sangloc_audit"
+_INSERT = insert(AuditEvent.__table__)
 
 
 def record_event(actor: Actor, action: str, target_type: str, target_id: Any,
@@ -48,8 +49,8 @@ def record_event(actor: Actor, action: str, target_type: str, target_id: Any,
 def write_pending(session) -> None:
     """Session ``before_commit`` hook: insert the collected audit rows."""
     rows = session.info.pop(_PENDING, None)
-    if rows:
-        session.execute(insert(AuditEvent.__table__), rows)
+    if rows:  # on the connection (Core): no ORM execution layer for a plain INSERT
+        session.connection().execute(_INSERT, rows)
 
 
 def drop_pending(session, *_args) -> None:

@@ -15,7 +15,7 @@ import hashlib
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from server import problems
 from server.extensions import db
@@ -33,12 +33,16 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+# Built once, on the tables (Core, not the ORM entities) with the token hash as a parameter:
+# no statement construction and no ORM execution layer on every request.
+_devices, _users, _units = AppUser.__table__, User.__table__, AdminUnit.__table__
 _QUERY = (
-    select(AppUser.id, AppUser.user_id, AppUser.commune_code, AdminUnit.name,
-           AdminUnit.province_code, AppUser.language, AppUser.revoked_at, User.active,
-           AppUser.last_seen_at)
-    .join(User, User.id == AppUser.user_id)
-    .join(AdminUnit, AdminUnit.code == AppUser.commune_code)
+    select(_devices.c.id, _devices.c.user_id, _devices.c.commune_code, _units.c.name,
+           _units.c.province_code, _devices.c.language, _devices.c.revoked_at, _users.c.active,
+           _devices.c.last_seen_at)
+    .join(_users, _users.c.id == _devices.c.user_id)
+    .join(_units, _units.c.code == _devices.c.commune_code)
+    .where(_devices.c.token_hash == bindparam("token_hash"))
 )
 
 
@@ -50,13 +54,13 @@ def authenticate_token(token: str, *, read_only: bool = False,
     mode, one round trip instead of BEGIN + SELECT + ROLLBACK (HEAD /submission precedes every
     submission Collect sends). ``user_agent`` is the request's, kept as the last contact.
     """
-    query = _QUERY.where(AppUser.token_hash == token_hash(token))
+    params = {"token_hash": token_hash(token)}
     if read_only:
         with db.engine.connect() as connection:
             row = connection.execution_options(isolation_level="AUTOCOMMIT") \
-                .execute(query).first()
+                .execute(_QUERY, params).first()
     else:
-        row = db.session.execute(query).first()
+        row = db.session.connection().execute(_QUERY, params).first()
     if row is None:
         raise problems.device_key_unknown()
     if row.revoked_at is not None or not row.active:

@@ -56,24 +56,42 @@ def case_of(actor: Actor, person: Person, *, new: bool = False) -> Case:
     ``new``: the person was registered by this submission, so no look-up is needed."""
     case = None if new else db.session.scalar(select(Case).where(Case.person_id == person.id))
     if case is None:
-        case = Case(person=person, state="new", step="intake")
+        case = Case(person=person, state="new", step="intake", actions=[])
         db.session.add(case)
         db.session.flush()
-        event(actor, case, "created")
-        record_event(actor, "case.create", "case", case.id, person_id=person.id)
+        _created(actor, case)
     return case
+
+
+def start_case(person: Person, screening: Screening) -> Case:
+    """A new person's case, added but not flushed, so that it is inserted together with their
+    first ``screening`` (one flush instead of two; ``actions=[]``: nothing to load). Pass it to
+    ``apply_screening``, which records its event and audit row."""
+    case = Case(person=person, state="new", step="intake", actions=[],
+                last_instrument=screening.instrument, last_screened_on=screening.screened_on)
+    db.session.add(case)
+    return case
+
+
+def _created(actor: Actor, case: Case) -> None:
+    event(actor, case, "created")
+    record_event(actor, "case.create", "case", case.id, person_id=case.person_id)
 
 
 def apply_screening(actor: Actor, person: Person, screening: Screening,
                     planned: list[pathway.Planned], *, previous: Screening | None = None,
-                    new_person: bool = False) -> Case:
-    """Open ``planned`` for ``screening`` (module docstring); returns the person's case."""
-    case = case_of(actor, person, new=new_person)
+                    new_person: bool = False, started: Case | None = None) -> Case:
+    """Open ``planned`` for ``screening`` (module docstring); returns the person's case.
+    ``started``: the case ``start_case`` added for a person registered just now."""
+    case = started or case_of(actor, person, new=new_person)
     if not new_person:
         if previous is not None:
             _move_untouched(actor, case, previous, screening)
         _closed_by_screening(actor, case, screening, previous)
-    opened = _open(actor, case, screening, planned, previous)
+    opened = _new_actions(case, screening, planned, previous)
+    if started is not None:  # after the actions' flush: its event goes with theirs, first
+        _created(actor, case)
+    _announce(actor, case, opened)
     if case.last_screened_on is None or screening.screened_on >= case.last_screened_on:
         case.last_instrument, case.last_screened_on = screening.instrument, \
             screening.screened_on
@@ -81,14 +99,16 @@ def apply_screening(actor: Actor, person: Person, screening: Screening,
         case.state = "new"
         event(actor, case, "reopened", reason="new work after closure",
               actions=[a.id for a in opened])
-    case.updated_at = utcnow()
+    if started is None:  # a case inserted just now has its time already (no second UPDATE)
+        case.updated_at = utcnow()
     return case
 
 
-def _open(actor: Actor, case: Case, screening: Screening, planned: list[pathway.Planned],
-          previous: Screening | None) -> list[CaseAction]:
+def _new_actions(case: Case, screening: Screening, planned: list[pathway.Planned],
+                 previous: Screening | None) -> list[CaseAction]:
     """One action per (screening, rule) that does not exist yet, counting the versions an edit
-    supersedes: work a person already closed on an earlier version is not opened again."""
+    supersedes: work a person already closed on an earlier version is not opened again.
+    Flushed (their ids go into the events); ``_announce`` records them."""
     versions = {screening.id, *_earlier_versions(previous)}
     have = {a.rule for a in case.actions if a.screening_id in versions}
     opened = []
@@ -103,13 +123,17 @@ def _open(actor: Actor, case: Case, screening: Screening, planned: list[pathway.
         opened.append(action)
     if opened:
         db.session.flush()
-        for action in opened:
-            event(actor, case, "action_opened", action=action.id, kind=action.kind,
-                  rule=action.rule, due=action.due.isoformat(), urgent=action.urgent)
-            record_event(actor, "action.open", "action", action.id, case_id=case.id,
-                         kind=action.kind)
-            outbox.announce(action)
     return opened
+
+
+def _announce(actor: Actor, case: Case, opened: list[CaseAction]) -> None:
+    """The events, audit rows and notifications of actions opened just now."""
+    for action in opened:
+        event(actor, case, "action_opened", action=action.id, kind=action.kind,
+              rule=action.rule, due=action.due.isoformat(), urgent=action.urgent)
+        record_event(actor, "action.open", "action", action.id, case_id=case.id,
+                     kind=action.kind)
+        outbox.announce(action)
 
 
 def open_by_person(actor: Actor, case: Case, action: CaseAction) -> CaseAction:

@@ -111,10 +111,11 @@ def link_possible_duplicates(actor: Actor, person: Person) -> None:
     key = duplicate_key(person.commune_code, person.dob, person.full_name)
     if key is None:
         return
-    others = db.session.scalars(select(Person.id).where(
-        Person.commune_code == person.commune_code, Person.dob == person.dob,
-        Person.name_key == person.name_key, Person.id != person.id,
-        Person.merged_into_id.is_(None)))
+    with db.session.no_autoflush:  # the new person is inserted with the rows that follow
+        others = db.session.scalars(select(Person.id).where(
+            Person.commune_code == person.commune_code, Person.dob == person.dob,
+            Person.name_key == person.name_key, Person.id != person.id,
+            Person.merged_into_id.is_(None))).all()
     for other in others:
         db.session.add(PersonLink(person_id=person.id, other_id=other))
         record_event(actor, "person.possible_duplicate", "person", person.id, other_id=other)

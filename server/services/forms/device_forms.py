@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from server import problems
 from server.extensions import db
@@ -108,15 +108,23 @@ def get_current_version(device: Scope, form_id: str) -> FormVersion:
         Form, Form.current_version_id == FormVersion.id).where(Form.xml_form_id == form_id))
 
 
+_versions, _forms, _assigned = FormVersion.__table__, Form.__table__, FormAssignment.__table__
+# Built once, on the tables (Core) with parameters: it runs on every submission.
+_TARGET = (
+    select(_versions.c.id, _forms.c.id.label("form_pk"), _forms.c.state, _versions.c.version,
+           _versions.c.binary_fields, _versions.c.binding, _versions.c.default_language,
+           _assigned.c.area_code)
+    .join(_forms, _forms.c.id == _versions.c.form_id)
+    .outerjoin(_assigned, _assigned.c.form_id == _forms.c.id)
+    .where(_forms.c.xml_form_id == bindparam("form_id"),
+           _versions.c.version == bindparam("version"))
+)
+
+
 def get_target(device: Scope, form_id: str, version: str | None) -> Target:
     """The published ``version`` a submission names; 404.1, 403.2 or 404.2 otherwise."""
-    rows = db.session.execute(
-        select(FormVersion.id, Form.id.label("form_pk"), Form.state, FormVersion.version,
-               FormVersion.binary_fields,
-               FormVersion.binding, FormVersion.default_language, FormAssignment.area_code)
-        .join(Form, Form.id == FormVersion.form_id)
-        .outerjoin(FormAssignment, FormAssignment.form_id == Form.id)
-        .where(Form.xml_form_id == form_id, FormVersion.version == (version or ""))).all()
+    rows = db.session.connection().execute(
+        _TARGET, {"form_id": form_id, "version": version or ""}).all()
     if not rows:
         _check_access(device, form_id)
         raise problems.form_version_unpublished(form_id, version or "")

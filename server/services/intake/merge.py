@@ -142,17 +142,19 @@ def merge_submission(actor: Actor, submission: Incoming, config: Programme,
         _set_state(submission, "held", "person_locked")
         return MergeResult("held")
     register.record_consent(person, submission, version.form_id, version.version, registration)
-    config = settings.programme_for_commune(person.commune_code, config)
+    with db.session.no_autoflush:  # settings only: the new rows wait for the screening's flush
+        config = settings.programme_for_commune(person.commune_code, config)
     interview = interview_date(binding, values, received_on=_first_receipt(submission, previous),
                                max_days=config.interview_max_age_days)
     dob = person.dob or registration.dob
     outcome = score_instance(binding, values, screening_date=interview.on, dob=dob,
                              thresholds=config.thresholds)
     row = _screening_row(submission, version, interview, person, outcome, config, dob)
+    started = casework.start_case(person, row) if created else None
     screening = _add_screening(actor, row, person, previous, created)
     planned = casework.plan_for(screening, outcome, dob, config)
     casework.apply_screening(actor, person, screening, planned, previous=previous,
-                             new_person=created)
+                             new_person=created, started=started)
     _set_state(submission, "merged")
     return MergeResult("merged", outcome, tuple(planned))
 

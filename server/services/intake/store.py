@@ -151,18 +151,26 @@ def _insert(target: Target, parsed: forms.ParsedInstance, device: Scope, upload:
     One statement instead of a look-up and an insert; a racing copy waits on the unique index
     and then finds the row (PostgreSQL) or waits for the write lock (SQLite).
     """
+    connection = db.session.connection()
+    return connection.execute(_INSERTS[connection.dialect.name], {
+        "form_id": target.form_pk, "form_version_id": target.version_id,
+        "instance_id": parsed.instance_id, "deprecated_id": parsed.deprecated_id,
+        "xml": upload.xml, "xml_sha256": hashlib.sha256(upload.xml).hexdigest(),
+        "app_user_id": device.app_user_id, "user_id": device.user_id,
+        "device_id": _clip(upload.device_id), "user_agent": _clip(upload.user_agent, 300),
+        "commune_code": device.commune_code or None,
+        "received_at": received_at, "merge_state": state,
+    }).scalar()
+
+
+def _insert_statement(insert):
+    """The submission INSERT of one dialect, built once (its values are parameters)."""
     table = Submission.__table__
-    insert = (pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)(table)
-    statement = insert.values(
-        form_id=target.form_pk, form_version_id=target.version_id,
-        instance_id=parsed.instance_id, deprecated_id=parsed.deprecated_id, xml=upload.xml,
-        xml_sha256=hashlib.sha256(upload.xml).hexdigest(), app_user_id=device.app_user_id,
-        user_id=device.user_id,
-        device_id=_clip(upload.device_id), user_agent=_clip(upload.user_agent, 300),
-        commune_code=device.commune_code or None,
-        received_at=received_at, merge_state=state,
-    ).on_conflict_do_nothing(index_elements=["form_id", "instance_id"]).returning(table.c.id)
-    return db.session.execute(statement).scalar()
+    return insert(table).on_conflict_do_nothing(
+        index_elements=["form_id", "instance_id"]).returning(table.c.id)
+
+
+_INSERTS = {"postgresql": _insert_statement(pg_insert), "sqlite": _insert_statement(sqlite_insert)}
 
 
 def _clip(value: str | None, limit: int = 200) -> str | None:
