@@ -49,7 +49,6 @@ from flask import session as cookie
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 
-from server import metrics
 from server.config import engine_options
 
 log = logging.getLogger("sangloc.replica")
@@ -69,6 +68,16 @@ _STATUS = text(
     " pg_last_wal_replay_lsn()::text AS replayed, pg_last_wal_receive_lsn()::text AS received,"
     " extract(epoch FROM now() - pg_last_xact_replay_timestamp()) AS behind,"
     " (SELECT count(*) FROM pg_stat_wal_receiver) AS receivers")
+
+
+def _metrics():
+    """``server.metrics``, imported when first used: this module is imported with the package
+    (``server/extensions.py``), also by gunicorn's master through its configuration file, and
+    prometheus_client's metrics must be made in each worker, after the fork, so that each
+    writes its own files in the shared multiprocess folder (``server/cli/serve.py``)."""
+    from server import metrics
+
+    return metrics
 
 
 def lsn_value(lsn: str | None) -> int | None:
@@ -126,10 +135,10 @@ class _Standby:
                 self._down_until = _clock() + DOWN_SECONDS
             log.warning("read replica unreachable (%s); reads go to the primary for %.0fs",
                         type(exc.orig).__name__, DOWN_SECONDS)
-            metrics.set_replica_lag(None)
+            _metrics().set_replica_lag(None)
             return Status(False, None, None)
         lag = _lag(row)
-        metrics.set_replica_lag(lag)
+        _metrics().set_replica_lag(lag)
         usable = bool(row.recovering) and row.receivers > 0 and lag is not None \
             and lag <= self.max_lag
         return Status(usable, lag, lsn_value(row.replayed))
@@ -191,7 +200,7 @@ def _decide(wanted: _Wanted) -> Engine | None:
         return None
     checked, found = _replayed_status(standby, wanted)
     if not found.usable:
-        metrics.count_replica_fallback()
+        _metrics().count_replica_fallback()
         return None
     if not _has_replayed(found, wanted.after):
         wanted.wait = 0.0  # waited once in this unit: its next transactions do not wait again
