@@ -103,8 +103,18 @@ def signed_in(port: int, username: str) -> urllib.request.OpenerDirector:
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     body = urllib.parse.urlencode({"username": username, "password": PASSWORD,
                                    "csrf_token": token}).encode()
-    opener.open(f"http://127.0.0.1:{port}/sign-in", body, timeout=30).read()
+    answer = opener.open(f"http://127.0.0.1:{port}/sign-in", body, timeout=30)
+    if answer.geturl().endswith("/sign-in"):  # refused: the sign-in page again
+        raise RuntimeError(f"{username} could not sign in on port {port}")
     return opener
+
+
+def fetched(opener: urllib.request.OpenerDirector, url: str) -> object:
+    """The status of a page read, or "redirected" when it ended elsewhere (the sign-in page
+    after a lost session would otherwise count as a 200)."""
+    with opener.open(url, timeout=60) as answer:
+        answer.read()
+        return answer.status if answer.geturl() == url else "redirected"
 
 
 def timed(tally: Tally, kind: str, call) -> None:
@@ -125,7 +135,7 @@ def page_reader(ports: list[int], username: str, path: str, tally: Tally, stop: 
     while not stop.is_set():
         url, opener = f"http://127.0.0.1:{ports[turn % 2]}{path}", openers[turn % 2]
         turn += 1
-        timed(tally, path, lambda url=url, opener=opener: opener.open(url, timeout=60).status)
+        timed(tally, path, lambda url=url, opener=opener: fetched(opener, url))
         stop.wait(pause)
 
 
