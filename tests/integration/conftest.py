@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from flask import Flask
 
+from server import create_app
 from server.boundary import transaction
+from server.extensions import db
 from server.services.access import api_tokens, sessions, users
 from server.services.audit import SYSTEM
 from server.services.forms import publishing
@@ -138,3 +143,37 @@ def staff_api(client):
     with transaction():
         return {name: {"Authorization": f"Bearer {api_tokens.create_token(SYSTEM, name)}"}
                 for name in ("gs", "ctv", "gs-other")}
+
+
+def dispose(app: Flask) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def make_machine(request, backend, tmp_path_factory) -> Iterator:
+    """``make_machine(**settings)``: the app on an empty instance folder and empty database."""
+    made: list[tuple[Flask, str]] = []
+
+    def make(**settings: str) -> Flask:
+        folder = tmp_path_factory.mktemp("machine")
+        database = f"restore_{uuid.uuid4().hex[:8]}"
+        if backend == "sqlite":
+            url = f"sqlite:///{folder / 'sangloc.db'}"
+        else:
+            cluster = request.getfixturevalue("pg_cluster")
+            subprocess.run([str(cluster.bindir / "createdb"), "-h", str(cluster.root), "-U",
+                            cluster.user, database], check=True)
+            url = cluster.url(database)
+        machine = create_app({"INSTANCE_DIR": str(folder), "DATABASE_URL": url,
+                              "TESTING": True, "PUBLIC_URL": "http://sangloc.test", **settings})
+        made.append((machine, database))
+        return machine
+    yield make
+    for machine, database in made:
+        dispose(machine)
+        if backend == "postgres":
+            cluster = request.getfixturevalue("pg_cluster")
+            subprocess.run([str(cluster.bindir / "dropdb"), "-h", str(cluster.root), "-U",
+                            cluster.user, database], check=False, capture_output=True)

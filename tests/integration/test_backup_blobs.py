@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import subprocess
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,7 +19,6 @@ import pytest
 from flask import Flask
 from sqlalchemy import inspect, select
 
-from server import create_app
 from server.boundary import transaction
 from server.extensions import db
 from server.jobs.runner import run_job
@@ -50,26 +47,9 @@ def blob_file(root: Path, data: bytes) -> Path:
 
 
 @pytest.fixture
-def new_machine(request, backend, tmp_path_factory) -> Iterator[Flask]:
+def new_machine(make_machine) -> Flask:
     """The app on an empty instance folder and an empty database."""
-    folder = tmp_path_factory.mktemp("new-machine")
-    database = f"restore_{uuid.uuid4().hex[:8]}"
-    if backend == "sqlite":
-        url = f"sqlite:///{folder / 'sangloc.db'}"
-    else:
-        cluster = request.getfixturevalue("pg_cluster")
-        subprocess.run([str(cluster.bindir / "createdb"), "-h", str(cluster.root), "-U",
-                        cluster.user, database], check=True)
-        url = cluster.url(database)
-    machine = create_app({"INSTANCE_DIR": str(folder), "DATABASE_URL": url, "TESTING": True,
-                          "PUBLIC_URL": "http://sangloc.test"})
-    yield machine
-    with machine.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    if backend == "postgres":
-        subprocess.run([str(cluster.bindir / "dropdb"), "-h", str(cluster.root), "-U",
-                        cluster.user, database], check=False, capture_output=True)
+    return make_machine()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ moving from files to an object store). On SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
-import subprocess
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -18,9 +17,9 @@ from flask import Flask
 
 from server import create_app
 from server.boundary import transaction
-from server.extensions import db
 from server.services.audit import SYSTEM
 from server.services.forms import catalogue
+from tests.integration.conftest import dispose
 from tests.integration.test_backup_blobs import (
     JPEG,
     PHOTO_NAME,
@@ -36,40 +35,6 @@ from tests.support.collect import CollectClient
 from tests.support.xlsform import photo_form
 
 
-def _dispose(app: Flask) -> None:
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture
-def make_machine(request, backend, tmp_path_factory) -> Iterator:
-    """``make_machine(**settings)``: the app on an empty instance folder and empty database."""
-    made: list[tuple[Flask, str]] = []
-
-    def make(**settings: str) -> Flask:
-        folder = tmp_path_factory.mktemp("machine")
-        database = f"restore_{uuid.uuid4().hex[:8]}"
-        if backend == "sqlite":
-            url = f"sqlite:///{folder / 'sangloc.db'}"
-        else:
-            cluster = request.getfixturevalue("pg_cluster")
-            subprocess.run([str(cluster.bindir / "createdb"), "-h", str(cluster.root), "-U",
-                            cluster.user, database], check=True)
-            url = cluster.url(database)
-        machine = create_app({"INSTANCE_DIR": str(folder), "DATABASE_URL": url,
-                              "TESTING": True, "PUBLIC_URL": "http://sangloc.test", **settings})
-        made.append((machine, database))
-        return machine
-    yield make
-    for machine, database in made:
-        _dispose(machine)
-        if backend == "postgres":
-            cluster = request.getfixturevalue("pg_cluster")
-            subprocess.run([str(cluster.bindir / "dropdb"), "-h", str(cluster.root), "-U",
-                            cluster.user, database], check=False, capture_output=True)
-
-
 @pytest.fixture
 def bucket_app(app, tmp_path_factory, s3_settings) -> Iterator[Flask]:
     """The test database served by a node whose blobs are in the bucket (its context pushed)."""
@@ -78,7 +43,7 @@ def bucket_app(app, tmp_path_factory, s3_settings) -> Iterator[Flask]:
                        "PUBLIC_URL": "http://sangloc.test", **s3_settings})
     with node.app_context():
         yield node
-    _dispose(node)
+    dispose(node)
 
 
 def _screen(node: Flask, publish, device) -> None:
