@@ -36,7 +36,8 @@ from sqlalchemy.pool import NullPool
 
 from server import metrics
 from server.jobs.table import JOBS
-from server.models import CaseAction, JobRun
+from server.models import CaseAction, JobRun, Notification
+from server.models.notification import CHANNELS as NOTIFICATION_CHANNELS
 
 log = logging.getLogger("sangloc.ops")
 bp = Blueprint("ops", __name__)
@@ -149,8 +150,9 @@ def _plain(body: str, status: int) -> Response:
 
 
 class DatabaseCollector(Collector):
-    """Values read from the database when Prometheus scrapes: open urgent actions and each
-    job's last finished run (seen from every web node, wherever the scheduler runs). A
+    """Values read from the database when Prometheus scrapes: open urgent actions, each job's
+    last finished run, notifications waiting or given up (seen from every web node, wherever
+    the scheduler runs: its own counters are not served when it runs alone). A
     database that does not answer leaves them out of this scrape (``sangloc_scrape_database_ok``
     says so)."""
 
@@ -180,8 +182,19 @@ class DatabaseCollector(Collector):
         ok = GaugeMetricFamily("sangloc_job_last_run_ok",
                                "1 if each job's last finished run succeeded, 0 if it failed",
                                labels=["job"])
+        notes = {state: GaugeMetricFamily(
+            f"sangloc_notifications_{state}", f"Notifications {meaning}", labels=["channel"])
+            for state, meaning in (("waiting", "waiting to be delivered (pending)"),
+                                   ("failed", "given up after their last attempt"))}
         with probe_engine(self.app).connect() as connection, connection.begin():
             _limit_statement(connection)
+            counts = dict(((row.channel, row.state), row.n) for row in connection.execute(
+                select(Notification.channel, Notification.state, func.count().label("n"))
+                .where(Notification.state.in_(("pending", "failed")))
+                .group_by(Notification.channel, Notification.state)))
+            for channel in NOTIFICATION_CHANNELS:
+                notes["waiting"].add_metric([channel], counts.get((channel, "pending"), 0))
+                notes["failed"].add_metric([channel], counts.get((channel, "failed"), 0))
             urgent.add_metric([], connection.scalar(
                 select(func.count()).select_from(CaseAction)
                 .where(CaseAction.state == "open", CaseAction.urgent.is_(True))))
@@ -190,7 +203,7 @@ class DatabaseCollector(Collector):
                 if last is not None and last.finished_at is not None:
                     ended.add_metric([job.name], last.finished_at.timestamp())
                     ok.add_metric([job.name], 1 if last.status == "ok" else 0)
-        return [urgent, ended, ok]
+        return [urgent, ended, ok, *notes.values()]
 
 
 def _last_run(connection: Connection, job: str):
@@ -203,15 +216,11 @@ def _last_run(connection: Connection, job: str):
 
 
 def _record_replica_lag(app: Flask) -> None:
-    """The standby's lag into its gauge, when a replica is configured and ``server/replica.py``
-    (the read-routing module) offers ``replica_lag_seconds()``."""
-    if not app.config["SANGLOC_DATABASE_REPLICA_URL"]:
-        return
-    try:
+    """The standby's lag into its gauge, when a replica is configured (server/replica.py)."""
+    if app.config["SANGLOC_DATABASE_REPLICA_URL"]:
         from server.replica import replica_lag_seconds
-    except ImportError:
-        return
-    metrics.set_replica_lag(replica_lag_seconds())
+
+        metrics.set_replica_lag(replica_lag_seconds())
 
 
 def register(app: Flask) -> None:

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.extensions import db
 from server.models.types import UTCDateTime, utcnow
 
+CHANNELS = ("email", "webhook")  # how a notification goes out
+
 
 class Notification(db.Model):
     __tablename__ = "notifications"

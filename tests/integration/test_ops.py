@@ -206,8 +206,14 @@ def test_urgent_actions_job_runs_and_deliveries(app, client, device):
     harm(device)  # a same-day safety contact: urgent, announced to 2 mailboxes and the webhook
     middle = scrape(client)
     assert value(middle, "sangloc_open_urgent_actions") == 1
+    # read from the database, so seen on every node even when the scheduler runs alone
+    assert value(middle, "sangloc_notifications_waiting", channel="email") == 2
+    assert value(middle, "sangloc_notifications_waiting", channel="webhook") == 1
     assert deliver(app) == {"delivered": 2, "retried": 1, "failed": 0}  # the webhook is down
     after = scrape(client)
+    assert value(after, "sangloc_notifications_waiting", channel="email") == 0
+    assert value(after, "sangloc_notifications_waiting", channel="webhook") == 1  # retried
+    assert value(after, "sangloc_notifications_failed", channel="webhook") == 0
     assert change(before, after, "sangloc_notification_deliveries_total", channel="email",
                   outcome="sent") == 2
     assert change(before, after, "sangloc_notification_deliveries_total", channel="webhook",
