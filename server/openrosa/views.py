@@ -3,7 +3,8 @@
 Protocol quirks handled here, with their source in openrosa.md:
 - ``deviceID`` query parameter and Collect's 12-hour ``Date`` header are ignored (b.1);
 - ``HEAD /submission`` answers 204, which Collect requires (a.8); Flask would otherwise answer a
-  HEAD with the GET view's 200, so HEAD is declared explicitly;
+  HEAD with the GET view's 200, so HEAD is declared explicitly; its token may be answered from
+  the tokens verified for a HEAD in the last few seconds (``recent_tokens.py``), never a POST's;
 - the XML part is read from files, or from form fields when it came without a filename (a.9);
 - attachment names are matched exactly, unsanitised, re-decoded when a client sent raw UTF-8
   that the multipart parser read as Latin-1 (a.9).
@@ -17,7 +18,7 @@ from flask import current_app, g, request, url_for
 
 import forms
 from server import problems, security
-from server.openrosa import bp, multipart
+from server.openrosa import RECENT_TOKENS, bp, multipart
 from server.openrosa.responses import error_response, message_response, xml_response
 from server.services.access import devices
 from server.services.audit import Actor
@@ -40,10 +41,14 @@ def _pop_token(_endpoint, values) -> None:
 @bp.before_request
 def _authenticate() -> None:
     g.device = None
+    agent = request.headers.get("User-Agent")
     with security.checked_token():  # 429.1 for an address sending wrong tokens (security.py)
-        g.device = devices.authenticate_token(g.token or "",
-                                              read_only=request.method in ("GET", "HEAD"),
-                                              user_agent=request.headers.get("User-Agent"))
+        if request.endpoint == "openrosa.submission_head":
+            g.device = devices.authenticate_head(
+                g.token or "", current_app.extensions[RECENT_TOKENS], user_agent=agent)
+        else:
+            g.device = devices.authenticate_token(
+                g.token or "", read_only=request.method in ("GET", "HEAD"), user_agent=agent)
     if request.endpoint in _VERSIONED_ENDPOINTS and \
             request.headers.get("X-OpenRosa-Version", "").strip() != "1.0":
         raise problems.openrosa_version_missing()
