@@ -109,11 +109,12 @@ def _register_session_hooks() -> None:
     from server.services.programme import aggregate_marks, aggregates
 
     if not _HOOKED:  # once per process: the hook is on the Session class
-        event.listen(Session, "before_commit", write_pending)
-        event.listen(Session, "after_soft_rollback", drop_pending)
         aggregate_marks.register()
+        # marks first: on PostgreSQL their statement carries the audit rows too
         event.listen(Session, "before_commit", aggregates.write_marks)
         event.listen(Session, "after_soft_rollback", aggregates.drop_marks)
+        event.listen(Session, "before_commit", write_pending)
+        event.listen(Session, "after_soft_rollback", drop_pending)
         _HOOKED.append(True)
 
 

@@ -3,7 +3,8 @@
 Protocol quirks handled here, with their source in openrosa.md:
 - ``deviceID`` query parameter and Collect's 12-hour ``Date`` header are ignored (b.1);
 - ``HEAD /submission`` answers 204, which Collect requires (a.8); Flask would otherwise answer a
-  HEAD with the GET view's 200, so HEAD is declared explicitly;
+  HEAD with the GET view's 200, so HEAD is declared explicitly; its token may be answered from
+  the tokens verified for a HEAD in the last few seconds (``recent_tokens.py``), never a POST's;
 - the XML part is read from files, or from form fields when it came without a filename (a.9);
 - attachment names are matched exactly, unsanitised, re-decoded when a client sent raw UTF-8
   that the multipart parser read as Latin-1 (a.9).
@@ -17,7 +18,7 @@ from flask import current_app, g, request, url_for
 
 import forms
 from server import problems, security
-from server.openrosa import bp, multipart
+from server.openrosa import RECENT_TOKENS, bp, multipart
 from server.openrosa.responses import error_response, message_response, xml_response
 from server.services.access import devices
 from server.services.audit import Actor
@@ -40,10 +41,26 @@ def _pop_token(_endpoint, values) -> None:
 @bp.before_request
 def _authenticate() -> None:
     g.device = None
+    if request.endpoint == "openrosa.submission":
+        return  # the view authenticates, with the version look-up (``_authenticate_submission``)
+    _authenticate_device()
+
+
+def _authenticate_device() -> None:
+    """The device of the URL's token (401.1/403.1, 429.1 when throttled), then the
+    X-OpenRosa-Version header (400): in this order on every route."""
+    agent = request.headers.get("User-Agent")
     with security.checked_token():  # 429.1 for an address sending wrong tokens (security.py)
-        g.device = devices.authenticate_token(g.token or "",
-                                              read_only=request.method in ("GET", "HEAD"),
-                                              user_agent=request.headers.get("User-Agent"))
+        if request.endpoint == "openrosa.submission_head":
+            g.device = devices.authenticate_head(
+                g.token or "", current_app.extensions[RECENT_TOKENS], user_agent=agent)
+        else:
+            g.device = devices.authenticate_token(
+                g.token or "", read_only=request.method in ("GET", "HEAD"), user_agent=agent)
+    _check_version_header()
+
+
+def _check_version_header() -> None:
     if request.endpoint in _VERSIONED_ENDPOINTS and \
             request.headers.get("X-OpenRosa-Version", "").strip() != "1.0":
         raise problems.openrosa_version_missing()
@@ -129,15 +146,38 @@ def submission_head():
 
 @bp.post("/submission")
 def submission():
-    xml, files = _read_small_body() or (_read_xml_part(), _read_files())
+    try:
+        xml, files = _read_small_body() or (_read_xml_part(), _read_files())
+    except Exception:
+        _authenticate_device()  # a bad token or header is answered before a bad body
+        raise
     upload = store.Upload(
         xml=xml, files=files, device_id=request.args.get("deviceID"),
         user_agent=request.headers.get("User-Agent"))
-    receipt, result = receive.receive(_actor(), g.device, upload)
+    known = _authenticate_submission(xml)
+    receipt, result = receive.receive(_actor(), g.device, upload, known=known)
     english = g.device.language == "en" or receipt.target.english
     text = result_message(result.outcome if result else None, result.actions if result else (),
                           "en" if english else "vi", result.state if result else None)
     return message_response(text, 201)
+
+
+def _authenticate_submission(xml: bytes) -> store.Known | None:
+    """``_authenticate_device`` for a submission: when the XML parses, the device and the
+    version it names are read in one query (their checks and answers as before: token, header,
+    then in ``receive`` the version); when it does not, the device is read alone and ``receive``
+    parses again and answers the parse error, counted as before."""
+    try:
+        parsed = store.parse_upload(xml)
+    except Exception:  # answered by ``receive``, after the token is checked
+        _authenticate_device()
+        return None
+    with security.checked_token():
+        rows = device_forms.device_and_version(g.token or "", parsed.form_id, parsed.version)
+        g.device = devices.scope_of(rows[0] if rows else None,
+                                    request.headers.get("User-Agent"))
+    _check_version_header()
+    return store.Known(parsed, rows)
 
 
 def _read_small_body() -> tuple[bytes, dict[str, tuple[bytes, str | None]]] | None:

@@ -5,7 +5,9 @@ Audit details carry identifiers and field names only: never answers, names or ph
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import insert
@@ -47,10 +49,35 @@ def record_event(actor: Actor, action: str, target_type: str, target_id: Any,
 
 
 def write_pending(session) -> None:
-    """Session ``before_commit`` hook: insert the collected audit rows."""
+    """Session ``before_commit`` hook: insert the collected audit rows (on PostgreSQL, the
+    aggregate marks' hook, which runs first, may already have written them with its own
+    statement: ``take_pending``)."""
     rows = session.info.pop(_PENDING, None)
     if rows:  # on the connection (Core): no ORM execution layer for a plain INSERT
         session.connection().execute(_INSERT, rows)
+
+
+def take_pending(session) -> list[dict[str, Any]]:
+    """The collected audit rows, now the caller's to write in this transaction (none left)."""
+    return session.info.pop(_PENDING, None) or []
+
+
+_CTE = ("WITH audit AS (INSERT INTO audit_events (at, actor_type, actor_id, action, "
+        "target_type, target_id, remote_addr, detail) VALUES {0}) ")
+_ROW = "(%s, %s, %s, %s, %s, %s, %s, %s::json)"  # placeholders only: values are parameters
+
+
+def insert_cte(rows: list[dict[str, Any]]) -> tuple[str, list[Any]]:
+    """``rows`` as a data-modifying CTE for another PostgreSQL statement to carry, in psycopg's
+    parameter style: ``WITH audit AS (INSERT ...)`` and its parameters. The values are the
+    ones the Core INSERT would send (``at`` as naive UTC, ``UTCDateTime``; ``detail`` as
+    SQLAlchemy's ``JSON`` serialises it, ``json.dumps``)."""
+    params: list[Any] = []
+    for row in rows:
+        params += [row["at"].astimezone(UTC).replace(tzinfo=None), row["actor_type"],
+                   row["actor_id"], row["action"], row["target_type"], row["target_id"],
+                   row["remote_addr"], json.dumps(row["detail"])]
+    return _CTE.format(", ".join([_ROW] * len(rows))), params
 
 
 def drop_pending(session, *_args) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from server import problems
 from server.extensions import db
@@ -106,16 +106,23 @@ def merge_persons(actor: Actor, keep_id: str, other_id: str) -> Person:
     return keep
 
 
+_persons = Person.__table__
+_SAME_KEY = select(_persons.c.id).where(
+    _persons.c.commune_code == bindparam("commune_code"), _persons.c.dob == bindparam("dob"),
+    _persons.c.name_key == bindparam("name_key"), _persons.c.id != bindparam("person_id"),
+    _persons.c.merged_into_id.is_(None))
+
+
 def link_possible_duplicates(actor: Actor, person: Person) -> None:
     """Link a new person to the records of their commune with the same birth date and name."""
     key = duplicate_key(person.commune_code, person.dob, person.full_name)
     if key is None:
         return
-    with db.session.no_autoflush:  # the new person is inserted with the rows that follow
-        others = db.session.scalars(select(Person.id).where(
-            Person.commune_code == person.commune_code, Person.dob == person.dob,
-            Person.name_key == person.name_key, Person.id != person.id,
-            Person.merged_into_id.is_(None))).all()
+    # on the session's connection, without a flush: the new person is inserted with the rows
+    # that follow (a Core statement built once: this runs on every new person)
+    others = db.session.connection().execute(_SAME_KEY, {
+        "commune_code": person.commune_code, "dob": person.dob, "name_key": person.name_key,
+        "person_id": person.id}).scalars().all()
     for other in others:
         db.session.add(PersonLink(person_id=person.id, other_id=other))
         record_event(actor, "person.possible_duplicate", "person", person.id, other_id=other)

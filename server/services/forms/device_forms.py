@@ -3,7 +3,9 @@
 A device sees the ``open`` forms that have no area assignment or are assigned to its commune or
 that commune's province; it may submit to ``open`` and ``closing`` forms (``closed`` refuses).
 These reads run on every Collect request, so they are single Core queries returning small value
-objects.
+objects. A Collect submission's device and the version it names are read together, in one query
+(``device_and_version``; the device's checks are ``devices.scope_of``, the version's
+``target_of``, in the order and with the answers of ``authenticate_token`` + ``get_target``).
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 
 from server import problems
 from server.extensions import db
 from server.models import Form, FormAssignment, FormVersion
+from server.services.access import devices
 from server.services.access.scope import Scope
 
 
@@ -109,11 +112,12 @@ def get_current_version(device: Scope, form_id: str) -> FormVersion:
 
 
 _versions, _forms, _assigned = FormVersion.__table__, Form.__table__, FormAssignment.__table__
+_TARGET_COLUMNS = (_versions.c.id, _forms.c.id.label("form_pk"), _forms.c.state,
+                   _versions.c.version, _versions.c.binary_fields, _versions.c.binding,
+                   _versions.c.default_language, _assigned.c.area_code)
 # Built once, on the tables (Core) with parameters: it runs on every submission.
 _TARGET = (
-    select(_versions.c.id, _forms.c.id.label("form_pk"), _forms.c.state, _versions.c.version,
-           _versions.c.binary_fields, _versions.c.binding, _versions.c.default_language,
-           _assigned.c.area_code)
+    select(*_TARGET_COLUMNS)
     .join(_forms, _forms.c.id == _versions.c.form_id)
     .outerjoin(_assigned, _assigned.c.form_id == _forms.c.id)
     .where(_forms.c.xml_form_id == bindparam("form_id"),
@@ -121,10 +125,39 @@ _TARGET = (
 )
 
 
+# The device of a token (devices.COLUMNS) and, on the same rows, the version a submission names
+# (the version's columns are NULL when there is none): one round trip for both.
+_DEVICE_AND_VERSION = (
+    select(*devices.COLUMNS, *_TARGET_COLUMNS)
+    .select_from(
+        devices.DEVICE
+        .outerjoin(_forms, _forms.c.xml_form_id == bindparam("form_id"))
+        .outerjoin(_versions, and_(_versions.c.form_id == _forms.c.id,
+                                   _versions.c.version == bindparam("version")))
+        .outerjoin(_assigned, _assigned.c.form_id == _versions.c.form_id))
+    .where(devices.TOKEN_MATCHES)
+)
+
+
+def device_and_version(token: str, form_id: str, version: str | None) -> list:
+    """Rows of the token's device (``devices.scope_of`` reads the first; none: unknown token)
+    with the ``version`` of ``form_id`` it names (``target_of`` reads them), in the request's
+    transaction."""
+    return db.session.connection().execute(_DEVICE_AND_VERSION, {
+        "token_hash": devices.token_hash(token), "form_id": form_id,
+        "version": version or ""}).all()
+
+
 def get_target(device: Scope, form_id: str, version: str | None) -> Target:
     """The published ``version`` a submission names; 404.1, 403.2 or 404.2 otherwise."""
     rows = db.session.connection().execute(
         _TARGET, {"form_id": form_id, "version": version or ""}).all()
+    return target_of(rows, device, form_id, version)
+
+
+def target_of(rows: list, device: Scope, form_id: str, version: str | None) -> Target:
+    """``get_target``'s answer from rows of ``_TARGET`` or ``device_and_version``."""
+    rows = [row for row in rows if row.id is not None]
     if not rows:
         _check_access(device, form_id)
         raise problems.form_version_unpublished(form_id, version or "")

@@ -142,8 +142,8 @@ def merge_submission(actor: Actor, submission: Incoming, config: Programme,
         _set_state(submission, "held", "person_locked")
         return MergeResult("held")
     register.record_consent(person, submission, version.form_id, version.version, registration)
-    with db.session.no_autoflush:  # settings only: the new rows wait for the screening's flush
-        config = settings.programme_for_commune(person.commune_code, config)
+    # settings only: the new rows wait for the screening's flush
+    config = settings.programme_for_commune(person.commune_code, config, unflushed=True)
     interview = interview_date(binding, values, received_on=_first_receipt(submission, previous),
                                max_days=config.interview_max_age_days)
     dob = person.dob or registration.dob

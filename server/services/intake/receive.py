@@ -19,12 +19,15 @@ from server.services.audit import Actor
 from server.services.intake import merge, retry, store
 
 
-def receive(actor: Actor, device: Scope, upload: store.Upload, *, channel: str = "openrosa"
+def receive(actor: Actor, device: Scope, upload: store.Upload, *, channel: str = "openrosa",
+            known: store.Known | None = None
             ) -> tuple[store.Receipt, merge.MergeResult | None]:
     """Store (idempotently) and merge one submission; Problems propagate to the caller. The
-    outcome is counted by ``channel`` (openrosa, api, import): a Problem is ``rejected``."""
+    outcome is counted by ``channel`` (openrosa, api, import): a Problem is ``rejected``.
+    ``known``: what the caller already read (``store.Known``), used by the first attempt; the
+    stored-only fallback reads the version again in its own unit of work."""
     try:
-        receipt, result = _receive(actor, device, upload)
+        receipt, result = _receive(actor, device, upload, known)
     except Problem:
         metrics.count_submission(channel, "rejected")
         raise
@@ -33,20 +36,20 @@ def receive(actor: Actor, device: Scope, upload: store.Upload, *, channel: str =
     return receipt, result
 
 
-def _receive(actor: Actor, device: Scope, upload: store.Upload
+def _receive(actor: Actor, device: Scope, upload: store.Upload, known: store.Known | None
              ) -> tuple[store.Receipt, merge.MergeResult | None]:
     blobs = current_app.extensions["sangloc_blobs"]
     config = programme.current()
     try:
-        return _store_and_merge(actor, device, upload, blobs, config)
+        return _store_and_merge(actor, device, upload, blobs, config, known)
     except merge.MergeFailed as failure:
         receipt, state = _store_only(actor, device, upload, blobs, failure)
         return receipt, merge.MergeResult(state) if state else None
 
 
 @commits
-def _store_and_merge(actor, device, upload, blobs, config):
-    receipt = store.receive_submission(actor, device, upload, blobs, merging=True)
+def _store_and_merge(actor, device, upload, blobs, config, known):
+    receipt = store.receive_submission(actor, device, upload, blobs, merging=True, known=known)
     return receipt, merge.merge_receipt(actor, receipt, config)
 
 

@@ -109,13 +109,24 @@ def parse_upload(xml: bytes) -> forms.ParsedInstance:
     return parsed
 
 
+@dataclass(frozen=True)
+class Known:
+    """What the OpenRosa view already read for this upload: the parsed instance and the rows of
+    ``device_forms.device_and_version`` (the version it names, read with the device)."""
+
+    parsed: forms.ParsedInstance
+    rows: list
+
+
 def receive_submission(actor: Actor, device: Scope, upload: Upload, blobs: BlobStore, *,
-                       merging: bool = False) -> Receipt:
+                       merging: bool = False, known: Known | None = None) -> Receipt:
     """Store a submission idempotently. ``merging``: the caller merges it in this same unit of
     work, so a scored submission is stored as ``merged`` at once (the merge changes that only
-    when it ends otherwise; if it fails, the whole unit is rolled back)."""
-    parsed = parse_upload(upload.xml)
-    target = device_forms.get_target(device, parsed.form_id, parsed.version)
+    when it ends otherwise; if it fails, the whole unit is rolled back). ``known``: the parse
+    and the version's rows already read (same checks, same order, no second look-up)."""
+    parsed = known.parsed if known else parse_upload(upload.xml)
+    target = device_forms.target_of(known.rows, device, parsed.form_id, parsed.version) \
+        if known else device_forms.get_target(device, parsed.form_id, parsed.version)
     if target.state == "closed":
         raise problems.form_closed(target.form_id)
     state = ("merged" if merging else "pending") if target.scored else "not_scored"

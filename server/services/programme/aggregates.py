@@ -3,7 +3,8 @@
 A change to the records a measure counts marks its commune and year dirty: ``mark_dirty``
 only remembers the pair on the session (``aggregate_marks`` finds the changes at each flush),
 and ``write_marks``, a ``before_commit`` hook, writes them in one INSERT ... ON CONFLICT per
-transaction, stamping ``marked_at``; a rollback drops them with the rest. The
+transaction, stamping ``marked_at``; a rollback drops them with the rest (on PostgreSQL that
+statement also carries the transaction's audit rows, one round trip for both). The
 ``refresh_aggregates`` job then recomputes each dirty commune-year from the records
 (``recompute``: delete its cells, insert the ones ``aggregate_queries.tally`` counts) and
 deletes its mark only if nobody marked it again meanwhile (``marked_at`` unchanged), so a
@@ -31,6 +32,7 @@ from server.models import (
     Submission,
 )
 from server.models.types import utcnow
+from server.services import audit
 from server.services.programme import aggregate_queries
 from server.services.programme.aggregate_terms import shifted
 
@@ -77,13 +79,21 @@ def drop_marks(session, *_args) -> None:
 _UPSERT = ("INSERT INTO agg_dirty (commune_code, year, marked_at) VALUES ({0}, {0}, {0}) "
            "ON CONFLICT (commune_code, year) DO UPDATE SET marked_at = excluded.marked_at")
 _PLACEHOLDERS = {"postgresql": "%s", "sqlite": "?"}
+_UPSERT_ROWS = ("INSERT INTO agg_dirty (commune_code, year, marked_at) VALUES {0} "
+                "ON CONFLICT (commune_code, year) DO UPDATE SET marked_at = excluded.marked_at")
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
 def _upsert(session, pairs) -> None:
-    """Mark ``pairs`` dirty now; a pair already marked gets the new time (see ``refresh``)."""
+    """Mark ``pairs`` dirty now; a pair already marked gets the new time (see ``refresh``).
+    On PostgreSQL the transaction's pending audit rows go in the same statement."""
     connection = session.connection()
     dialect = connection.dialect.name
+    if dialect == "postgresql":
+        rows = audit.take_pending(session)
+        if rows:
+            _upsert_with_audit(connection, pairs, rows)
+            return
     now = utcnow().replace(tzinfo=None)
     stamp = now.strftime(SQLITE_TIME) if dialect == "sqlite" else now
     sql, rows = _UPSERT.format(_PLACEHOLDERS[dialect]), [(c, y, stamp) for c, y in pairs]
@@ -93,6 +103,22 @@ def _upsert(session, pairs) -> None:
             cursor.execute(sql, rows[0])
         else:
             cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
+
+
+def _upsert_with_audit(connection, pairs, rows) -> None:
+    """``WITH audit AS (INSERT INTO audit_events ...) INSERT INTO agg_dirty ... ON CONFLICT``:
+    the marks and the audit rows in one round trip (both written, whatever the other does),
+    on the DBAPI cursor as ``_upsert``, the time stamped as there."""
+    now = utcnow().replace(tzinfo=None)
+    sql, params = audit.insert_cte(rows)
+    marks = ", ".join(["(%s, %s, %s)"] * len(pairs))
+    for commune_code, year in pairs:
+        params += [commune_code, year, now]
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql + _UPSERT_ROWS.format(marks), params)
     finally:
         cursor.close()
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 import screening_tools
 from server import problems
@@ -87,12 +87,23 @@ def programme_for_province(code: str | None, base: Programme) -> Programme:
     return base if row is None else base.with_overrides(row.thresholds, row.periods)
 
 
-def programme_for_commune(commune_code: str | None, base: Programme) -> Programme:
-    """The settings in force for a person of ``commune_code``: one read, by primary keys."""
-    row = None if not commune_code else db.session.execute(
-        select(ProvinceSetting.thresholds, ProvinceSetting.periods)
-        .join(AdminUnit, AdminUnit.province_code == ProvinceSetting.province_code)
-        .where(AdminUnit.code == commune_code)).first()
+_settings, _units = ProvinceSetting.__table__, AdminUnit.__table__
+_OF_COMMUNE = (select(_settings.c.thresholds, _settings.c.periods)
+               .join(_units, _units.c.province_code == _settings.c.province_code)
+               .where(_units.c.code == bindparam("code")))
+
+
+def programme_for_commune(commune_code: str | None, base: Programme, *,
+                          unflushed: bool = False) -> Programme:
+    """The settings in force for a person of ``commune_code``: one read, by primary keys.
+    ``unflushed``: read on the session's connection, pending changes not flushed first (the
+    merge's new rows wait for its next flush; a Core statement built once)."""
+    if not commune_code:
+        return base
+    if unflushed:
+        row = db.session.connection().execute(_OF_COMMUNE, {"code": commune_code}).first()
+    else:
+        row = db.session.execute(_OF_COMMUNE, {"code": commune_code}).first()
     return base if row is None else base.with_overrides(row.thresholds, row.periods)
 
 
