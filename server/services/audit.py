@@ -57,6 +57,11 @@ def write_pending(session) -> None:
         session.connection().execute(_INSERT, rows)
 
 
+def has_pending(session) -> bool:
+    """Whether audit rows wait for this session's next commit."""
+    return bool(session.info.get(_PENDING))
+
+
 def take_pending(session) -> list[dict[str, Any]]:
     """The collected audit rows, now the caller's to write in this transaction (none left)."""
     return session.info.pop(_PENDING, None) or []

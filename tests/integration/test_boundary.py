@@ -32,3 +32,48 @@ def test_an_audited_read_keeps_its_audit_row(client):
     db.session.expire_all()
     assert db.session.scalar(select(AuditEvent.action).where(
         AuditEvent.action == "review.list")) == "review.list"
+
+
+def _counting_commits(app):
+    """The number of commits the session runs (its ``before_commit`` event), as a list."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    seen: list[int] = []
+    listener = lambda session: seen.append(1)  # noqa: E731
+    event.listen(Session, "before_commit", listener)
+    return seen, lambda: event.remove(Session, "before_commit", listener)
+
+
+def test_a_submission_commits_its_own_work_once_and_the_view_adds_no_empty_commit(
+        app, publish_bundled, device):
+    from tests.support.instances import levels, screening_instance
+
+    publish_bundled("phq9")
+    xml = screening_instance("phq9", levels(9), name="Lê Văn Một Lần")
+    seen, stop = _counting_commits(app)
+    try:
+        assert device.collect.post_submission(xml).status_code == 201
+    finally:
+        stop()
+    assert len(seen) == 1  # receive's unit of work; the view's own found nothing to commit
+
+
+def test_work_that_ran_no_sql_yet_is_still_committed_by_the_view(app):
+    """Objects added, audit rows recorded or marks made without a statement run yet."""
+    from server.boundary import _has_work
+    from server.models import Facility
+    from server.services.audit import record_event
+    from server.services.programme.aggregates import mark_dirty
+
+    db.session.rollback()
+    assert not _has_work(db.session())
+    record_event(SYSTEM, "test.only", "nothing", 1)
+    assert _has_work(db.session())
+    db.session.rollback()
+    mark_dirty("00004", 2026)
+    assert _has_work(db.session())
+    db.session.rollback()
+    db.session.add(Facility(name="Trạm y tế xã thử", kind="commune_health_station"))
+    assert _has_work(db.session())
+    db.session.rollback()

@@ -66,6 +66,11 @@ def write_marks(session) -> None:
         _upsert(session, sorted(marks))
 
 
+def has_marks(session) -> bool:
+    """Whether marks wait for this session's next commit."""
+    return bool(session.info.get(_MARKS))
+
+
 def drop_marks(session, *_args) -> None:
     """Session ``after_soft_rollback`` hook: the marks go with the rolled-back work."""
     session.info.pop(_MARKS, None)
