@@ -26,7 +26,7 @@ from server.models import Submission
 from server.services.access import api_tokens, users
 from server.services.audit import SYSTEM
 from server.services.forms import catalogue
-from tests.integration.conftest import Device
+from tests.integration.conftest import Device, dispose
 from tests.integration.test_openrosa_forms import error_message, media_files
 from tests.integration.test_ui import PASSWORD, sign_in
 from tests.integration.test_ui_screenings import _with_photo
@@ -78,9 +78,7 @@ def _node(app, tmp_path_factory, **settings) -> Flask:
 
 def _dispose(*nodes: Flask) -> None:
     for node in nodes:
-        with node.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        dispose(node)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from server import create_app
 from server.extensions import db
 from server.models import Submission
+from tests.integration.conftest import dispose
 from tests.integration.test_openrosa_forms import error_message
 from tests.integration.test_ui_screenings import _phq9_with_photo
 from tests.support.collect import CollectClient
@@ -39,9 +40,7 @@ def storeless_node(app, tmp_path_factory) -> Iterator[Flask]:
         "STORAGE_URL": f"s3://sangloc?endpoint=http://127.0.0.1:{free_port()}&region=us-east-1",
         "S3_ACCESS_KEY": "nobody", "S3_SECRET_KEY": "nothing-here"})
     yield node
-    with node.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    dispose(node)
 
 
 def _photo_screening() -> tuple[bytes, str]:

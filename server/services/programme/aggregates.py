@@ -81,11 +81,10 @@ def drop_marks(session, *_args) -> None:
 #: machinery was half its cost (``bench/run_aggregates.py``). Both engines know INSERT ... ON
 #: CONFLICT DO UPDATE; the time is stored as ``UTCDateTime`` stores it (naive UTC; on SQLite
 #: in SQLAlchemy's text form), so ``refresh_mark`` compares it exactly.
-_UPSERT = ("INSERT INTO agg_dirty (commune_code, year, marked_at) VALUES ({0}, {0}, {0}) "
-           "ON CONFLICT (commune_code, year) DO UPDATE SET marked_at = excluded.marked_at")
-_PLACEHOLDERS = {"postgresql": "%s", "sqlite": "?"}
 _UPSERT_ROWS = ("INSERT INTO agg_dirty (commune_code, year, marked_at) VALUES {0} "
                 "ON CONFLICT (commune_code, year) DO UPDATE SET marked_at = excluded.marked_at")
+_UPSERT = _UPSERT_ROWS.format("({0}, {0}, {0})")  # one row, in the driver's placeholder style
+_PLACEHOLDERS = {"postgresql": "%s", "sqlite": "?"}
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
