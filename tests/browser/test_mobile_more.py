@@ -197,3 +197,23 @@ def test_changing_the_language_reopens_an_open_form_in_it_keeping_its_answers(ph
     assert app.question("Họ và tên").locator("input").input_value() == "Kiều Văn Đổi"
     assert [row["instance_id"] for row in app.stored("drafts")] == [draft["instance_id"]]
     assert app.errors == []
+
+
+# --- navigation: the last tap wins -------------------------------------------------------------
+def test_two_quick_taps_show_the_second_screen_and_its_tab(phones):
+    """A screen that fills itself from IndexedDB a moment after it is drawn (the outbox) must
+    not paint over the screen tapped next: CI once saw the outbox's late draw replace the home
+    screen a test had just opened after "Hoàn thành" (which opens the outbox)."""
+    app = phones()
+    app.sign_in("ctv-an")
+    app.tab("results")
+    for first, second in (("outbox", "home"), ("results", "drafts"), ("home", "outbox")):
+        app.page.evaluate("([a, b]) => { document.querySelector(`#tab-${a}`).click();"
+                          " document.querySelector(`#tab-${b}`).click(); }", [first, second])
+        app.settle(quiet=0.8)
+        shown = app.page.locator("#screen h1").first.inner_text()
+        current = app.page.locator("#tabs [aria-current=page]").get_attribute("id")
+        assert current == f"tab-{second}", (first, second, current)
+        expected = {"home": "Xin chào", "outbox": "Chờ gửi", "drafts": "Bản nháp"}[second]
+        assert expected in shown, (first, second, shown)
+    assert app.errors == []

@@ -61,20 +61,38 @@ async function signInAgain(notice = null) {
   renderSignIn(main, signedIn, notice, { again: app.me.username, onSignOut: () => confirmSignOut(app) });
 }
 
-async function leave() {
+// Navigation: the last tap wins. Two taps in quick succession start two go() calls that
+// interleave at every await; each call holds a ticket and gives up once a later one was issued,
+// and each screen draws into a view of its own, so a screen still filling itself from
+// IndexedDB after it was left writes into a detached view, never over the next screen.
+let navigation = 0;
+
+async function closeScreen() {
   const cleanup = app.cleanup;
   app.cleanup = null;
   if (typeof cleanup === "function") await cleanup();
 }
 
+/** Leaves the screen for the sign-in screen: a go() still under way gives up. */
+async function leave() {
+  navigation += 1;
+  await closeScreen();
+}
+
 async function go(screen, params = {}) {
-  await leave();
+  const ticket = ++navigation;
+  await closeScreen();
+  if (ticket !== navigation) return;
   app.screen = screen;
   app.params = params;
   drawTabs();
+  const view = el("div", { class: "view" });
+  clear(main).append(view);
   main.scrollTop = 0;
   window.scrollTo(0, 0);
-  app.cleanup = await SCREENS[screen](main, app, params);
+  const cleanup = await SCREENS[screen](view, app, params);
+  if (ticket === navigation) app.cleanup = cleanup;
+  else if (typeof cleanup === "function") await cleanup(); // left while it was being drawn
 }
 
 function drawTabs() {
