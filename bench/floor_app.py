@@ -38,7 +38,10 @@ def create_app(dsn: str) -> Flask:
             conn = local.conn = psycopg.connect(dsn)
         return conn
 
+    # each gunicorn worker runs this: two CREATE TABLE IF NOT EXISTS at once can both try
+    # to create the table's type, so the workers take turns (the lock ends with the session)
     with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(72011)")
         conn.execute(TABLE)
 
     @app.route("/submission", methods=["HEAD"])

@@ -165,6 +165,33 @@ def test_dtd_and_entities_are_forbidden(xml):
     assert caught.value.code == "instance_dtd_forbidden"
 
 
+@pytest.mark.parametrize(("encoding", "code"), [
+    ("utf-16", "instance_dtd_forbidden"), ("utf-16-le", "instance_dtd_forbidden"),
+    ("utf-16-be", "instance_dtd_forbidden"), ("utf-32", "instance_malformed")])
+def test_a_doctype_in_another_encoding_is_refused(encoding, code):
+    """A DOCTYPE written in UTF-16 or UTF-32, where the bytes ``<!DOCTYPE`` do not appear, is
+    refused like any other (expat recognises UTF-16 by its bytes whatever it is told)."""
+    xml = (f'<?xml version="1.0" encoding="{encoding.upper()}"?>'
+           '<!DOCTYPE data [<!ENTITY x "boom">]>'
+           '<data id="f"><q>&x;</q><meta><instanceID>uuid:x</instanceID></meta></data>'
+           ).encode(encoding)
+    assert b"<!DOCTYPE" not in xml
+    with pytest.raises(FormError) as caught:
+        parse_instance(xml)
+    assert caught.value.code == code
+
+
+@pytest.mark.parametrize("mention", [
+    "<!-- <!DOCTYPE data> -->",
+    "<note><![CDATA[<!DOCTYPE data>]]></note>",
+])
+def test_the_word_doctype_in_a_comment_or_cdata_is_no_declaration(mention):
+    parsed = parse_instance(instance(f"<q>1</q>{mention}"))
+
+    assert parsed.value("/data/q") == "1"
+    assert parsed.value("/data/note") in (None, "<!DOCTYPE data>")
+
+
 @pytest.mark.parametrize(
     "xml",
     [
