@@ -2,7 +2,7 @@
 
 How a read finds its database: ``db.session`` is a ``RoutingSession`` (``server/extensions.py``).
 Its ``get_bind`` sends a SELECT to the standby only while code marked lag-tolerant runs (a view
-wrapped in ``lag_tolerant``, or a job step inside ``standby_reads``) and only until the session
+wrapped in ``lag_tolerant``, or a job step run by ``on_standby``) and only until the session
 writes: a flush, an INSERT/UPDATE/DELETE, a locking SELECT or any statement it cannot tell is a
 read (``text()``) moves the rest of that transaction to the primary. Services know nothing of
 this; they keep calling ``db.session``.
@@ -21,6 +21,10 @@ is. The one service that asks anything of this module is the changes feed
 A standby that cannot be reached is remembered as down for ``DOWN_SECONDS`` (no request pays the
 connect timeout twice in that time); every read sent to the primary because the standby was
 down, stopped replicating or too far behind counts in ``sangloc_replica_fallbacks_total``.
+A standby lost under a unit that was reading it (it shut down or dropped the connection, or
+replay cancelled the query) fails that unit's statement; ``on_standby`` then rolls the session
+back and runs the whole unit again on the primary (its reads are side-effect free until it
+writes, and once it writes it no longer reads the standby), counted as a fallback too.
 ``replica_lag_seconds()`` is the check /metrics calls at scrape time; each decision also
 updates the lag gauge.
 
@@ -30,18 +34,17 @@ primary. This module must not import services or models, and never writes to the
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 import flask_sqlalchemy.session
 from flask import Flask, Response, current_app, has_app_context, has_request_context, request
@@ -62,6 +65,7 @@ _clock = time.monotonic  # tests move it forward past DOWN_SECONDS
 _WROTE = "sangloc.wrote"  # session.info: this transaction wrote to the primary
 _REQUEST_WROTE = "sangloc.wrote"  # request.environ: a commit of this request wrote
 _REQUEST_TOLERANT = "sangloc.lag_tolerant"  # request.environ: a lag-tolerant GET
+T = TypeVar("T")
 
 _STATUS = text(
     "SELECT pg_is_in_recovery() AS recovering,"
@@ -106,6 +110,7 @@ class _Wanted:
     engine: Engine | None = None
     decided: bool = False
     horizon: datetime | None = field(default=None)
+    lost: bool = False  # a statement of this unit failed on the standby
 
 
 _WANTED: ContextVar[_Wanted | None] = ContextVar("sangloc_standby_reads", default=None)
@@ -123,6 +128,20 @@ class _Standby:
         self.max_lag = max_lag
         self._down_until = 0.0
         self._lock = threading.Lock()
+        event.listen(self.engine, "handle_error", self._failed)
+
+    def _failed(self, context: Any) -> None:
+        """A statement failed on the standby: the unit reading it is told (``on_standby``
+        reads it again from the primary); a dropped connection marks the standby down."""
+        wanted = _WANTED.get()
+        if wanted is not None:
+            wanted.lost = True
+        if context.is_disconnect:
+            self._mark_down()
+
+    def _mark_down(self) -> None:
+        with self._lock:
+            self._down_until = _clock() + DOWN_SECONDS
 
     def status(self) -> Status:
         """Ask the standby (unless it failed moments ago); updates the lag gauge."""
@@ -131,8 +150,7 @@ class _Standby:
         try:
             row = self._ask()
         except DBAPIError as exc:  # refused, timed out, shutting down: all the same here
-            with self._lock:
-                self._down_until = _clock() + DOWN_SECONDS
+            self._mark_down()
             log.warning("read replica unreachable (%s); reads go to the primary for %.0fs",
                         type(exc.orig).__name__, DOWN_SECONDS)
             _metrics().set_replica_lag(None)
@@ -199,6 +217,7 @@ def _decide(wanted: _Wanted) -> Engine | None:
     if standby is None:
         return None
     checked, found = _replayed_status(standby, wanted)
+    wanted.lost = False  # a failed health check is not a failed read: it sends this to the primary
     if not found.usable:
         _metrics().count_replica_fallback()
         return None
@@ -278,19 +297,36 @@ def _end_transaction(session: RoutingSession, transaction: Any) -> None:
 # --- marking lag-tolerant code -------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def standby_reads(after: int | None = None, wait: float = 0.0) -> Iterator[None]:
-    """Reads inside may come from the standby once it has replayed past ``after`` (a position
+def on_standby(run: Callable[[], T], after: int | None = None, wait: float = 0.0) -> T:
+    """``run()`` with its reads on the standby once it has replayed past ``after`` (a position
     from ``write_mark``), waiting up to ``wait`` seconds for that at the first transaction;
-    decided at each transaction's first read. For jobs; views use ``lag_tolerant``."""
+    decided at each transaction's first read. If the standby is lost under it, the session is
+    rolled back and ``run()`` is called again with every read on the primary. For jobs; views
+    use ``lag_tolerant``."""
     if _standby() is None:
-        yield
-        return
-    token = _WANTED.set(_Wanted(after, wait))
+        return run()
+    wanted = _Wanted(after, wait)
+    token = _WANTED.set(wanted)
     try:
-        yield
+        return run()
+    except DBAPIError:
+        if not wanted.lost:
+            raise
     finally:
         _WANTED.reset(token)
+    from server.extensions import db  # the primary's session (extensions imports this module)
+
+    db.session.rollback()
+    _metrics().count_replica_fallback()
+    log.warning("read replica lost during a read; read again from the primary")
+    return run()
+
+
+def standby_lost(exc: BaseException) -> bool:
+    """``exc`` is a statement that failed on the standby in the unit running now: a caller that
+    catches every error lets it through, so that ``on_standby`` runs the unit on the primary."""
+    wanted = _WANTED.get()
+    return isinstance(exc, DBAPIError) and wanted is not None and wanted.lost
 
 
 def lag_tolerant(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -303,8 +339,7 @@ def lag_tolerant(view: Callable[..., Any]) -> Callable[..., Any]:
         if request.method not in ("GET", "HEAD") or _standby() is None:
             return view(*args, **kwargs)
         request.environ[_REQUEST_TOLERANT] = True
-        with standby_reads(after=_last_write()):
-            return view(*args, **kwargs)
+        return on_standby(lambda: view(*args, **kwargs), after=_last_write())
 
     return wrapper
 

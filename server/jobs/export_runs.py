@@ -9,7 +9,8 @@ export taken over (it was too slow to beat) drops its file and moves on. With a 
 (``server/replica.py``) the counting and the pages are read from the standby once it has
 replayed past the claim (so the export and every row written before it was asked are there;
 it waits up to ``REPLAY_WAIT`` seconds for that, else reads the primary); the claim and the
-progress are written to the primary.
+progress are written to the primary. A standby lost during an export (shut down, connection
+dropped) does not fail it: the export is made again from the primary.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 from server import problems
 from server.boundary import transaction
 from server.problems import Problem
-from server.replica import standby_reads, write_mark
+from server.replica import on_standby, standby_lost, write_mark
 from server.services.exports import files, work
 from server.services.ops.job_runs import describe_error
 from server.storage import BlobStore
@@ -45,8 +46,9 @@ def run_exports(blobs: BlobStore, holder: str | None = None) -> dict[str, Any]:
             export_id = work.claim_next(holder)
         if export_id is None:
             break
-        with standby_reads(after=write_mark(), wait=REPLAY_WAIT):
-            counts[run_export(export_id, blobs, holder)] += 1
+        ending = on_standby(lambda export_id=export_id: run_export(export_id, blobs, holder),
+                            after=write_mark(), wait=REPLAY_WAIT)
+        counts[ending] += 1
     return counts
 
 
@@ -66,6 +68,8 @@ def run_export(export_id: int, blobs: BlobStore, holder: str) -> str:
     except Problem as problem:
         code = problem.code
     except Exception as exc:
+        if standby_lost(exc):
+            raise  # made again from the primary by run_exports
         log.error("export %s failed: %s", export_id, describe_error(exc))
         code = problems.export_failed().code
     with transaction():

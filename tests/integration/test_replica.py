@@ -17,13 +17,13 @@ from datetime import date
 
 import pytest
 from prometheus_client import REGISTRY
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
 from server import create_app, replica
 from server.boundary import transaction
 from server.extensions import db
 from server.jobs import bodies
-from server.models import ExportJob
+from server.models import AuditEvent, ExportJob
 from server.services.access import users
 from server.services.audit import SYSTEM
 from tests.conftest import STRICT, _template_app, _truncate_pg, missing
@@ -224,3 +224,67 @@ def test_the_export_job_reads_the_standby_once_it_has_replayed_the_claim(
     for export_id in (first, second):
         export = db.session.get(ExportJob, export_id, populate_existing=True)
         assert (export.state, export.rows_total) == ("done", 2)
+
+
+@contextmanager
+def standby_lost_at_first_read(app, standby: Standby):
+    """The standby drops the connection of the first read after the health check, as it does
+    when it shuts down under a page (``pg_terminate_backend``, the same as a fast shutdown)."""
+    lost: list[str] = []
+
+    def drop(_conn, _cursor, statement, *_args):
+        if "pg_is_in_recovery" not in statement and not lost:
+            lost.append(statement)
+            standby.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                          " WHERE application_name = 'sangloc-replica-reads'")
+
+    engine = app.extensions[replica.EXTENSION].engine
+    event.listen(engine, "before_cursor_execute", drop)
+    try:
+        yield lost
+    finally:
+        event.remove(engine, "before_cursor_execute", drop)
+        engine.dispose()
+
+
+@pytest.mark.parametrize("path", ["/admin/dashboard?province=01", "/admin/exports/list",
+                                  "/api/v1/sync/changes"])
+def test_a_standby_lost_under_a_page_read_is_read_again_from_the_primary(
+        app, pair, token_for, path):
+    _, standby = pair
+    with transaction():
+        users.create_user(SYSTEM, "dp-ha-noi", "coordinator", ["01"], PASSWORD)
+    caller = token_for("ctv-doc", "00004") if path.startswith("/api/") else None
+    coordinator = signed_in(app, "dp-ha-noi")
+    standby.wait_replayed()  # the sign-in's own writes are there: the page may read it
+    before, views = fallbacks(), dashboard_views()
+    with standby_lost_at_first_read(app, standby) as lost:
+        answer = (app.test_client().get(path, headers=caller) if caller
+                  else coordinator.get(path))
+    assert lost, "the page read nothing from the standby"
+    assert answer.status_code == 200, answer.data[:500]
+    assert fallbacks() == before + 1
+    # the page ran twice, but the view it audits is recorded once
+    assert dashboard_views() == views + path.startswith("/admin/dashboard")
+
+
+def dashboard_views() -> int:
+    return db.session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "dashboard.view"))
+
+
+def test_an_export_whose_standby_is_lost_is_made_from_the_primary(
+        app, pair, device, publish_bundled):
+    _, standby = pair
+    publish_bundled("mchat_r")
+    for name in ("Trẻ Một", "Trẻ Hai"):
+        assert device.collect.submit(child(name)).status_code == 201
+    with transaction():
+        user = users.create_user(SYSTEM, "dp-ha-noi", "coordinator", ["01"], PASSWORD)
+    export_id = _queue_export(user.id)
+    standby.wait_replayed()
+    with standby_lost_at_first_read(app, standby) as lost:
+        assert bodies.run_exports() == {"done": 1, "failed": 0, "lost": 0}
+    assert lost
+    export = db.session.get(ExportJob, export_id, populate_existing=True)
+    assert (export.state, export.rows_total) == ("done", 2)
