@@ -81,12 +81,15 @@ def paused(standby: Standby):
 
 
 @contextmanager
-def standby_statements(app):
-    """The statements run on the standby meanwhile (the health check left out)."""
+def standby_statements(app, before_first=None):
+    """The statements run on the standby meanwhile (the health check left out);
+    ``before_first()`` is called just before the first of them is sent."""
     seen: list[str] = []
 
     def note(_conn, _cursor, statement, *_args):
         if "pg_is_in_recovery" not in statement:
+            if not seen and before_first is not None:
+                before_first()
             seen.append(statement)
 
     engine = app.extensions[replica.EXTENSION].engine
@@ -204,20 +207,24 @@ def _queue_export(user_id: int) -> int:
     return export.id
 
 
-def test_the_export_job_reads_the_standby_once_it_has_replayed_the_claim(
-        app, pair, device, publish_bundled):
-    _, standby = pair
+@pytest.fixture
+def exporter(device, publish_bundled) -> int:
+    """A coordinator of Hà Nội (their id), with two children screened there to export."""
     publish_bundled("mchat_r")
     for name in ("Trẻ Một", "Trẻ Hai"):
         assert device.collect.submit(child(name)).status_code == 201
     with transaction():
-        user = users.create_user(SYSTEM, "dp-ha-noi", "coordinator", ["01"], PASSWORD)
-    first = _queue_export(user.id)
+        return users.create_user(SYSTEM, "dp-ha-noi", "coordinator", ["01"], PASSWORD).id
+
+
+def test_the_export_job_reads_the_standby_once_it_has_replayed_the_claim(app, pair, exporter):
+    _, standby = pair
+    first = _queue_export(exporter)
     with standby_statements(app) as on_standby:
         assert bodies.run_exports() == {"done": 1, "failed": 0, "lost": 0}
     assert any("screenings" in statement for statement in on_standby)
     with paused(standby):  # the claim cannot reach the standby: the job reads the primary
-        second = _queue_export(user.id)
+        second = _queue_export(exporter)
         with standby_statements(app) as on_standby:
             assert bodies.run_exports() == {"done": 1, "failed": 0, "lost": 0}
         assert on_standby == []
@@ -230,21 +237,15 @@ def test_the_export_job_reads_the_standby_once_it_has_replayed_the_claim(
 def standby_lost_at_first_read(app, standby: Standby):
     """The standby drops the connection of the first read after the health check, as it does
     when it shuts down under a page (``pg_terminate_backend``, the same as a fast shutdown)."""
-    lost: list[str] = []
+    def drop():
+        standby.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                      " WHERE application_name = 'sangloc-replica-reads'")
 
-    def drop(_conn, _cursor, statement, *_args):
-        if "pg_is_in_recovery" not in statement and not lost:
-            lost.append(statement)
-            standby.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                          " WHERE application_name = 'sangloc-replica-reads'")
-
-    engine = app.extensions[replica.EXTENSION].engine
-    event.listen(engine, "before_cursor_execute", drop)
     try:
-        yield lost
+        with standby_statements(app, before_first=drop) as seen:
+            yield seen
     finally:
-        event.remove(engine, "before_cursor_execute", drop)
-        engine.dispose()
+        app.extensions[replica.EXTENSION].engine.dispose()
 
 
 @pytest.mark.parametrize("path", ["/admin/dashboard?province=01", "/admin/exports/list",
@@ -273,15 +274,9 @@ def dashboard_views() -> int:
                              .where(AuditEvent.action == "dashboard.view"))
 
 
-def test_an_export_whose_standby_is_lost_is_made_from_the_primary(
-        app, pair, device, publish_bundled):
+def test_an_export_whose_standby_is_lost_is_made_from_the_primary(app, pair, exporter):
     _, standby = pair
-    publish_bundled("mchat_r")
-    for name in ("Trẻ Một", "Trẻ Hai"):
-        assert device.collect.submit(child(name)).status_code == 201
-    with transaction():
-        user = users.create_user(SYSTEM, "dp-ha-noi", "coordinator", ["01"], PASSWORD)
-    export_id = _queue_export(user.id)
+    export_id = _queue_export(exporter)
     standby.wait_replayed()
     with standby_lost_at_first_read(app, standby) as lost:
         assert bodies.run_exports() == {"done": 1, "failed": 0, "lost": 0}
