@@ -11,12 +11,16 @@ the database, the bucket and ``SANGLOC_SECRET_KEY``; reads that tolerate lag go 
 - a supervisor's worklist (``GET /worklist``) and a coordinator's dashboard
   (``GET /admin/dashboard``), signed in through the sign-in page, each on both nodes in turn;
 - the sync API's changes feed (``GET /api/v1/sync/changes``) with the device's token;
-- an attachment written through node 1 and read back through node 2 (``--attachments``).
+- attachments: a form with a photo question is sent to node 1 with its photo (stored in the
+  bucket), and the form's media file, attached through node 1's instance, is downloaded from
+  node 2 and compared byte for byte (reading a submission's photo back through the other node
+  is tested in ``tests/integration/test_nodes.py``).
 
 With ``--standby-outage S`` the standby is stopped for S seconds in the middle of the run
 (reads fall back to the primary and are counted in ``sangloc_replica_fallbacks_total``).
 The figure that matters is errors: any answer other than the expected status is one. Printed:
-counts, rates, p95 per kind, errors by kind and status, and each node's replica fallbacks.
+counts, rates, p95 per kind of request, errors by kind and status, and each node's replica
+fallbacks.
 
     .venv/bin/python -m bench.mixed_load [--minutes 10] [--standby-outage 60]
 """
@@ -40,6 +44,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -49,9 +54,11 @@ from bench.run_openrosa import DEFAULT_GENERATOR, free_port, sangloc  # noqa: E4
 from bench.run_records import anchor_mchat  # noqa: E402
 from tests.support.pg import Cluster, Standby  # noqa: E402
 from tests.support.s3 import Seaweed  # noqa: E402
+from tests.support.xlsform import photo_form  # noqa: E402
 
 PASSWORD = "mixed-load-Pass-2026"
 COMMUNE = "00004"  # a commune of province 01, where the supervisor and coordinator work
+MEDIA = b"\x89PNG\r\n\x1a\n the form's media file, attached through node 1"
 
 
 class Tally:
@@ -154,6 +161,44 @@ def changes_reader(ports: list[int], token: str, tally: Tally, stop: threading.E
         stop.wait(pause)
 
 
+def photo_submission(photo: bytes) -> tuple[bytes, str]:
+    """A multipart body like Collect's: a ``photo_visit`` instance and the photo it names."""
+    xml = ("<?xml version='1.0' ?><data id=\"photo_visit\" version=\"1\">"
+           "<child_name>Mixed</child_name><commune/><photo>paper.jpg</photo><photo2/>"
+           f"<note_text/><meta><instanceID>uuid:{uuid.uuid4()}</instanceID></meta></data>")
+    boundary = secrets.token_hex(12)
+    parts = [(b"xml_submission_file", b"submission.xml", b"text/xml", xml.encode()),
+             (b"paper.jpg", b"paper.jpg", b"image/jpeg", photo)]
+    body = b"".join(b"--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+                    b"Content-Type: %s\r\n\r\n%s\r\n" % (boundary.encode(), name, filename,
+                                                             kind, data)
+                    for name, filename, kind, data in parts)
+    return body + b"--%s--\r\n" % boundary.encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def attachment_traffic(ports: list[int], token_path: str, tally: Tally, stop: threading.Event,
+                       pause: float) -> None:
+    """A photo sent to node 1, and the media file attached through node 1 read from node 2."""
+    headers = {"X-OpenRosa-Version": "1.0"}
+    while not stop.is_set():
+        def send():
+            body, kind = photo_submission(b"\xff\xd8\xff\xe0" + secrets.token_bytes(20_000))
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{ports[0]}{token_path}/submission", data=body,
+                headers={**headers, "Content-Type": kind})
+            return urllib.request.urlopen(request, timeout=60).status
+
+        def media():
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{ports[1]}{token_path}/forms/photo_visit/attachments/logo.png",
+                headers=headers)
+            with urllib.request.urlopen(request, timeout=60) as answer:
+                return answer.status if answer.read() == MEDIA else "other bytes"
+        timed(tally, "photo POST (node 1)", send)
+        timed(tally, "media GET (node 2)", media)
+        stop.wait(pause)
+
+
 def outage(standby: Standby, at: float, seconds: float, stop: threading.Event,
            log: list[str]) -> None:
     if stop.wait(at):
@@ -178,6 +223,10 @@ def prepare(env: dict[str, str], folder: Path) -> tuple[str, str]:
     sangloc(env, "init")
     (folder / "anchor_mchat.xml").write_text(anchor_mchat(), "utf-8")
     sangloc(env, "forms", "publish", str(folder / "anchor_mchat.xml"))
+    (folder / "photo_visit.xlsx").write_bytes(photo_form())
+    (folder / "logo.png").write_bytes(MEDIA)
+    sangloc(env, "forms", "publish", str(folder / "photo_visit.xlsx"))
+    sangloc(env, "forms", "attach", "photo_visit", str(folder / "logo.png"))
     base = json.loads(sangloc(env, "app-users", "create", "mixed", "--commune", COMMUNE,
                               "--json"))["server_url"]
     for username, role in (("gs-mixed", "supervisor"), ("dp-mixed", "coordinator")):
@@ -207,7 +256,7 @@ def summary(tally: Tally, loads: list[dict], seconds: float) -> dict:
     submission_errors = {f"submission {status}": count for load in loads
                          for status, count in (load.get("errors") or {}).items()}
     return {"seconds": round(seconds), "submissions": submitted,
-            "submissions_per_s": round(submitted / seconds, 2), "reads": kinds,
+            "submissions_per_s": round(submitted / seconds, 2), "requests": kinds,
             "errors": {**dict(tally.errors), **submission_errors}}
 
 
@@ -240,7 +289,9 @@ def main(argv: list[str] | None = None) -> int:
                                                        stop, 0.5)),
             threading.Thread(target=page_reader, args=(ports, "dp-mixed", "/admin/dashboard",
                                                        tally, stop, 1.0)),
-            threading.Thread(target=changes_reader, args=(ports, token, tally, stop, 1.0))]
+            threading.Thread(target=changes_reader, args=(ports, token, tally, stop, 1.0)),
+            threading.Thread(target=attachment_traffic, args=(
+                ports, urllib.parse.urlsplit(base).path.rstrip("/"), tally, stop, 1.0))]
         if args.standby_outage:
             threads.append(threading.Thread(target=outage, args=(
                 standby, seconds / 2, args.standby_outage, stop, log)))
