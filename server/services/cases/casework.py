@@ -56,19 +56,19 @@ def case_of(actor: Actor, person: Person, *, new: bool = False) -> Case:
     ``new``: the person was registered by this submission, so no look-up is needed."""
     case = None if new else db.session.scalar(select(Case).where(Case.person_id == person.id))
     if case is None:
-        case = Case(person=person, state="new", step="intake", actions=[])
-        db.session.add(case)
+        case = start_case(person)
         db.session.flush()
         _created(actor, case)
     return case
 
 
-def start_case(person: Person, screening: Screening) -> Case:
-    """A new person's case, added but not flushed, so that it is inserted together with their
-    first ``screening`` (one flush instead of two; ``actions=[]``: nothing to load). Pass it to
-    ``apply_screening``, which records its event and audit row."""
-    case = Case(person=person, state="new", step="intake", actions=[],
-                last_instrument=screening.instrument, last_screened_on=screening.screened_on)
+def start_case(person: Person, screening: Screening | None = None) -> Case:
+    """A new case for ``person``, added but not flushed (``actions=[]``: nothing to load).
+    Given a new person's first ``screening``, it is inserted together with it (one flush
+    instead of two): pass it to ``apply_screening``, which records its event and audit row."""
+    case = Case(person=person, state="new", step="intake", actions=[])
+    if screening is not None:
+        case.last_instrument, case.last_screened_on = screening.instrument, screening.screened_on
     db.session.add(case)
     return case
 
