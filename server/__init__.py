@@ -101,11 +101,13 @@ _HOOKED = []
 
 def _register_session_hooks() -> None:
     """Audit rows are written at commit time and dropped on rollback (services/audit.py);
-    so are the commune-years whose dashboard aggregates a change makes dirty, found at each
-    flush (services/programme/aggregates.py, aggregate_marks.py)."""
+    so are case events (services/cases/casework.py) and the commune-years whose dashboard
+    aggregates a change makes dirty, found at each flush (services/programme/aggregates.py,
+    aggregate_marks.py)."""
     from sqlalchemy.orm import Session
 
     from server.services.audit import drop_pending, write_pending
+    from server.services.cases import casework
     from server.services.programme import aggregate_marks, aggregates
 
     if not _HOOKED:  # once per process: the hook is on the Session class
@@ -113,6 +115,8 @@ def _register_session_hooks() -> None:
         # marks first: on PostgreSQL their statement carries the audit rows too
         event.listen(Session, "before_commit", aggregates.write_marks)
         event.listen(Session, "after_soft_rollback", aggregates.drop_marks)
+        event.listen(Session, "before_commit", casework.write_events)
+        event.listen(Session, "after_soft_rollback", casework.drop_events)
         event.listen(Session, "before_commit", write_pending)
         event.listen(Session, "after_soft_rollback", drop_pending)
         _HOOKED.append(True)

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from server.extensions import db
 from server.problems import Problem
 from server.services import audit
+from server.services.cases import casework
 from server.services.programme import aggregates
 
 RACE_RETRIES = 2
@@ -33,11 +34,13 @@ RACE_RETRIES = 2
 
 def _has_work(session) -> bool:
     """Whether a commit of ``session`` would write anything: a transaction has begun (some SQL
-    ran), objects wait to be flushed, or rows wait for the commit hooks (audit rows, aggregate
-    marks). A submission's view finds none of these: receiving it committed its own units of
-    work (services/intake/receive.py), and an empty commit still runs every commit hook."""
+    ran), objects wait to be flushed, or rows wait for the commit hooks (audit rows, case
+    events, aggregate marks). A submission's view finds none of these: receiving it committed
+    its own units of work (services/intake/receive.py), and an empty commit still runs every
+    commit hook."""
     return (session.in_transaction() or bool(session.new or session.dirty or session.deleted)
-            or audit.has_pending(session) or aggregates.has_marks(session))
+            or audit.has_pending(session) or casework.has_events(session)
+            or aggregates.has_marks(session))
 
 
 def _run_once(view: Callable[..., Any], args: Any, kwargs: Any) -> Any:

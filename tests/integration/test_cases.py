@@ -21,7 +21,7 @@ from server.models import (
 )
 from server.programme import VIETNAM, Programme
 from server.services.audit import SYSTEM
-from server.services.cases import casework, persons, rescoring
+from server.services.cases import casework, persons, reads, rescoring
 from tests.support.instances import mchat_answers, phq9_answers, screening_instance
 from tests.support.problems import raises_problem
 
@@ -52,6 +52,28 @@ def test_state_changes_are_events_with_a_reason(forms_ready, device):
     event = db.session.scalar(select(CaseEvent).where(CaseEvent.kind == "state"))
     assert event.reason == "sent to provincial hospital"
     assert event.detail == {"before": "new", "after": "referred"}
+
+
+def test_a_case_event_is_seen_in_its_transaction_and_dropped_with_a_rollback(forms_ready,
+                                                                               device):
+    device.collect.submit(screening_instance("mchat_r", mchat_answers(8), dob=date(2025, 1, 1)))
+    case = the_case()
+    kinds = [e.kind for e in reads.events_of(case)]
+    with pytest.raises(RuntimeError), transaction():
+        casework.set_case_state(SYSTEM, case.id, "in_review", "looking at it")
+        # the case page in the same transaction shows the change's event, newest first
+        assert [e.kind for e in reads.events_of(case)] == ["state", *kinds]
+        raise RuntimeError("the unit of work fails after the change")
+    db.session.expire_all()
+    assert [e.kind for e in reads.events_of(case)] == kinds  # gone with the rollback
+    with pytest.raises(RuntimeError), transaction():  # the same, the event not read first
+        casework.set_case_state(SYSTEM, case.id, "in_review", "looking at it")
+        raise RuntimeError("the unit of work fails after the change")
+    with transaction():
+        casework.set_case_state(SYSTEM, case.id, "in_review", "looking at it")
+    # once: the rolled-back one was not kept for the next commit
+    assert db.session.scalars(select(CaseEvent.reason).where(CaseEvent.kind == "state")).all() \
+        == ["looking at it"]
 
 
 def test_closed_case_reopens_on_a_new_concern(forms_ready, device):

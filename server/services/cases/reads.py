@@ -30,7 +30,7 @@ from server.models import (
 from server.models.submission import REVIEW_STATES
 from server.services.access.scope import Scope, visible, visible_persons
 from server.services.audit import Actor, record_event
-from server.services.cases import worklist
+from server.services.cases import casework, worklist
 from sync import normalise_name
 
 PAGE_LIMIT = 200
@@ -74,7 +74,8 @@ def case_in_scope(scope: Scope, case_id: int) -> worklist.CaseView:
 
 
 def events_of(case: Case) -> list[CaseEvent]:
-    """The case's history, newest first."""
+    """The case's history, newest first (with events of this transaction not yet written)."""
+    casework.write_events(db.session)
     return list(db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)
                                    .order_by(CaseEvent.at.desc(), CaseEvent.id.desc())))
 
