@@ -52,12 +52,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.run_openrosa import DEFAULT_GENERATOR, free_port, sangloc  # noqa: E402
 from bench.run_records import anchor_mchat  # noqa: E402
+from tests.support.collect import multipart  # noqa: E402
 from tests.support.pg import Cluster, Standby  # noqa: E402
 from tests.support.s3 import Seaweed  # noqa: E402
 from tests.support.xlsform import photo_form  # noqa: E402
 
 PASSWORD = "mixed-load-Pass-2026"
 COMMUNE = "00004"  # a commune of province 01, where the supervisor and coordinator work
+OPENROSA = {"X-OpenRosa-Version": "1.0"}
 MEDIA = b"\x89PNG\r\n\x1a\n the form's media file, attached through node 1"
 
 
@@ -162,36 +164,28 @@ def changes_reader(ports: list[int], token: str, tally: Tally, stop: threading.E
 
 
 def photo_submission(photo: bytes) -> tuple[bytes, str]:
-    """A multipart body like Collect's: a ``photo_visit`` instance and the photo it names."""
+    """A multipart body as Collect sends it: a ``photo_visit`` instance and the photo it names."""
     xml = ("<?xml version='1.0' ?><data id=\"photo_visit\" version=\"1\">"
            "<child_name>Mixed</child_name><commune/><photo>paper.jpg</photo><photo2/>"
            f"<note_text/><meta><instanceID>uuid:{uuid.uuid4()}</instanceID></meta></data>")
-    boundary = secrets.token_hex(12)
-    parts = [(b"xml_submission_file", b"submission.xml", b"text/xml", xml.encode()),
-             (b"paper.jpg", b"paper.jpg", b"image/jpeg", photo)]
-    body = b"".join(b"--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
-                    b"Content-Type: %s\r\n\r\n%s\r\n" % (boundary.encode(), name, filename,
-                                                             kind, data)
-                    for name, filename, kind, data in parts)
-    return body + b"--%s--\r\n" % boundary.encode(), f"multipart/form-data; boundary={boundary}"
+    return multipart(xml.encode(), {"paper.jpg": photo})
 
 
 def attachment_traffic(ports: list[int], token_path: str, tally: Tally, stop: threading.Event,
                        pause: float) -> None:
     """A photo sent to node 1, and the media file attached through node 1 read from node 2."""
-    headers = {"X-OpenRosa-Version": "1.0"}
     while not stop.is_set():
         def send():
             body, kind = photo_submission(b"\xff\xd8\xff\xe0" + secrets.token_bytes(20_000))
             request = urllib.request.Request(
                 f"http://127.0.0.1:{ports[0]}{token_path}/submission", data=body,
-                headers={**headers, "Content-Type": kind})
+                headers={**OPENROSA, "Content-Type": kind})
             return urllib.request.urlopen(request, timeout=60).status
 
         def media():
             request = urllib.request.Request(
                 f"http://127.0.0.1:{ports[1]}{token_path}/forms/photo_visit/attachments/logo.png",
-                headers=headers)
+                headers=OPENROSA)
             with urllib.request.urlopen(request, timeout=60) as answer:
                 return answer.status if answer.read() == MEDIA else "other bytes"
         timed(tally, "photo POST (node 1)", send)
