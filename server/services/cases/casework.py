@@ -54,9 +54,9 @@ def event(actor: Actor, case: Case, kind: str, /, reason: str | None = None, **d
 
     Events are collected on the session and written in one Core INSERT just before the commit
     (``write_events``), not through the ORM's unit of work: its flush of a merge's events was
-    a seventh of a Collect submission's CPU (``bench/profile_intake.py``). A rollback drops them
-    with everything else; ``events_of`` writes them first, so a read in the same transaction
-    sees them."""
+    a seventh of a merged Collect submission's CPU in process (``bench/profile_intake.py``). A
+    rollback drops them with everything else; ``reads.events_of`` writes them first, so a read
+    in the same transaction sees them (a new reader of ``CaseEvent`` must do the same)."""
     db.session.info.setdefault(_EVENTS, []).append({
         "case_id": case.id, "at": utcnow(), "actor_type": actor.type, "actor_id": actor.id,
         "kind": kind, "reason": reason, "detail": detail})
