@@ -42,10 +42,22 @@ def record_event(actor: Actor, action: str, target_type: str, target_id: Any,
     screening and a case costs one round trip for its audit trail; a rollback drops them with
     everything else.
     """
-    db.session.info.setdefault(_PENDING, []).append({
+    queue_for_commit(_PENDING, {
         "at": utcnow(), "actor_type": actor.type, "actor_id": actor.id, "action": action,
         "target_type": target_type, "target_id": str(target_id),
         "remote_addr": actor.remote_addr, "detail": detail})
+
+
+def queue_for_commit(key: str, row: dict[str, Any]) -> None:
+    """Keep ``row`` on the current session under ``key`` for a ``before_commit`` hook to
+    write (audit rows here, case events in ``cases/casework.py``). Begins the session's
+    transaction when none has begun: a rollback runs its hooks, which drop the queued rows,
+    only for a begun transaction, so a unit of work whose first act is to queue a row and
+    which then fails would otherwise leave the row for the next commit."""
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()
+    session.info.setdefault(key, []).append(row)
 
 
 def write_pending(session) -> None:

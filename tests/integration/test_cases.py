@@ -11,6 +11,7 @@ from sqlalchemy import select
 from server.boundary import transaction
 from server.extensions import db
 from server.models import (
+    AuditEvent,
     Case,
     CaseAction,
     CaseEvent,
@@ -20,7 +21,7 @@ from server.models import (
     ScreeningResult,
 )
 from server.programme import VIETNAM, Programme
-from server.services.audit import SYSTEM
+from server.services.audit import SYSTEM, record_event
 from server.services.cases import casework, persons, reads, rescoring
 from tests.support.instances import mchat_answers, phq9_answers, screening_instance
 from tests.support.problems import raises_problem
@@ -74,6 +75,26 @@ def test_a_case_event_is_seen_in_its_transaction_and_dropped_with_a_rollback(for
     # once: the rolled-back one was not kept for the next commit
     assert db.session.scalars(select(CaseEvent.reason).where(CaseEvent.kind == "state")).all() \
         == ["looking at it"]
+
+
+@pytest.mark.parametrize("queue", ["case event", "audit row"])
+def test_a_row_queued_before_any_sql_is_dropped_with_its_rollback(forms_ready, device, queue):
+    """A unit of work whose first act is to queue a row for its commit (a case event, an audit
+    row) and that then fails: the row goes with it, not into the next commit."""
+    device.collect.submit(screening_instance("mchat_r", mchat_answers(8), dob=date(2025, 1, 1)))
+    case = the_case()
+    db.session.commit()  # the case keeps its id; the next unit begins with no SQL
+    with pytest.raises(RuntimeError), transaction():
+        if queue == "case event":
+            casework.event(SYSTEM, case, "step", reason="never happened")
+        else:
+            record_event(SYSTEM, "case.update", "case", case.id, never="happened")
+        raise RuntimeError("the unit of work fails before any SQL")
+    with transaction():
+        db.session.get(Case, case.id)  # a later unit of work on the same session
+    assert db.session.scalar(select(CaseEvent).where(CaseEvent.kind == "step")) is None
+    assert not db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "case.update")).all()
 
 
 def test_closed_case_reopens_on_a_new_concern(forms_ready, device):

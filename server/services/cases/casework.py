@@ -23,7 +23,7 @@ from server.models import Case, CaseAction, CaseEvent, Person, Screening
 from server.models.case import CASE_STATES, CASE_STEPS
 from server.models.types import utcnow
 from server.programme import Programme
-from server.services.audit import Actor, record_event
+from server.services.audit import Actor, queue_for_commit, record_event
 from server.services.notify import outbox
 from sync import ScreeningOutcome, pathway
 
@@ -57,7 +57,7 @@ def event(actor: Actor, case: Case, kind: str, /, reason: str | None = None, **d
     a seventh of a merged Collect submission's CPU in process (``bench/profile_intake.py``). A
     rollback drops them with everything else; ``reads.events_of`` writes them first, so a read
     in the same transaction sees them (a new reader of ``CaseEvent`` must do the same)."""
-    db.session.info.setdefault(_EVENTS, []).append({
+    queue_for_commit(_EVENTS, {
         "case_id": case.id, "at": utcnow(), "actor_type": actor.type, "actor_id": actor.id,
         "kind": kind, "reason": reason, "detail": detail})
 
